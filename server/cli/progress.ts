@@ -1,0 +1,17 @@
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  tick(label: string): void;
+  stop(): void;
+}
+
+/** A progress bar on an interactive terminal (stderr) for more than one item; silent otherwise. */
+export function progress(total: number, title: string): Progress {
+  if (!process.stderr.isTTY || total < 2) return { tick: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: `${title} [{bar}] {value}/{total} {label}`, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { label: '' });
+  return { tick: (label) => bar.increment(1, { label }), stop: () => bar.stop() };
+}

