@@ -56,7 +56,9 @@ export class FrModel {
 
   /** Deterministic embedding (the trained head, no dropout). Not L2-normalised. */
   head(state: tf.Tensor2D): tf.Tensor2D {
-    return this.program.run({ [this.manifest.preEmbeddingNode]: state }, this.manifest.outputNode) as tf.Tensor2D;
+    const shape = this.manifest.stateShape;
+    const fed = shape ? state.reshape([state.shape[0], ...shape]) : state;
+    return this.program.run({ [this.manifest.preEmbeddingNode]: fed }, this.manifest.outputNode) as tf.Tensor2D;
   }
 
   /** Head for dropout passes: the dropout-adapted kernel where the manifest ships one. */

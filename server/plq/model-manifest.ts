@@ -41,6 +41,8 @@ export interface ModelManifest {
   alignmentTemplate: Point[];
   /** Node holding the pre-embedding state (input of the final embedding layers). */
   preEmbeddingNode: string;
+  /** Shape of the state per image when it is a feature map (e.g. [7, 7, 1024]); flat if absent. */
+  stateShape?: number[];
   stateSize: number;
   embeddingSize: number;
   dropout: { p: number; m: number; seed: number };
