@@ -38,7 +38,7 @@ export interface FaceAssessment {
   regions: RegionStats;
   detectionScore: number | null;
   pose: { yaw: number; pitch: number; roll: number } | null;
-  timings: { detectMs: number; alignMs: number; backboneMs: number; serFiqMs: number; gradientMs: number; plqMs: number };
+  timings: { detectMs: number; alignMs: number; forwardBackwardMs: number; serFiqMs: number; plqMs: number };
   /** Share of gradient values at the clip ceiling. */
   clippedFraction: number;
   aligned: RgbImage;
@@ -139,9 +139,8 @@ export class FaceAssessor {
       timings: {
         detectMs,
         alignMs,
-        backboneMs: r.timings.backboneMs,
+        forwardBackwardMs: r.timings.forwardBackwardMs,
         serFiqMs: r.timings.serFiqMs,
-        gradientMs: r.timings.gradientMs,
         plqMs: r.timings.totalMs,
       },
       clippedFraction: r.clippedFraction,

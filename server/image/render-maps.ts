@@ -7,7 +7,7 @@ import { rdYlGn } from './colour-map.js';
 export async function mapToPng(map: Float32Array, width: number, height: number): Promise<Buffer> {
   const px = new Uint8Array(width * height);
   for (let i = 0; i < px.length; i++) px[i] = Math.round(Math.min(1, Math.max(0, map[i])) * 255);
-  return sharp(Buffer.from(px), { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(Buffer.from(px), { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 }
 
 export async function rgbToPng(img: RgbImage): Promise<Buffer> {

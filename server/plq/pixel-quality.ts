@@ -25,7 +25,8 @@ export interface PixelQualityResult {
   clippedFraction: number;
   /** Deterministic embedding e (not normalised). */
   embedding: Float32Array;
-  timings: { backboneMs: number; serFiqMs: number; gradientMs: number; totalMs: number };
+  /** forwardBackwardMs: one forward pass with its backward pass (the gradient). */
+  timings: { forwardBackwardMs: number; serFiqMs: number; totalMs: number };
 }
 
 export interface PixelQualityOptions {
@@ -62,21 +63,28 @@ export class PixelQualityEngine {
     const x = (aligned.rank === 3 ? aligned.expandDims(0) : aligned).toFloat() as tf.Tensor4D;
     const [, h, w] = x.shape;
     const t0 = performance.now();
-    const state = tf.tidy(() => this.model.backbone(x));
-    const embeddingT = tf.tidy(() => this.model.head(state));
-    const embedding = embeddingT.dataSync() as Float32Array;
+    // One forward pass serves all three steps: the tape records it for the backward pass, the
+    // pre-embedding state is kept for SER-FIQ and e for the node weight. Since w is a constant,
+    // d(w * sum e)/dI = w * d(sum e)/dI: the gradient is taken first and scaled afterwards.
+    let state: tf.Tensor2D | undefined;
+    let embeddingT: tf.Tensor2D | undefined;
+    const gradSum = tf.tidy(() =>
+      tf.grad((input: tf.Tensor) => {
+        state = tf.keep(this.model.backbone(input as tf.Tensor4D));
+        embeddingT = tf.keep(this.model.head(state));
+        return tf.sum(embeddingT) as tf.Scalar;
+      })(x),
+    );
     const t1 = performance.now();
-    const [quality] = serFiq(state, this.masks, (s) => this.model.stochasticHead(s));
+    const embedding = embeddingT!.dataSync() as Float32Array;
+    const [quality] = serFiq(state!, this.masks, (st) => this.model.stochasticHead(st));
     const qualityScaled = scaleQuality(quality, cal.alpha, cal.r);
     const t2 = performance.now();
     let l1 = 0;
     for (const v of embedding) l1 += Math.abs(v);
     const weight = qualityScaled / Math.max(l1, 1e-12);
-    const grad = tf.tidy(() => {
-      const g = tf.grad((input: tf.Tensor) => tf.mul(tf.sum(this.model.embed(input as tf.Tensor4D)), weight) as tf.Scalar)(x);
-      return g;
-    });
-    const g = grad.dataSync() as Float32Array;
+    const g = gradSum.dataSync() as Float32Array;
+    for (let i = 0; i < g.length; i++) g[i] *= weight;
     const t3 = performance.now();
     const n = w * h;
     const saliency = new Float32Array(n);
@@ -97,7 +105,7 @@ export class PixelQualityEngine {
       saliency[i] = s;
       map[i] = 1 - 1 / (1 + k * s * s);
     }
-    tf.dispose([grad, state, embeddingT, x]);
+    tf.dispose([gradSum, state!, embeddingT!, x]);
     return {
       quality,
       qualityScaled,
@@ -108,7 +116,7 @@ export class PixelQualityEngine {
       gradient: g,
       clippedFraction: clipped / (n * 3),
       embedding,
-      timings: { backboneMs: t1 - t0, serFiqMs: t2 - t1, gradientMs: t3 - t2, totalMs: t3 - t0 },
+      timings: { forwardBackwardMs: t1 - t0, serFiqMs: t2 - t1, totalMs: t3 - t0 },
     };
   }
 
