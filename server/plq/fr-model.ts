@@ -61,11 +61,14 @@ export class FrModel {
     return this.program.run({ [this.manifest.preEmbeddingNode]: fed }, this.manifest.outputNode) as tf.Tensor2D;
   }
 
-  /** Head for dropout passes: the dropout-adapted kernel where the manifest ships one. */
-  stochasticHead(droppedState: tf.Tensor2D): tf.Tensor2D {
+  /**
+   * Head for dropout passes: the dropout-adapted kernel where the manifest ships one (or
+   * `kernel`, e.g. one refitted for cross-validation).
+   */
+  stochasticHead(droppedState: tf.Tensor2D, kernel: tf.Tensor2D | undefined = this.adaptedKernel): tf.Tensor2D {
     const adapted = this.manifest.adaptedHead;
-    if (!adapted || !this.adaptedKernel) return this.head(droppedState);
-    const z = tf.matMul(droppedState, this.adaptedKernel);
+    if (!adapted || !kernel) return this.head(droppedState);
+    const z = tf.matMul(droppedState, kernel);
     return this.program.run({ [adapted.matmulNode]: z }, this.manifest.outputNode) as tf.Tensor2D;
   }
 
