@@ -20,13 +20,13 @@ describe(`quality of the default model (${DEFAULT_MODEL}) on real faces`, () => 
     expect(faces.length).toBeGreaterThanOrEqual(20);
   });
 
-  it('Q drops under black squares (s=30) and Gaussian blur (sigma 2) for at least 80 % of faces', () => {
+  it('Q drops under black squares (s=30) and Gaussian blur (sigma 2) for at least 80 % of the faces its head was fitted on', () => {
     const r = validity((x) => engine.quality(x), faces);
     expect(r.squareDrop).toBeGreaterThanOrEqual(0.8);
     expect(r.blurDrop).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('random masks: dQ > 0 and mean P inside the square falls, for s >= 30 on at least 80 % of faces', () => {
+  it('random masks (fitting faces): dQ > 0 and mean P inside the square falls, for s >= 30 on at least 80 % of faces', () => {
     const rows = randomMaskExperiment(engine, faces, [30, 50]);
     for (const row of rows) {
       expect(row.faces).toBe(faces.length);
@@ -63,5 +63,20 @@ describe(`quality of the default model (${DEFAULT_MODEL}) on real faces`, () => 
     const meanP = (m: Float32Array): number => m.reduce((s, v) => s + v, 0) / m.length;
     expect(b.qualityScaled).toBeLessThan(a.qualityScaled);
     expect(meanP(b.map)).toBeLessThan(meanP(a.map));
+  });
+});
+
+describe('quality of faceres (no adaptation, so no face was fitted) on real faces', () => {
+  it('Q drops under blur and downscaling for at least 80 %, under squares for most, and P falls inside squares', async () => {
+    await initBackend();
+    const engine = new PixelQualityEngine(await FrModel.load('faceres'));
+    const faces = await realAligned(engine.model.manifest);
+    const r = validity((x) => engine.quality(x), faces);
+    expect(r.blurDrop).toBeGreaterThanOrEqual(0.8);
+    expect(r.downscaleDrop).toBeGreaterThanOrEqual(0.8);
+    expect(r.squareDrop).toBeGreaterThan(0.5);
+    const [row] = randomMaskExperiment(engine, faces, [30]);
+    expect(row.pixelDrop).toBeGreaterThanOrEqual(0.8);
+    tf.dispose(faces);
   });
 });

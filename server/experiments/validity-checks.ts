@@ -19,14 +19,18 @@ export interface ValidityReport {
   meanQ: number;
 }
 
-/** Shares (0..1) of faces whose Q falls under each degradation; squares s=30, blur sigma 2, 4x down. */
+/**
+ * Shares (0..1) of faces whose Q falls under each degradation: a black square of s = 30 px, blur
+ * sigma 2 px and 4x downscaling, all at the 112 px scale (scaled with the model's input size).
+ */
 export function validity(quality: QualityFn, faces: tf.Tensor4D[], seed = 7, squareSize = 30): ValidityReport {
   const rand = mulberry32(seed);
   let sq = 0, bl = 0, ds = 0, sumQ = 0;
   for (const x of faces) {
     const [, h, w] = x.shape;
+    const k = w / 112;
     const variants = tf.tidy(() =>
-      tf.concat([x, blackSquare(x, randomInnerSquare(w, h, squareSize, rand)), gaussianBlur(x, 2), downUpscale(x, 4)]),
+      tf.concat([x, blackSquare(x, randomInnerSquare(w, h, Math.round(squareSize * k), rand)), gaussianBlur(x, 2 * k), downUpscale(x, 4)]),
     ) as tf.Tensor4D;
     const [q0, qs, qb, qd] = quality(variants);
     variants.dispose();
