@@ -1,0 +1,63 @@
+/** Per-frame tracking measurements (cheap, every frame) — the inputs of the guidance rules. */
+export interface FaceMeasurements {
+  /** Detector confidence. */
+  score: number;
+  /** [x, y, w, h] in frame pixels. */
+  box: [number, number, number, number];
+  /** Face centre relative to the frame centre, in units of frame width/height (-0.5..0.5). */
+  offsetX: number;
+  offsetY: number;
+  /** Inter-eye distance in pixels (eye centres). */
+  interEyeDistance: number;
+  /** Face height (box) relative to the frame height. */
+  relativeSize: number;
+  yaw: number;
+  pitch: number;
+  roll: number;
+  /** Eye aspect ratios from the mesh, the person's own left/right. */
+  leftEyeOpen: number;
+  rightEyeOpen: number;
+  /** Mouth opening relative to mouth width. */
+  mouthOpen: number;
+  /** Variance of the Laplacian over the face crop (grey levels^2). */
+  sharpness: number;
+  /** Mean luminance of the face, 0..255. */
+  luminance: number;
+  /** (left - right) / (left + right) mean luminance of the person's face halves, -1..1. */
+  illuminationBalance: number;
+  /** Five alignment points in frame pixels (image-left eye first). */
+  landmarks5: Array<[number, number]>;
+  /** Dense mesh in frame pixels (468 points) for region maps; may be empty. */
+  mesh: Array<[number, number]>;
+}
+
+export interface TrackingResult {
+  seq: number;
+  ts: number;
+  width: number;
+  height: number;
+  faces: FaceMeasurements[];
+  trackMs: number;
+}
+
+/** Region statistics of a PLQ map: mean P per face region (person's own left/right). */
+export type RegionQuality = Record<
+  'forehead' | 'leftEye' | 'rightEye' | 'nose' | 'leftCheek' | 'rightCheek' | 'mouth' | 'chin' | 'face',
+  number
+>;
+
+export interface PlqResult {
+  seq: number;
+  /** Capture time of the frame, epoch ms. */
+  frameTs: number;
+  quality: number;
+  qualityScaled: number;
+  regions: RegionQuality;
+  /** Aligned-to-frame affine [a, b, tx, c, d, ty]. */
+  transform: [number, number, number, number, number, number];
+  width: number;
+  height: number;
+  /** P map, row-major, aligned coordinates. */
+  map: Float32Array;
+  plqMs: number;
+}
