@@ -26,7 +26,7 @@ export async function adaptHeadCommand(
   manifest.adaptedHead.source =
     `plq adapt-head --model ${opts.model} --augmentations ${recipe.augmentations} --seed ${recipe.seed}${dir ? ' ' + dir : ''}: ` +
     `${faces.length} faces from ${dir ?? photos.map((p) => p.id).join(', ')}, ${acts.length} activations; ` +
-    `jitter rotation +-${recipe.rotationDeg} deg, scale +-${recipe.scale * 100} %, shift +-${recipe.shiftPx} px, mirror 50 %, gain +-${recipe.gain * 100} %`;
+    `photometric only (no geometric jitter): ${JSON.stringify(recipe.photometric)} (uniform +- ranges; gamma as exp(U))`;
   await writeManifest(manifest);
   process.stderr.write(`plq: wrote ${file} (${acts.length} activations from ${faces.length} faces)\n`);
   return 0;

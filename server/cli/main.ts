@@ -53,8 +53,8 @@ program
   .description('fit the dropout-adapted head kernel (offline, once) from face photos; writes models/<model>.head.f32')
   .argument('[dir]', 'folder of face photos (default: the photos shipped in npm packages)')
   .option('--model <name>', 'FR model', DEFAULT_MODEL)
-  .option('--augmentations <k>', 'jittered alignments per face', positiveInt, 100)
-  .option('--seed <n>', 'augmentation seed', positiveInt, 3)
+  .option('--augmentations <k>', 'photometric variants per face', positiveInt, 100)
+  .option('--seed <n>', 'augmentation seed', positiveInt, 13)
   .addOption(backendOption())
   .action(async (dir: string | undefined, o) => {
     process.exitCode = await adaptHeadCommand(dir, { model: o.model, augmentations: o.augmentations, seed: o.seed, backend: o.backend });

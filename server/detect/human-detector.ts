@@ -38,6 +38,14 @@ interface HumanModule {
 export interface HumanDetectorOptions {
   maxFaces?: number;
   minConfidence?: number;
+  /**
+   * Video tracking: re-run the face detector only every `skipFrames` frames (or `skipTimeMs`)
+   * and track the mesh from the previous boxes in between. Off (0) for still photos.
+   */
+  skipFrames?: number;
+  skipTimeMs?: number;
+  /** Iris model (refines eye centres); off saves ~25 % of the tracking time. Default on. */
+  iris?: boolean;
 }
 
 const mean = (pts: Point[]): Point => {
@@ -64,6 +72,7 @@ export class HumanFaceDetector implements FaceDetector {
       async: true,
       warmup: 'none',
       cacheSensitivity: 0,
+      skipAllowed: (options.skipFrames ?? 0) > 0,
       filter: { enabled: false },
       face: {
         enabled: true,
@@ -73,12 +82,12 @@ export class HumanFaceDetector implements FaceDetector {
           maxDetected: options.maxFaces ?? 10,
           minConfidence: options.minConfidence ?? 0.5,
           return: false,
-          skipFrames: 0,
-          skipTime: 0,
+          skipFrames: options.skipFrames ?? 0,
+          skipTime: options.skipTimeMs ?? 0,
         },
         mesh: { enabled: true },
         attention: { enabled: false },
-        iris: { enabled: true },
+        iris: { enabled: options.iris ?? true },
         description: { enabled: false },
         emotion: { enabled: false },
         antispoof: { enabled: false },

@@ -23,7 +23,7 @@ interface Row extends ValidityReport {
 }
 
 function embeddingsOf(model: FrModel, faces: SetFace[]): Float32Array[][] {
-  const recipe = { ...DEFAULT_RECIPE, augmentations: 4, seed: 99 };
+  const recipe = { ...DEFAULT_RECIPE, augmentations: 4, seed: 99, geometric: { rotationDeg: 10, scale: 0.1, shiftPx: 5, flip: true } };
   // rows of pre-embedding states -> deterministic embeddings
   return faceActivations(model, faces, recipe).map((rows) =>
     rows.map((h) => tf.tidy(() => model.head(tf.tensor2d(h, [1, h.length]))).dataSync() as Float32Array),

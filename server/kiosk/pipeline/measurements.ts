@@ -1,3 +1,5 @@
+import type { RegionAppearance } from './region-appearance.js';
+
 /** Per-frame tracking measurements (cheap, every frame) — the inputs of the guidance rules. */
 export interface FaceMeasurements {
   /** Detector confidence. */
@@ -25,6 +27,12 @@ export interface FaceMeasurements {
   luminance: number;
   /** (left - right) / (left + right) mean luminance of the person's face halves, -1..1. */
   illuminationBalance: number;
+  /** Mean luminance around both eyes relative to the face's (dark glasses: well below 1). */
+  eyeLuminanceRatio: number;
+  /** Movement of the face centre since the previous tracked frame, in inter-eye distances. */
+  motion: number;
+  /** Per-region luminance and texture relative to the face, in the aligned crop. */
+  appearance: RegionAppearance;
   /** Five alignment points in frame pixels (image-left eye first). */
   landmarks5: Array<[number, number]>;
   /** Dense mesh in frame pixels (468 points) for region maps; may be empty. */

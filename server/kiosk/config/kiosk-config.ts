@@ -1,0 +1,117 @@
+/**
+ * Kiosk configuration: typed defaults (everything works with no file), profiles in
+ * kiosk-config/profiles/, an optional JSON file, then environment overrides
+ * (PLQ_KIOSK__section__key=value, value parsed as JSON when it parses). Validated by a JSON
+ * schema; a bad config names the bad key.
+ */
+import type { GuidanceThresholds } from '../guidance/guidance-rules.js';
+import type { Language } from '../guidance/guidance-ids.js';
+
+export interface KioskConfig {
+  /** Profile this config was built from, if any. */
+  profile: string | null;
+  server: {
+    /** Loopback by default: biometric data stays on the box unless an operator opens it. */
+    host: string;
+    port: number;
+    /** Largest upload accepted by POST /api/assess. */
+    maxUploadBytes: number;
+    /** Largest image (pixels) decoded anywhere. */
+    maxImagePixels: number;
+    /** Socket.IO events a client may send per second before it is throttled. */
+    clientEventsPerSecond: number;
+  };
+  camera: {
+    /** `replay:PATH`, `opencv:INDEX`, `opencv:URL-OR-PIPELINE-OR-FILE` or `synthetic`; `replay:` alone = packaged sample photos. */
+    source: string;
+    fps: number;
+    /** Frames are downscaled to this width (never upscaled). */
+    width: number;
+    reconnectMinDelayMs: number;
+    reconnectMaxDelayMs: number;
+  };
+  engine: {
+    model: string;
+    backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  };
+  tracking: {
+    /** Re-run the face detector every N frames; the mesh is tracked in between. */
+    detectorEveryFrames: number;
+    iris: boolean;
+    maxFaces: number;
+  };
+  selection: {
+    /** The best-aligned frame of each window goes to the PLQ worker. */
+    windowMs: number;
+  };
+  guidance: {
+    language: Language;
+    showAfterMs: number;
+    hideAfterMs: number;
+    maxShown: number;
+    /** With no capture for this long, the most persistent problem is repeated as a hint. */
+    hintAfterMs: number;
+    /** ...and after this long, "please ask for assistance". */
+    assistanceAfterMs: number;
+    thresholds: GuidanceThresholds;
+  };
+  capture: {
+    /** Q^ that counts as good. */
+    threshold: number;
+    /** Successive good PLQ results before the capture. */
+    successive: number;
+    dir: string;
+    /** Captures older than this are deleted (0 = never kept beyond the process: deleted at start). */
+    retentionHours: number;
+    maxCount: number;
+  };
+  ui: {
+    plqOverlay: boolean;
+    speech: boolean;
+    previewWidth: number;
+    previewFps: number;
+    jpegQuality: number;
+  };
+}
+
+export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
+  minInterEyeRatio: 0.09,
+  maxInterEyeRatio: 0.3,
+  maxOffsetX: 0.15,
+  maxOffsetY: 0.18,
+  maxYawDeg: 12,
+  maxPitchDeg: 14,
+  maxRollDeg: 10,
+  minEyeOpen: 0.12,
+  maxMouthOpen: 0.25,
+  minLuminance: 55,
+  maxLuminance: 215,
+  maxIlluminationImbalance: 0.3,
+  maxMotion: 0.25,
+  occludedRegionRatio: 0.25,
+  cheekAsymmetryRatio: 0.55,
+  darkEyeRatio: 0.5,
+  darkCheekRatio: 0.6,
+  uniformMouthRatio: 0.4,
+  glassesRegionRatio: 0.12,
+};
+
+export const DEFAULT_CONFIG: KioskConfig = {
+  profile: null,
+  server: { host: '127.0.0.1', port: 8080, maxUploadBytes: 15 * 1024 * 1024, maxImagePixels: 40_000_000, clientEventsPerSecond: 20 },
+  camera: { source: 'replay:', fps: 30, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
+  engine: { model: 'mobileface', backend: 'auto' },
+  tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3 },
+  selection: { windowMs: 100 },
+  guidance: {
+    language: 'en',
+    showAfterMs: 400,
+    hideAfterMs: 800,
+    maxShown: 2,
+    hintAfterMs: 20_000,
+    assistanceAfterMs: 45_000,
+    thresholds: DEFAULT_THRESHOLDS,
+  },
+  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500 },
+  ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
+};

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { DEFAULT_CONFIG, type KioskConfig } from './kiosk-config.js';
+import { KIOSK_CONFIG_SCHEMA } from './config-schema.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const PROFILES_DIR = path.resolve(here, '../../../' + (here.includes(`${path.sep}dist${path.sep}`) ? '../' : '') + 'kiosk-config/profiles');
+export const PROFILES = ['passport-booth', 'border-gate', 'enrolment-desk'] as const;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(base: Json, over: Json): Json {
+  if (!isObject(base) || !isObject(over)) return over;
+  const out: Record<string, Json> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : v;
+  return out;
+}
+
+async function readJson(file: string, what: string): Promise<Json> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new ConfigError(`${what} ${file} cannot be read`);
+  }
+  try {
+    return JSON.parse(text) as Json;
+  } catch (err) {
+    throw new ConfigError(`${what} ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** PLQ_KIOSK__camera__source=replay:/data -> { camera: { source: 'replay:/data' } } */
+export function envOverrides(env: NodeJS.ProcessEnv): Json {
+  const out: Record<string, Json> = {};
+  for (const [key, raw] of Object.entries(env)) {
+    if (!key.startsWith('PLQ_KIOSK__') || raw === undefined) continue;
+    const parts = key.slice('PLQ_KIOSK__'.length).split('__').filter(Boolean);
+    if (parts.length === 0) continue;
+    let value: Json;
+    try {
+      value = JSON.parse(raw) as Json;
+    } catch {
+      value = raw;
+    }
+    let node = out;
+    for (const p of parts.slice(0, -1)) node = (node[p] = isObject(node[p]) ? node[p] : {}) as Record<string, Json>;
+    node[parts[parts.length - 1]] = value;
+  }
+  return out;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validate = ajv.compile(KIOSK_CONFIG_SCHEMA);
+
+export function validateConfig(candidate: unknown): KioskConfig {
+  if (validate(candidate)) {
+    const c = candidate as KioskConfig;
+    const t = c.guidance.thresholds;
+    if (t.minInterEyeRatio >= t.maxInterEyeRatio) throw new ConfigError('invalid config: guidance.thresholds.minInterEyeRatio must be below maxInterEyeRatio');
+    if (c.camera.reconnectMinDelayMs > c.camera.reconnectMaxDelayMs) throw new ConfigError('invalid config: camera.reconnectMinDelayMs must not exceed reconnectMaxDelayMs');
+    return c;
+  }
+  const msgs = (validate.errors ?? []).map((e) => {
+    const at = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      return `unknown key "${at ? at + '.' : ''}${extra}"`;
+    }
+    return `"${at || '(root)'}" ${e.message}`;
+  });
+  throw new ConfigError(`invalid config: ${msgs.join('; ')}`);
+}
+
+export interface LoadConfigOptions {
+  file?: string;
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Last-word overrides (CLI flags). */
+  overrides?: Json;
+}
+
+/** Defaults <- profile <- file <- environment <- CLI flags, then validated. */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<KioskConfig> {
+  let merged = JSON.parse(JSON.stringify(DEFAULT_CONFIG)) as Json;
+  const fileJson = options.file ? await readJson(options.file, 'config file') : undefined;
+  const profile = options.profile ?? (isObject(fileJson) && typeof fileJson.profile === 'string' ? fileJson.profile : undefined);
+  if (profile) {
+    if (!(PROFILES as readonly string[]).includes(profile)) throw new ConfigError(`unknown profile "${profile}" (one of ${PROFILES.join(', ')})`);
+    merged = merge(merged, await readJson(path.join(PROFILES_DIR, `${profile}.json`), 'profile'));
+    merged = merge(merged, { profile });
+  }
+  if (fileJson !== undefined) merged = merge(merged, fileJson);
+  merged = merge(merged, envOverrides(options.env ?? process.env));
+  if (options.overrides) merged = merge(merged, options.overrides);
+  return validateConfig(merged);
+}

@@ -1,0 +1,126 @@
+/**
+ * The rule table: measurements (every tracked frame) and PLQ region statistics (when a map is
+ * fresh) -> guidance candidates, each with a priority (lower first) and whether it blocks
+ * capture. Thresholds come from the kiosk config.
+ */
+import type { FaceMeasurements, RegionQuality } from '../pipeline/measurements.js';
+import type { GuidanceCandidate } from '../pipeline/operators/guidance-hysteresis.js';
+import type { GuidanceId } from './guidance-ids.js';
+
+export interface GuidanceThresholds {
+  /** Inter-eye distance relative to the frame width. */
+  minInterEyeRatio: number;
+  maxInterEyeRatio: number;
+  maxOffsetX: number;
+  maxOffsetY: number;
+  maxYawDeg: number;
+  maxPitchDeg: number;
+  maxRollDeg: number;
+  minEyeOpen: number;
+  maxMouthOpen: number;
+  minLuminance: number;
+  maxLuminance: number;
+  maxIlluminationImbalance: number;
+  /** Motion per frame in inter-eye distances. */
+  maxMotion: number;
+  /** A region's mean P below this share of the reference P (nose or face mean): occluded. */
+  occludedRegionRatio: number;
+  /** One cheek's mean P below this share of the other cheek's: that cheek is covered. */
+  cheekAsymmetryRatio: number;
+  /** Eye-region mean grey below this share of the face's: covered or dark glasses (both eyes). */
+  darkEyeRatio: number;
+  /** Cheek mean grey below this share of the face's: covered. */
+  darkCheekRatio: number;
+  /** Mouth grey-level spread below this share of the face's: a uniform cover (mask, band). */
+  uniformMouthRatio: number;
+  /** Both eyes' mean P below this share of the reference, eyes not dark: glasses. */
+  glassesRegionRatio: number;
+}
+
+const RULE_PRIORITY: Record<GuidanceId, number> = {
+  'no-face': 0,
+  'multiple-faces': 1,
+  'move-closer': 2,
+  'step-back': 2,
+  'center-face': 3,
+  'remove-sunglasses': 4,
+  'uncover-mouth': 5,
+  'remove-headgear': 5,
+  'uncover-left-eye': 6,
+  'uncover-right-eye': 6,
+  'remove-glasses': 7,
+  'uncover-left-cheek': 8,
+  'uncover-right-cheek': 8,
+  'look-straight': 9,
+  'head-level': 10,
+  'too-dark': 11,
+  'too-bright': 11,
+  'uneven-lighting': 12,
+  'open-eyes': 13,
+  'close-mouth': 14,
+  'hold-still': 15,
+  'ask-assistance': 16,
+};
+
+/** Messages that do not block capture (advice only). */
+const NON_BLOCKING = new Set<GuidanceId>(['hold-still', 'ask-assistance']);
+
+export const candidate = (id: GuidanceId): GuidanceCandidate => ({ id, priority: RULE_PRIORITY[id], blocking: !NON_BLOCKING.has(id) });
+
+/** Rules on tracking measurements (every frame). */
+export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number, t: GuidanceThresholds): GuidanceCandidate[] {
+  if (faces.length === 0) return [candidate('no-face')];
+  if (faces.length > 1) return [candidate('multiple-faces')];
+  const m = faces[0];
+  const out: GuidanceId[] = [];
+  const ied = m.interEyeDistance / frameWidth;
+  if (ied < t.minInterEyeRatio) out.push('move-closer');
+  if (ied > t.maxInterEyeRatio) out.push('step-back');
+  if (Math.abs(m.offsetX) > t.maxOffsetX || Math.abs(m.offsetY) > t.maxOffsetY) out.push('center-face');
+  if (Math.abs(m.yaw) > t.maxYawDeg || Math.abs(m.pitch) > t.maxPitchDeg) out.push('look-straight');
+  if (Math.abs(m.roll) > t.maxRollDeg) out.push('head-level');
+  const eyesVisible = m.appearance.leftEye.luminance >= t.darkEyeRatio && m.appearance.rightEye.luminance >= t.darkEyeRatio;
+  if (eyesVisible && Math.min(m.leftEyeOpen, m.rightEyeOpen) < t.minEyeOpen) out.push('open-eyes');
+  if (m.mouthOpen > t.maxMouthOpen) out.push('close-mouth');
+  if (m.luminance < t.minLuminance) out.push('too-dark');
+  if (m.luminance > t.maxLuminance) out.push('too-bright');
+  if (Math.abs(m.illuminationBalance) > t.maxIlluminationImbalance) out.push('uneven-lighting');
+  if (m.motion > t.maxMotion) out.push('hold-still');
+  return out.map(candidate);
+}
+
+/**
+ * Occlusion rules. Every frame: the regions' appearance in the aligned crop (dark eyes, a dark
+ * cheek, a uniform mouth). With a fresh PLQ map: its region statistics (a cheek far below the
+ * other, a low mouth or forehead, both eyes low without dark lenses = glasses).
+ *
+ * Measured on real faces with drawn occluders: P-region statistics localise a covered cheek
+ * clearly (0.2-0.5 of the other cheek), but a covered eye lowers both eyes' P, so eyes are
+ * told apart by appearance.
+ */
+export function occlusionCandidates(m: FaceMeasurements, regions: RegionQuality | undefined, t: GuidanceThresholds): GuidanceCandidate[] {
+  const a = m.appearance;
+  const out: GuidanceId[] = [];
+  const leftDark = a.leftEye.luminance < t.darkEyeRatio;
+  const rightDark = a.rightEye.luminance < t.darkEyeRatio;
+  if (leftDark && rightDark) out.push('remove-sunglasses');
+  else if (leftDark) out.push('uncover-left-eye');
+  else if (rightDark) out.push('uncover-right-eye');
+  let leftCheek = a.leftCheek.luminance < t.darkCheekRatio;
+  let rightCheek = a.rightCheek.luminance < t.darkCheekRatio;
+  let mouth = a.mouth.texture < t.uniformMouthRatio;
+  if (regions) {
+    const ref = Math.max(regions.nose, regions.face, 1e-6);
+    leftCheek ||= regions.leftCheek < t.cheekAsymmetryRatio * regions.rightCheek;
+    rightCheek ||= regions.rightCheek < t.cheekAsymmetryRatio * regions.leftCheek;
+    mouth ||= regions.mouth < t.occludedRegionRatio * ref;
+    if (regions.forehead < t.occludedRegionRatio * ref) out.push('remove-headgear');
+    if (!leftDark && !rightDark && regions.leftEye < t.glassesRegionRatio * ref && regions.rightEye < t.glassesRegionRatio * ref) {
+      out.push('remove-glasses');
+    }
+  }
+  if (leftCheek) out.push('uncover-left-cheek');
+  if (rightCheek) out.push('uncover-right-cheek');
+  if (mouth) out.push('uncover-mouth');
+  return out.map(candidate);
+}

@@ -1,0 +1,29 @@
+import type { Frame } from '../camera/frame.js';
+import type { FaceMeasurements, PlqResult } from './measurements.js';
+
+export interface GuidanceHistoryEntry {
+  ts: number;
+  ids: string[];
+}
+
+/** Everything a capture is made from. */
+export interface CaptureInput {
+  trigger: 'auto' | 'manual';
+  frame: Frame;
+  measurements: FaceMeasurements;
+  plq: PlqResult & { overlayPng: Uint8Array; aligned: Uint8Array };
+  guidanceHistory: GuidanceHistoryEntry[];
+  model: string;
+  camera: string;
+}
+
+export interface SavedCapture {
+  id: string;
+  ts: number;
+  qualityScaled: number;
+}
+
+/** Where captures go (the capture store). */
+export interface CaptureSink {
+  save(input: CaptureInput): Promise<SavedCapture>;
+}

@@ -1,0 +1,84 @@
+/** Live counters and latency samples, rendered as Prometheus text by the metrics route. */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+export class RateMeter {
+  private stamps: number[] = [];
+  constructor(private readonly windowMs = 5000) {}
+  mark(now = Date.now()): void {
+    this.stamps.push(now);
+    this.trim(now);
+  }
+  perSecond(now = Date.now()): number {
+    this.trim(now);
+    return (this.stamps.length * 1000) / this.windowMs;
+  }
+  private trim(now: number): void {
+    while (this.stamps.length && this.stamps[0] < now - this.windowMs) this.stamps.shift();
+  }
+}
+
+export class LatencySamples {
+  private values: number[] = [];
+  constructor(private readonly max = 2000) {}
+  add(v: number): void {
+    this.values.push(v);
+    if (this.values.length > this.max) this.values.shift();
+  }
+  quantile(q: number): number {
+    if (!this.values.length) return 0;
+    const s = [...this.values].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  }
+  get count(): number {
+    return this.values.length;
+  }
+  reset(): void {
+    this.values = [];
+  }
+}
+
+export class KioskMetrics {
+  readonly framesIn = new RateMeter();
+  readonly tracked = new RateMeter();
+  readonly plq = new RateMeter();
+  readonly frameToPlqMs = new LatencySamples();
+  readonly trackMs = new LatencySamples();
+  readonly plqMs = new LatencySamples();
+  readonly eventLoop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  counters = {
+    framesTotal: 0,
+    trackedTotal: 0,
+    plqTotal: 0,
+    droppedTracking: 0,
+    droppedPlq: 0,
+    captures: 0,
+    errors: 0,
+    workerRestarts: 0,
+    cameraLost: 0,
+    clientThrottled: 0,
+  };
+  cameraState = 'starting';
+
+  constructor() {
+    this.eventLoop.enable();
+  }
+
+  snapshot(): Record<string, number | string> {
+    return {
+      fps: this.tracked.perSecond(),
+      inputFps: this.framesIn.perSecond(),
+      plqPerSecond: this.plq.perSecond(),
+      frameToPlqP50Ms: this.frameToPlqMs.quantile(0.5),
+      frameToPlqP95Ms: this.frameToPlqMs.quantile(0.95),
+      trackP50Ms: this.trackMs.quantile(0.5),
+      plqP50Ms: this.plqMs.quantile(0.5),
+      eventLoopLagP99Ms: this.eventLoop.percentile(99) / 1e6,
+      cameraState: this.cameraState,
+      ...this.counters,
+    };
+  }
+
+  close(): void {
+    this.eventLoop.disable();
+  }
+}

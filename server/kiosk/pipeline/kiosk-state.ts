@@ -1,0 +1,1 @@
+export type KioskState = 'searching' | 'adjusting' | 'holding' | 'captured' | 'camera-lost';

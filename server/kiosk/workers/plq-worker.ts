@@ -1,0 +1,81 @@
+/** Worker: the PLQ map of the selected frame's face (alignment, SER-FIQ, gradient, rendering). */
+import sharp from 'sharp';
+import { tf, initBackend, type BackendName } from '../../tf/backend.js';
+import { FrModel } from '../../plq/fr-model.js';
+import { PixelQualityEngine } from '../../plq/pixel-quality.js';
+import { alignFace } from '../../align/align-face.js';
+import { regionBoxes, regionMeans } from '../../plq/face-regions.js';
+import { rdYlGn } from '../../image/colour-map.js';
+import type { Point } from '../../align/similarity.js';
+import type { PlqResult } from '../pipeline/measurements.js';
+import { serveWorker } from './worker-host.js';
+
+export interface PlqInit {
+  backend: BackendName | 'auto';
+  model: string;
+}
+
+export interface PlqRequest {
+  seq: number;
+  ts: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+  landmarks5: Point[];
+}
+
+export interface PlqResponse extends PlqResult {
+  /** The map in RdYlGn with alpha, aligned coordinates, as PNG (for overlays). */
+  overlayPng: Uint8Array;
+  /** The aligned crop as raw RGB (for reports). */
+  aligned: Uint8Array;
+}
+
+let engine: PixelQualityEngine | undefined;
+
+/** RGBA: RdYlGn colour, opaque where P is low or high, lighter in between. */
+async function overlayPng(map: Float32Array, w: number, h: number): Promise<Uint8Array> {
+  const px = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    const c = rdYlGn(map[i]);
+    px[i * 4] = c[0];
+    px[i * 4 + 1] = c[1];
+    px[i * 4 + 2] = c[2];
+    px[i * 4 + 3] = 150;
+  }
+  return new Uint8Array(await sharp(Buffer.from(px), { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
+}
+
+serveWorker({
+  init: async (p: PlqInit) => {
+    await initBackend(p.backend);
+    engine = new PixelQualityEngine(await FrModel.load(p.model));
+    return { result: true };
+  },
+  plq: async (p: PlqRequest) => {
+    if (!engine) throw new Error('PLQ worker not initialised');
+    const t0 = performance.now();
+    const m = engine.model.manifest;
+    const frame = { width: p.width, height: p.height, data: p.data };
+    const { image, transform } = alignFace(frame, p.landmarks5, m.alignmentTemplate, m.inputSize);
+    const x = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
+    const r = engine.assess(x);
+    x.dispose();
+    const result: PlqResponse = {
+      seq: p.seq,
+      frameTs: p.ts,
+      quality: r.quality,
+      qualityScaled: r.qualityScaled,
+      regions: regionMeans(r.map, r.width, regionBoxes(m.alignmentTemplate, m.inputSize)),
+      transform,
+      width: r.width,
+      height: r.height,
+      map: r.map,
+      plqMs: performance.now() - t0,
+      overlayPng: await overlayPng(r.map, r.width, r.height),
+      aligned: image.data,
+    };
+    return { result, transfer: [result.map.buffer as ArrayBuffer] };
+  },
+  crash: () => process.exit(3),
+});

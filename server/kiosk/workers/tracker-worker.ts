@@ -1,0 +1,54 @@
+/** Worker: face tracking on every frame it is given (Human, detector re-run every N frames). */
+import { initBackend, type BackendName } from '../../tf/backend.js';
+import { HumanFaceDetector } from '../../detect/human-detector.js';
+import { readManifest } from '../../plq/model-manifest.js';
+import { measureFace, type AlignmentSpec } from '../pipeline/face-measurements.js';
+import type { FaceMeasurements, TrackingResult } from '../pipeline/measurements.js';
+import { serveWorker } from './worker-host.js';
+
+export interface TrackerInit {
+  backend: BackendName | 'auto';
+  model: string;
+  detectorEveryFrames: number;
+  iris: boolean;
+  maxFaces: number;
+}
+
+export interface TrackRequest {
+  seq: number;
+  ts: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+let detector: HumanFaceDetector | undefined;
+let align: AlignmentSpec | undefined;
+let previous: FaceMeasurements | undefined;
+
+serveWorker({
+  init: async (p: TrackerInit) => {
+    await initBackend(p.backend);
+    const m = await readManifest(p.model);
+    align = { template: m.alignmentTemplate, size: m.inputSize };
+    detector = await HumanFaceDetector.create({
+      maxFaces: p.maxFaces,
+      skipFrames: p.detectorEveryFrames,
+      skipTimeMs: p.detectorEveryFrames > 0 ? 2000 : 0,
+      iris: p.iris,
+      minConfidence: 0.5,
+    });
+    return { result: true };
+  },
+  track: async (p: TrackRequest) => {
+    if (!detector || !align) throw new Error('tracker not initialised');
+    const t0 = performance.now();
+    const image = { width: p.width, height: p.height, data: p.data };
+    const faces = await detector.detect(image);
+    const measured = faces.map((f) => measureFace(f, image, align!, faces.length === 1 ? previous : undefined));
+    previous = measured.length === 1 ? measured[0] : undefined;
+    const result: TrackingResult = { seq: p.seq, ts: p.ts, width: p.width, height: p.height, faces: measured, trackMs: performance.now() - t0 };
+    return { result };
+  },
+  crash: () => process.exit(3),
+});
