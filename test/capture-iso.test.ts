@@ -81,7 +81,7 @@ describe('ISO components on real measurements', () => {
     }
   });
 
-  it('the group photos' faces mostly pass EyesOpen and every value stays in 0..100', async () => {
+  it('the group photos\' faces mostly pass EyesOpen and every value stays in 0..100', async () => {
     const faces = await realFaces();
     const results = faces.map((f) => assessIsoComponents({ face: measureFace(f.photo, f.face), faceCount: 1 }));
     // Most faces in the packaged photos have open eyes; the components stay in range on all.
