@@ -33,7 +33,7 @@ import type { RgbImage } from '../../detect/face-detector.js';
 /** Mesh indices (MediaPipe canonical face mesh). */
 export const MESH_CHIN = 152;
 export const MESH_FOREHEAD_TOP = 10;
-/** Eye centres are taken from landmarks5 (image-left eye first). */
+// Eye centres come from landmarks5 (image-left eye first).
 
 export const PORTRAIT_ASPECT = 35 / 45;
 
