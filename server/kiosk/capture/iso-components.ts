@@ -83,7 +83,7 @@ export interface IsoThresholds {
   headSizeShare: { min: number; max: number };
   /** |illumination balance| (left-right luminance contrast, 0..1): max (default 0.15). */
   maxIlluminationImbalance: number;
-  /** Variance of the Laplacian over the face (grey levels^2): min (default 40). */
+  /** Variance of the Laplacian over the face resampled to 96x96 (grey levels^2): min (default 150). */
   minSharpness: number;
   /** Mean face luminance 0..255 (default 60..200). */
   luminance: { min: number; max: number };
@@ -106,7 +106,7 @@ export const DEFAULT_ISO_THRESHOLDS: Readonly<IsoThresholds> = Object.freeze({
   minInterEyeDistancePx: 90,
   headSizeShare: Object.freeze({ min: 0.7, max: 0.8 }),
   maxIlluminationImbalance: 0.15,
-  minSharpness: 40,
+  minSharpness: 150,
   luminance: Object.freeze({ min: 60, max: 200 }),
   maxCropPadding: 0.02,
   minQualityScaled: 0.5,
