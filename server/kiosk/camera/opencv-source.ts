@@ -91,22 +91,26 @@ export class OpenCvSource implements CameraSource {
     return new Observable<Frame>((subscriber) => {
       const abort = new AbortController();
       void this.run(subscriber, abort.signal);
-      return () => abort.abort();
+      return () => {
+        abort.abort();
+        if (this.status$.value.state !== 'stopped') this.status$.next({ state: 'stopped' });
+      };
     });
   }
 
-  private setStatus(status: CameraStatus): void {
-    this.status$.next(status);
+  /** Status changes of a run; none once its subscriber has left (teardown said 'stopped'). */
+  private setStatus(status: CameraStatus, signal: AbortSignal): void {
+    if (!signal.aborted) this.status$.next(status);
   }
 
   private async run(subscriber: Subscriber<Frame>, signal: AbortSignal): Promise<void> {
-    this.setStatus({ state: 'starting' });
+    this.setStatus({ state: 'starting' }, signal);
     let attempt = 0;
     let lossReason: string | undefined;
     while (!signal.aborted) {
       if (lossReason !== undefined) {
         const delay = backoffDelay(attempt++, this.minDelayMs, this.maxDelayMs);
-        this.setStatus({ state: 'reconnecting', detail: lossReason, retryInMs: delay });
+        this.setStatus({ state: 'reconnecting', detail: lossReason, retryInMs: delay }, signal);
         await sleep(delay, signal);
         if (signal.aborted) break;
       }
@@ -115,12 +119,12 @@ export class OpenCvSource implements CameraSource {
         device = await this.opener();
       } catch (err) {
         if (err instanceof CameraFatalError) {
-          this.setStatus({ state: 'stopped', detail: err.message });
+          this.setStatus({ state: 'stopped', detail: err.message }, signal);
           if (!signal.aborted) subscriber.error(err);
           return;
         }
         const reason = `cannot open: ${message(err)}`;
-        if (lossReason === undefined) this.lost(reason);
+        if (lossReason === undefined) this.lost(reason, signal);
         lossReason = reason;
         continue;
       }
@@ -132,20 +136,20 @@ export class OpenCvSource implements CameraSource {
         attempt = 0;
       });
       if (end.kind === 'lost') {
-        this.lost(end.reason);
+        this.lost(end.reason, signal);
         lossReason = end.reason;
       } else {
-        this.setStatus({ state: 'stopped' });
+        this.setStatus({ state: 'stopped' }, signal);
         if (end.kind === 'ended' && !signal.aborted) subscriber.complete();
         return;
       }
     }
-    this.setStatus({ state: 'stopped' });
+    this.setStatus({ state: 'stopped' }, signal);
   }
 
-  private lost(reason: string): void {
+  private lost(reason: string, signal: AbortSignal): void {
     this.log.warn(`${this.description}: lost (${reason})`);
-    this.setStatus({ state: 'lost', detail: reason });
+    this.setStatus({ state: 'lost', detail: reason }, signal);
   }
 
   /**
@@ -217,7 +221,7 @@ export class OpenCvSource implements CameraSource {
       if (!streaming) {
         streaming = true;
         onFirstFrame();
-        this.setStatus({ state: 'streaming' });
+        this.setStatus({ state: 'streaming' }, signal);
       }
       subscriber.next({ seq: this.seq++, ts: Date.now(), image: outcome.frame });
     }
