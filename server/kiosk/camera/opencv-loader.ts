@@ -69,7 +69,7 @@ export const OPENCV_INSTALL_STEPS =
   '`OPENCV4NODEJS_DISABLE_AUTOBUILD=1 OPENCV_INCLUDE_DIR=/usr/include/opencv4 ' +
   'OPENCV_LIB_DIR=/usr/lib/$(uname -m)-linux-gnu OPENCV_BIN_DIR=/usr/bin npm install @u4/opencv4nodejs` ' +
   '(on a Jetson use the JetPack OpenCV, which has GStreamer). ' +
-  'Without OpenCV use a replay folder of images (--camera replay:DIR) or --camera synthetic.';
+  'Without OpenCV, use the camera spec replay:DIR (a folder of images) or synthetic.';
 
 /** OpenCV was asked for (a camera or a video) but the optional dependency does not load. */
 export class OpenCvMissingError extends CameraFatalError {
