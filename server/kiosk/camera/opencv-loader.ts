@@ -95,7 +95,7 @@ function isPackageMissing(cause: unknown): boolean {
 /** How the module is required; replaceable so a test can simulate a missing install. */
 export type RequireFn = (id: string) => unknown;
 
-const nodeRequire: RequireFn = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
 let cached: OpenCvModule | undefined;
 
 /**
@@ -106,6 +106,7 @@ export function loadOpenCv(purpose = 'OpenCV camera', requireFn?: RequireFn): Op
   if (cached && !requireFn) return cached;
   let mod: unknown;
   try {
+    if (!requireFn) silenceBuildLog();
     mod = (requireFn ?? nodeRequire)(OPENCV_PACKAGE);
   } catch (err) {
     throw new OpenCvMissingError(purpose, err);
@@ -116,6 +117,22 @@ export function loadOpenCv(purpose = 'OpenCV camera', requireFn?: RequireFn): Op
   }
   if (!requireFn) cached = cv as OpenCvModule;
   return cv as OpenCvModule;
+}
+
+/**
+ * The binding's loader logs its build configuration (several coloured lines) through
+ * @u4/opencv-build on every load; keep the kiosk's journal clean unless
+ * OPENCV4NODES_DEBUG_REQUIRE asks for it. Best effort: nothing happens if the layout differs.
+ */
+function silenceBuildLog(): void {
+  if (process.env.OPENCV4NODES_DEBUG_REQUIRE) return;
+  try {
+    const fromBinding = createRequire(nodeRequire.resolve(OPENCV_PACKAGE));
+    const build = fromBinding('@u4/opencv-build') as { Log?: { silence?: boolean } };
+    if (build.Log) build.Log.silence = true;
+  } catch {
+    /* not installed, or another layout: leave the logging as it is */
+  }
 }
 
 /** True when OpenCV loads here (for skipping tests and for `plq doctor`-style checks). */
