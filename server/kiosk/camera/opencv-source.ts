@@ -90,7 +90,9 @@ export class OpenCvSource implements CameraSource {
   frames(): Observable<Frame> {
     return new Observable<Frame>((subscriber) => {
       const abort = new AbortController();
-      void this.run(subscriber, abort.signal);
+      this.run(subscriber, abort.signal).catch((err: unknown) => {
+        if (!abort.signal.aborted) subscriber.error(err);
+      });
       return () => {
         abort.abort();
         if (this.status$.value.state !== 'stopped') this.status$.next({ state: 'stopped' });
@@ -133,6 +135,7 @@ export class OpenCvSource implements CameraSource {
         break;
       }
       const end = await this.stream(device, subscriber, signal, () => {
+        if (lossReason !== undefined) this.log.info(`${this.description}: streaming again`);
         attempt = 0;
       });
       if (end.kind === 'lost') {
