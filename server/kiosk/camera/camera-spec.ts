@@ -67,6 +67,8 @@ export interface CameraOptions {
   /** OpenCV reconnect back-off. */
   reconnect?: ReconnectOptions;
   logger?: CameraLogger;
+  /** Replay of images: frames each image is held for (default 1). */
+  holdFrames?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export function createCameraSource(spec: CameraSpec | string, options: CameraOpt
       return createReplaySource(s.path, {
         fps: options.fps,
         maxWidth: options.maxWidth ?? DEFAULT_REPLAY_MAX_WIDTH,
+        holdFrames: options.holdFrames,
         logger: options.logger,
       });
     case 'opencv':

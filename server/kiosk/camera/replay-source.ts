@@ -25,6 +25,8 @@ export interface ReplaySourceOptions {
   /** Images and video frames wider than this are downscaled, never upscaled (default 640). */
   maxWidth?: number;
   logger?: CameraLogger;
+  /** Images only: each image is shown for this many frames before the next (default 1). */
+  holdFrames?: number;
   /** Video only: opens the capture (tests); default OpenCV. */
   openVideo?: CaptureOpener;
 }
@@ -55,6 +57,7 @@ export class ImageReplaySource implements CameraSource {
   readonly description: string;
   private readonly fps: number;
   private readonly maxWidth: number;
+  private readonly holdFrames: number;
   private readonly log: CameraLogger;
   private readonly status$ = new BehaviorSubject<CameraStatus>({ state: 'stopped' });
   private decoded: Promise<DecodedFolder> | undefined;
@@ -69,6 +72,7 @@ export class ImageReplaySource implements CameraSource {
     if (!Number.isInteger(this.maxWidth) || this.maxWidth < 1) {
       throw new RangeError(`maxWidth must be a positive whole number, got ${this.maxWidth}`);
     }
+    this.holdFrames = Math.max(1, Math.round(options.holdFrames ?? 1));
     this.log = options.logger ?? consoleCameraLogger;
     this.description = `replay of ${path} at ${this.fps} fps`;
   }
@@ -99,7 +103,7 @@ export class ImageReplaySource implements CameraSource {
           if (stopped) return;
           this.status$.next({ state: 'streaming' });
           tick = frameClock(this.fps).subscribe((n) => {
-            const { image } = images[n % images.length];
+            const { image } = images[Math.floor(n / this.holdFrames) % images.length];
             subscriber.next({
               seq: this.seq++,
               ts: Date.now(),

@@ -18,8 +18,9 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     clientEventsPerSecond: int(1, 1000),
   }),
   camera: obj({
-    source: { type: 'string', pattern: '^(replay:.*|opencv:.+|synthetic)$' },
+    source: { type: 'string', pattern: '^(replay:.+|opencv:.+|synthetic)$' },
     fps: num(1, 120),
+    holdSeconds: num(0, 3600),
     width: int(64, 4096),
     reconnectMinDelayMs: int(10),
     reconnectMaxDelayMs: int(10),
@@ -68,6 +69,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     dir: { type: 'string', minLength: 1 },
     retentionHours: num(0),
     maxCount: int(1),
+    resetAfterSeconds: num(1, 3600),
     iso: {
       type: 'object',
       additionalProperties: false,

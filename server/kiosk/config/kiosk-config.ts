@@ -23,9 +23,14 @@ export interface KioskConfig {
     clientEventsPerSecond: number;
   };
   camera: {
-    /** `replay:PATH`, `opencv:INDEX`, `opencv:URL-OR-PIPELINE-OR-FILE` or `synthetic`; `replay:` alone = packaged sample photos. */
+    /**
+     * `replay:PATH`, `opencv:INDEX`, `opencv:URL-OR-PIPELINE-OR-FILE` or `synthetic`;
+     * `replay:samples` = single-face frames cut from the photos shipped in npm packages (the demo).
+     */
     source: string;
     fps: number;
+    /** Replay of images: seconds each image is shown. */
+    holdSeconds: number;
     /** Frames are downscaled to this width (never upscaled). */
     width: number;
     reconnectMinDelayMs: number;
@@ -65,6 +70,8 @@ export interface KioskConfig {
     /** Captures older than this are deleted (0 = never kept beyond the process: deleted at start). */
     retentionHours: number;
     maxCount: number;
+    /** The captured screen returns to searching after this long without accept/retake. */
+    resetAfterSeconds: number;
     /** Pass/fail thresholds of the ISO/IEC 29794-5-named components in capture reports. */
     iso: IsoThresholds;
   };
@@ -105,7 +112,7 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
 export const DEFAULT_CONFIG: KioskConfig = {
   profile: null,
   server: { host: '127.0.0.1', port: 8080, maxUploadBytes: 15 * 1024 * 1024, maxImagePixels: 40_000_000, clientEventsPerSecond: 20 },
-  camera: { source: 'replay:', fps: 30, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
+  camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
   tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3 },
   selection: { windowMs: 100 },
@@ -118,6 +125,6 @@ export const DEFAULT_CONFIG: KioskConfig = {
     assistanceAfterMs: 45_000,
     thresholds: DEFAULT_THRESHOLDS,
   },
-  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, iso: { ...DEFAULT_ISO_THRESHOLDS } },
+  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS } },
   ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

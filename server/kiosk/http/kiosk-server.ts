@@ -9,6 +9,9 @@ import type { Server as IoServer } from 'socket.io';
 import type { KioskConfig } from '../config/kiosk-config.js';
 import type { CameraSource } from '../camera/frame.js';
 import { createCameraSource } from '../camera/camera-spec.js';
+import { DEMO_SPEC, ensureDemoFrames } from '../camera/demo-frames.js';
+import { HumanFaceDetector } from '../../detect/human-detector.js';
+import { initBackend } from '../../tf/backend.js';
 import { WorkerClient } from '../workers/worker-client.js';
 import type { TrackerInit } from '../workers/tracker-worker.js';
 import type { PlqInit } from '../workers/plq-worker.js';
@@ -30,6 +33,12 @@ const workerUrl = (name: string): URL => new URL(`../workers/${name}${ext}`, imp
 /** ui/dist at the repository root, from server/kiosk/http or dist/server/kiosk/http. */
 export const UI_DIST = path.resolve(here, ext === '.ts' ? '../../../ui/dist' : '../../../../ui/dist');
 
+/** One-off detector on the main thread, only to cut the demo frames the first time. */
+async function demoDetector(config: KioskConfig): Promise<HumanFaceDetector> {
+  await initBackend(config.engine.backend);
+  return HumanFaceDetector.create();
+}
+
 export interface KioskServer {
   url: string;
   app: FastifyInstance;
@@ -47,12 +56,16 @@ export interface KioskServerOptions {
 
 export async function startKioskServer(config: KioskConfig, options: KioskServerOptions = {}): Promise<KioskServer> {
   const manifest = await readManifest(config.engine.model);
-  const camera = options.camera ?? (await createCameraSource(config.camera.source, {
-    fps: config.camera.fps,
-    width: config.camera.width,
-    reconnectMinDelayMs: config.camera.reconnectMinDelayMs,
-    reconnectMaxDelayMs: config.camera.reconnectMaxDelayMs,
-  }));
+  const spec =
+    config.camera.source === DEMO_SPEC ? `replay:${await ensureDemoFrames(() => demoDetector(config))}` : config.camera.source;
+  const camera =
+    options.camera ??
+    createCameraSource(spec, {
+      fps: config.camera.fps,
+      maxWidth: config.camera.width,
+      holdFrames: Math.round(config.camera.holdSeconds * config.camera.fps),
+      reconnect: { minDelayMs: config.camera.reconnectMinDelayMs, maxDelayMs: config.camera.reconnectMaxDelayMs },
+    });
   const store = await CaptureStore.open({
     dir: path.resolve(config.capture.dir),
     retentionMs: config.capture.retentionHours * 3600_000,

@@ -64,6 +64,7 @@ export class KioskPipeline {
   private latestPlq: Assessed | undefined;
   private sessionStart: number | undefined;
   private lastFaceTs = 0;
+  private capturedAt = 0;
   private persistence = new Map<string, number>();
   private history: GuidanceHistoryEntry[] = [];
   private lastShownTs = 0;
@@ -238,6 +239,7 @@ export class KioskPipeline {
     } else if (this.state === 'captured' && now - this.lastFaceTs > LEAVE_RESET_MS) {
       this.reset();
     }
+    if (this.state === 'captured' && now - this.capturedAt > this.config.capture.resetAfterSeconds * 1000) this.reset();
     const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds);
     if (faces.length === 1) {
       const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq : undefined;
@@ -315,6 +317,7 @@ export class KioskPipeline {
   }
 
   private async capture(a: Assessed, trigger: 'auto' | 'manual'): Promise<void> {
+    this.capturedAt = a.frame.ts;
     this.setState('captured');
     try {
       const saved = await this.captures.save({

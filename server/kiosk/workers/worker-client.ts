@@ -54,7 +54,9 @@ export class WorkerClient extends EventEmitter {
 
   private spawn(): Promise<void> {
     const isTs = this.options.entry.pathname.endsWith('.ts');
-    const worker = new Worker(this.options.entry, { execArgv: isTs ? ['--import', 'tsx'] : [] });
+    const worker = isTs
+      ? new Worker(new URL('./ts-worker-bootstrap.mjs', import.meta.url), { workerData: { entry: this.options.entry.href } })
+      : new Worker(this.options.entry);
     this.worker = worker;
     worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
