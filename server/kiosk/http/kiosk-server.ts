@@ -44,6 +44,7 @@ export interface KioskServer {
   app: FastifyInstance;
   io: IoServer;
   pipeline: KioskPipeline;
+  workers: { tracker: WorkerClient; plq: WorkerClient; assess: WorkerClient };
   close(): Promise<void>;
 }
 
@@ -122,6 +123,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     app,
     io,
     pipeline,
+    workers: { tracker, plq, assess },
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
+import { initBackend } from '../server/tf/backend.js';
+import type { DetectedFace, RgbImage } from '../server/detect/face-detector.js';
+import { realFaces, detector } from './helpers/real-faces.js';
+import { faceFrame } from './helpers/face-frames.js';
+import { drawOccluder, type Occluder } from './helpers/occluders.js';
+import { startHarness, waitFor, writeFrames, type Harness } from './helpers/kiosk-harness.js';
+import { hugePngHeader } from './helpers/bad-images.js';
+import { packageFile } from '../server/plq/model-paths.js';
+import type { GuidanceEvent, PlqEvent, FrameEvent, CaptureEvent, StateEvent } from '../server/kiosk/pipeline/kiosk-events.js';
+
+/** The frontal, well-lit face of the packaged photos (sample3, first face) framed like a booth camera. */
+let good: RgbImage;
+let goodFace: DetectedFace;
+
+beforeAll(async () => {
+  await initBackend();
+  const faces = await realFaces();
+  const f = faces.find((x) => x.photoId === 'face-api/sample3' && x.index === 0)!;
+  good = await faceFrame(f.photo, f.face);
+  [goodFace] = await (await detector()).detect(good);
+});
+
+describe('kiosk server: a good face is captured automatically', () => {
+  let h: Harness;
+  const seen: { frames: FrameEvent[]; plq: PlqEvent[]; states: string[] } = { frames: [], plq: [], states: [] };
+  let capture: CaptureEvent;
+
+  beforeAll(async () => {
+    // The packaged photos are party snapshots, not booth portraits: this one scores Q^ ~0.5 live, the
+    // occluded copies 0.0-0.3, so the test sets the capture threshold between them.
+    h = await startHarness({ replayDir: await writeFrames([good]), overrides: { capture: { threshold: 0.4 } } });
+    h.client.on('frame', (f: FrameEvent) => seen.frames.push(f));
+    h.client.on('plq', (p: PlqEvent) => seen.plq.push(p));
+    h.client.on('state', (s: StateEvent) => seen.states.push(s.state));
+    capture = await waitFor<CaptureEvent>(h.client, 'capture', () => true, 60_000);
+  });
+  afterAll(async () => h?.close());
+
+  it('streams JPEG previews and PLQ maps with frame timestamps', async () => {
+    expect(seen.frames.length).toBeGreaterThan(0);
+    const jpeg = Buffer.from(seen.frames[0].jpeg);
+    expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(seen.plq.length).toBeGreaterThanOrEqual(3);
+    const p = seen.plq[seen.plq.length - 1];
+    expect(p.qualityScaled).toBeGreaterThanOrEqual(0.4);
+    expect(p.frameTs).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - p.frameTs).toBeLessThan(60_000);
+    const meta = await sharp(Buffer.from(p.png)).metadata();
+    expect([meta.width, meta.height, meta.channels]).toEqual([112, 112, 4]);
+    // the aligned-to-frame transform lands the crop's centre on the face
+    const [a, b, tx, c, d, ty] = p.transform;
+    const cx = a * 56 + b * 56 + tx, cy = c * 56 + d * 56 + ty;
+    const [bx, by, bw, bh] = goodFace.box;
+    expect(cx).toBeGreaterThan(bx);
+    expect(cx).toBeLessThan(bx + bw);
+    expect(cy).toBeGreaterThan(by);
+    expect(cy).toBeLessThan(by + bh);
+  });
+
+  it('went through holding to captured, and the capture is stored with an ICAO portrait and a report', async () => {
+    expect(seen.states).toContain('holding');
+    expect(seen.states[seen.states.length - 1]).toBe('captured');
+    expect(capture.trigger).toBe('auto');
+    const list = (await (await fetch(`${h.server.url}/api/captures`)).json()) as Array<{ id: string }>;
+    expect(list.map((c) => c.id)).toContain(capture.id);
+    const portrait = Buffer.from(await (await fetch(`${h.server.url}${capture.portraitUrl}`)).arrayBuffer());
+    const pm = await sharp(portrait).metadata();
+    expect(pm.format).toBe('jpeg');
+    expect(pm.width! / pm.height!).toBeCloseTo(35 / 45, 2);
+    const report = (await (await fetch(`${h.server.url}/api/captures/${capture.id}`)).json()) as Record<string, unknown>;
+    expect(report.qualityScaled).toBeGreaterThanOrEqual(0.4);
+    expect(JSON.stringify(report)).toMatch(/HeadPoseYaw/);
+    expect(Array.isArray(report.guidance)).toBe(true);
+  });
+
+  it('serves health, status and Prometheus metrics', async () => {
+    expect(((await (await fetch(`${h.server.url}/healthz`)).json()) as { status: string }).status).toBe('ok');
+    const metrics = await (await fetch(`${h.server.url}/metrics`)).text();
+    for (const name of ['plq_kiosk_tracking_fps', 'plq_kiosk_plq_per_second', 'plq_kiosk_frame_to_plq_ms', 'plq_kiosk_dropped_frames_total', 'plq_kiosk_errors_total']) {
+      expect(metrics).toContain(name);
+    }
+    expect(metrics).toMatch(/plq_kiosk_captures_total [1-9]/);
+  });
+
+  it('retake clears the capture and a capture can be deleted', async () => {
+    h.client.emit('retake');
+    await waitFor<StateEvent>(h.client, 'state', (s) => s.state !== 'captured', 10_000);
+    const del = await fetch(`${h.server.url}/api/captures/${capture.id}`, { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    expect((await fetch(`${h.server.url}/api/captures/${capture.id}`)).status).toBe(404);
+    expect((await fetch(`${h.server.url}/api/captures/..%2F..%2Fetc/report.json`)).status).toBe(400);
+  });
+});
+
+describe('kiosk server: occluded faces get the matching guidance', () => {
+  const cases: Array<[Occluder, string]> = [
+    ['left-eye-square', 'uncover-left-eye'],
+    ['right-cheek-square', 'uncover-right-cheek'],
+    ['sunglasses', 'remove-sunglasses'],
+    ['mouth-band', 'uncover-mouth'],
+  ];
+  for (const [occluder, id] of cases) {
+    it(`${occluder} -> ${id}, and no capture`, async () => {
+      const h = await startHarness({ replayDir: await writeFrames([drawOccluder(good, goodFace, occluder)]) });
+      let captured = false;
+      h.client.on('capture', () => (captured = true));
+      try {
+        const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === id), 45_000);
+        const m = g.messages.find((x) => x.id === id)!;
+        expect(m.text.length).toBeGreaterThan(5);
+        expect(g.language).toBe('en');
+        h.client.emit('language', 'de');
+        const de = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.language === 'de', 10_000);
+        expect(de.messages.find((x) => x.id === id)?.text).not.toBe(m.text);
+        expect(captured).toBe(false);
+      } finally {
+        await h.close();
+      }
+    });
+  }
+});
+
+describe('kiosk server: faults', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ replayDir: await writeFrames([good]), overrides: { capture: { threshold: 1 } } });
+    await waitFor<PlqEvent>(h.client, 'plq', () => true, 60_000);
+  });
+  afterAll(async () => h?.close());
+
+  it('POST /api/assess: a real photo in, the engine JSON and map out; bad input gets clear errors', async () => {
+    const url = `${h.server.url}/api/assess`;
+    const photo = await readFile(packageFile('@vladmandic/face-api', 'demo/sample1.jpg'));
+    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: photo });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { faces: Array<{ qualityScaled: number; plqPng: string; regions: object }> };
+    expect(body.faces.length).toBe(3);
+    expect(Buffer.from(body.faces[0].plqPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const post = (b: Buffer, type = 'application/octet-stream') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body: b });
+    const empty = await post(Buffer.alloc(0));
+    expect(empty.status).toBe(400);
+    const text = await post(Buffer.from('not a picture at all'.repeat(10)));
+    expect(text.status).toBe(415);
+    const bomb = await post(hugePngHeader(), 'image/png');
+    expect(bomb.status).toBe(413);
+    expect(((await bomb.json()) as { message: string }).message).toMatch(/20000x20000/);
+    const tooBig = await post(Buffer.alloc(16 * 1024 * 1024, 1));
+    expect(tooBig.status).toBe(413);
+    const noFace = await post(await sharp({ create: { width: 300, height: 200, channels: 3, background: '#7a9' } }).png().toBuffer(), 'image/png');
+    expect(noFace.status).toBe(422);
+    expect(((await noFace.json()) as { error: string }).error).toBe('no-face');
+  });
+
+  it('a crashed PLQ worker is restarted and the maps keep coming', async () => {
+    const restarted = new Promise<void>((resolve) => h.server.workers.plq.once('restart', () => resolve()));
+    void h.server.workers.plq.call('crash', null).catch(() => undefined);
+    await restarted;
+    const before = h.server.pipeline.metrics.counters.plqTotal;
+    await waitFor<PlqEvent>(h.client, 'plq', () => h.server.pipeline.metrics.counters.plqTotal > before, 60_000);
+    expect(h.server.pipeline.metrics.counters.workerRestarts).toBeGreaterThanOrEqual(1);
+    expect(((await (await fetch(`${h.server.url}/healthz`)).json()) as { status: string }).status).toBe('ok');
+  });
+
+  it('a client flooding events is throttled, the server stays up', async () => {
+    const throttled = waitFor<{ message: string }>(h.client, 'error', (e) => /too many/.test(e.message), 10_000);
+    for (let i = 0; i < 300; i++) h.client.emit('language', i % 2 ? 'fr' : 'en');
+    await throttled;
+    expect(h.server.pipeline.metrics.counters.clientThrottled).toBeGreaterThan(0);
+    expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
+  });
+});
