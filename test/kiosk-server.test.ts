@@ -134,12 +134,12 @@ describe('kiosk server: faults', () => {
   it('POST /api/assess: a real photo in, the engine JSON and map out; bad input gets clear errors', async () => {
     const url = `${h.server.url}/api/assess`;
     const photo = await readFile(packageFile('@vladmandic/face-api', 'demo/sample1.jpg'));
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: photo });
+    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(photo) });
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { faces: Array<{ qualityScaled: number; plqPng: string; regions: object }> };
     expect(body.faces.length).toBe(3);
     expect(Buffer.from(body.faces[0].plqPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
-    const post = (b: Buffer, type = 'application/octet-stream') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body: b });
+    const post = (b: Buffer, type = 'application/octet-stream') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(b) });
     const empty = await post(Buffer.alloc(0));
     expect(empty.status).toBe(400);
     const text = await post(Buffer.from('not a picture at all'.repeat(10)));
@@ -170,5 +170,46 @@ describe('kiosk server: faults', () => {
     await throttled;
     expect(h.server.pipeline.metrics.counters.clientThrottled).toBeGreaterThan(0);
     expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('kiosk server: a camera that disappears mid-stream', () => {
+  it('reports camera-lost, reconnects with back-off and the pipeline goes on', async () => {
+    const { OpenCvSource } = await import('../server/kiosk/camera/opencv-source.js');
+    // The only double in these tests: a physical camera cannot exist here. It streams the real
+    // face frame, fails after 30 reads (unplugged), refuses one reopen, then comes back.
+    let opens = 0;
+    const camera = new OpenCvSource({
+      target: { kind: 'device-path', path: '/dev/video0' },
+      fps: 15,
+      reconnect: { minDelayMs: 200, maxDelayMs: 800 },
+      logger: { info: () => undefined, warn: () => undefined },
+      open: async () => {
+        opens++;
+        if (opens === 2) throw new Error('no such device');
+        let reads = 0;
+        return {
+          nativeFps: 15,
+          read: async () => {
+            await new Promise((r) => setTimeout(r, 30));
+            if (opens === 1 && ++reads > 30) throw new Error('device unplugged');
+            return { width: good.width, height: good.height, data: Uint8Array.from(good.data) };
+          },
+          rewind: async () => false,
+          release: () => undefined,
+        };
+      },
+    });
+    const h = await startHarness({ camera, overrides: { capture: { threshold: 1 } } });
+    try {
+      await waitFor<StateEvent>(h.client, 'state', (s) => s.state === 'camera-lost', 30_000);
+      const lostAt = h.server.pipeline.metrics.counters.trackedTotal;
+      await waitFor<StateEvent>(h.client, 'state', (s) => s.state !== 'camera-lost', 30_000);
+      await waitFor<PlqEvent>(h.client, 'plq', () => h.server.pipeline.metrics.counters.trackedTotal > lostAt, 30_000);
+      expect(opens).toBeGreaterThanOrEqual(3);
+      expect(h.server.pipeline.metrics.counters.cameraLost).toBeGreaterThanOrEqual(1);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile, cp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig, ConfigError, envOverrides } from '../server/kiosk/config/load-config.js';
+import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
+import { FrModel } from '../server/plq/fr-model.js';
+
+const run = promisify(execFile);
+
+describe('kiosk config', () => {
+  it('works with no file: loopback, replay demo camera, auto backend', async () => {
+    const c = await loadConfig({ env: {} });
+    expect(c.server.host).toBe('127.0.0.1');
+    expect(c.camera.source).toBe('replay:samples');
+    expect(c.engine.backend).toBe('auto');
+  });
+
+  it('applies profiles, then the file, then the environment, then flags', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-cfg-'));
+    const file = path.join(dir, 'kiosk.json');
+    await writeFile(file, JSON.stringify({ profile: 'enrolment-desk', capture: { successive: 5 }, server: { port: 9000 } }));
+    const c = await loadConfig({ file, env: { PLQ_KIOSK__server__port: '9100', PLQ_KIOSK__guidance__language: 'fr' }, overrides: { camera: { source: 'synthetic' } } });
+    expect(c.profile).toBe('enrolment-desk');
+    expect(c.ui.plqOverlay).toBe(true); // from the profile
+    expect(c.capture.successive).toBe(5); // file over profile
+    expect(c.server.port).toBe(9100); // env over file
+    expect(c.guidance.language).toBe('fr');
+    expect(c.camera.source).toBe('synthetic');
+    for (const p of ['passport-booth', 'border-gate', 'enrolment-desk']) expect((await loadConfig({ profile: p, env: {} })).profile).toBe(p);
+  });
+
+  it('a bad config names the bad key', async () => {
+    await expect(loadConfig({ env: { PLQ_KIOSK__server__port: '70000' } })).rejects.toThrow(/"server.port" must be <= 65535/);
+    await expect(loadConfig({ env: {}, overrides: { capture: { treshold: 0.5 } } })).rejects.toThrow(/unknown key "capture.treshold"/);
+    await expect(loadConfig({ env: {}, overrides: { camera: { source: 'webcam' } } })).rejects.toThrow(/camera.source/);
+    await expect(loadConfig({ env: {}, profile: 'airport' })).rejects.toThrow(ConfigError);
+    await expect(loadConfig({ env: {}, file: '/nonexistent/kiosk.json' })).rejects.toThrow(/cannot be read/);
+    expect(envOverrides({ PLQ_KIOSK__ui__speech: 'true', OTHER: 'x' })).toEqual({ ui: { speech: true } });
+    expect(DEFAULT_CONFIG.capture.retentionHours).toBeGreaterThan(0);
+  });
+
+  it('plq serve stops with a clear message on an invalid config, before opening anything', async () => {
+    const tsx = path.resolve('node_modules/.bin/tsx');
+    const r = await run(tsx, [path.resolve('server/cli/main.ts'), 'serve', '--camera', 'webcam:0'], { env: { ...process.env } }).catch((e) => e);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid config: "camera.source"/);
+  });
+
+  it('a missing model file gives a clear error naming the file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-models-'));
+    await cp(path.resolve('models/mobileface.json'), path.join(dir, 'mobileface.json'));
+    await expect(FrModel.load('mobileface', dir)).rejects.toThrow(/adapted head file .*mobileface.head.f32 is missing/);
+    await expect(FrModel.load('faceres', dir)).rejects.toThrow(/unknown model "faceres": no manifest/);
+  });
+});
