@@ -125,15 +125,14 @@ export class KioskPipeline {
       dropWhileBusy(
         (frame: Frame) =>
           from(
-            this.tracker.call<TrackingResult>('track', {
-              seq: frame.seq,
-              ts: frame.ts,
-              width: frame.image.width,
-              height: frame.image.height,
-              data: frame.image.data,
-            } satisfies TrackRequest),
+            // the pixels are transferred to the worker and back, not copied
+            this.tracker.call<TrackingResult & { data: Uint8Array }>(
+              'track',
+              { seq: frame.seq, ts: frame.ts, width: frame.image.width, height: frame.image.height, data: frame.image.data } satisfies TrackRequest,
+              [frame.image.data.buffer as ArrayBuffer],
+            ),
           ).pipe(
-            map((tracking) => ({ frame, tracking })),
+            map(({ data, ...tracking }) => ({ frame: { ...frame, image: { ...frame.image, data } }, tracking })),
             catchError((err: Error) => this.fail(err)),
           ),
         () => this.metrics.counters.droppedTracking++,

@@ -77,5 +77,6 @@ serveWorker({
     };
     return { result, transfer: [result.map.buffer as ArrayBuffer] };
   },
+  stats: () => ({ result: { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes } }),
   crash: () => process.exit(3),
 });

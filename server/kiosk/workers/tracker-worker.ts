@@ -1,5 +1,5 @@
 /** Worker: face tracking on every frame it is given (Human, detector re-run every N frames). */
-import { initBackend, type BackendName } from '../../tf/backend.js';
+import { tf, initBackend, type BackendName } from '../../tf/backend.js';
 import { HumanFaceDetector } from '../../detect/human-detector.js';
 import { readManifest } from '../../plq/model-manifest.js';
 import { measureFace, type AlignmentSpec } from '../pipeline/face-measurements.js';
@@ -47,8 +47,18 @@ serveWorker({
     const faces = await detector.detect(image);
     const measured = faces.map((f) => measureFace(f, image, align!, faces.length === 1 ? previous : undefined));
     previous = measured.length === 1 ? measured[0] : undefined;
-    const result: TrackingResult = { seq: p.seq, ts: p.ts, width: p.width, height: p.height, faces: measured, trackMs: performance.now() - t0 };
-    return { result };
+    const result: TrackingResult & { data: Uint8Array } = {
+      seq: p.seq,
+      ts: p.ts,
+      width: p.width,
+      height: p.height,
+      faces: measured,
+      trackMs: performance.now() - t0,
+      data: p.data,
+    };
+    // the frame's pixels go back to the main thread without a copy
+    return { result, transfer: [p.data.buffer as ArrayBuffer] };
   },
+  stats: () => ({ result: { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes } }),
   crash: () => process.exit(3),
 });
