@@ -6,6 +6,7 @@ import { DEFAULT_MAX_PIXELS } from '../image/decode-image.js';
 import { assessCommand } from './assess-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { adaptHeadCommand } from './adapt-head-command.js';
+import { fitBrisqueCommand } from './fit-brisque-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -58,6 +59,17 @@ program
   .addOption(backendOption())
   .action(async (dir: string | undefined, o) => {
     process.exitCode = await adaptHeadCommand(dir, { model: o.model, augmentations: o.augmentations, seed: o.seed, backend: o.backend });
+  });
+
+program
+  .command('fit-brisque')
+  .description('fit the linear BRISQUE model on synthetically distorted aligned faces; writes models/brisque-faces.json')
+  .argument('[dir]', 'folder of face photos (default: the photos shipped in npm packages)')
+  .option('--model <name>', 'FR model whose alignment is used', DEFAULT_MODEL)
+  .option('--dry-run', 'print the fit without writing the model', false)
+  .addOption(backendOption())
+  .action(async (dir: string | undefined, o) => {
+    process.exitCode = await fitBrisqueCommand(dir, { model: o.model, backend: o.backend, dryRun: o.dryRun });
   });
 
 program.parseAsync().catch((err: Error) => {
