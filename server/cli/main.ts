@@ -7,10 +7,18 @@ import { assessCommand } from './assess-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { adaptHeadCommand } from './adapt-head-command.js';
 import { fitBrisqueCommand } from './fit-brisque-command.js';
+import { analyzeCommand } from './analyze-command.js';
+import { workerCommand } from './worker-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+const fractionArg = (v: string): number => {
+  const n = Number(v);
+  if (!(n > 0 && n <= 0.5)) throw new InvalidArgumentError('must be in (0, 0.5]');
   return n;
 };
 
@@ -70,6 +78,36 @@ program
   .addOption(backendOption())
   .action(async (dir: string | undefined, o) => {
     process.exitCode = await fitBrisqueCommand(dir, { model: o.model, backend: o.backend, dryRun: o.dryRun });
+  });
+
+program
+  .command('analyze')
+  .description('activation-map variation analysis of a set of face photos under several quality methods; writes an HTML report')
+  .argument('<paths...>', 'image files or folders')
+  .option('--model <name>', 'FR model', DEFAULT_MODEL)
+  .option('--methods <list>', 'quality methods: serfiq, plq, magnitude, brisque, csv:FILE', 'serfiq,plq,magnitude,brisque')
+  .option('--fraction <f>', 'share of highest (H) and lowest (L) quality faces', fractionArg, 0.1)
+  .option('--identities <csv|folders>', 'identities for error-versus-reject curves: a file,identity CSV, or "folders" (one folder per identity)')
+  .option('--fmr <f>', 'false match rate of the ERC threshold', Number, 0.001)
+  .option('--out <dir>', 'report folder (holds the per-image cache)', './plq-analysis')
+  .option('--queue <url>', 'distribute the per-image work on a BullMQ queue (redis://HOST:PORT) served by plq worker')
+  .option('--threads <n>', 'local worker threads', positiveInt, 2)
+  .option('--max-pixels <n>', 'refuse larger images (checked before decoding)', positiveInt, DEFAULT_MAX_PIXELS)
+  .addOption(backendOption())
+  .action(async (paths: string[], o) => {
+    process.exitCode = await analyzeCommand(paths, {
+      model: o.model, methods: o.methods, fraction: o.fraction, identities: o.identities, fmr: o.fmr, out: o.out,
+      queue: o.queue, threads: o.threads, backend: o.backend, maxPixels: o.maxPixels,
+    });
+  });
+
+program
+  .command('worker')
+  .description('consume plq analyze jobs from a BullMQ queue until interrupted')
+  .requiredOption('--queue <url>', 'redis://HOST:PORT')
+  .option('--concurrency <n>', 'jobs at a time', positiveInt, 1)
+  .action(async (o) => {
+    process.exitCode = await workerCommand({ queue: o.queue, concurrency: o.concurrency });
   });
 
 program.parseAsync().catch((err: Error) => {
