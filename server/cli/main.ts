@@ -9,6 +9,7 @@ import { adaptHeadCommand } from './adapt-head-command.js';
 import { fitBrisqueCommand } from './fit-brisque-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { workerCommand } from './worker-command.js';
+import { deletionInsertionCommand } from './experiment-deletion-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -108,6 +109,21 @@ program
   .option('--concurrency <n>', 'jobs at a time', positiveInt, 1)
   .action(async (o) => {
     process.exitCode = await workerCommand({ queue: o.queue, concurrency: o.concurrency });
+  });
+
+const experiment = program.command('experiment').description('the papers\' experiments on real faces');
+
+experiment
+  .command('deletion-insertion')
+  .description('deletion and insertion curves for PLQ, random and gradient pixel orders (Huber et al., EUSIPCO 2022)')
+  .argument('<paths...>', 'image files or folders')
+  .option('--model <name>', 'FR model', DEFAULT_MODEL)
+  .option('--steps <n>', 'points per curve', positiveInt, 20)
+  .option('--seed <n>', 'seed of the random order', positiveInt, 7)
+  .option('--out <dir>', 'output folder', './plq-deletion-insertion')
+  .addOption(backendOption())
+  .action(async (paths: string[], o) => {
+    process.exitCode = await deletionInsertionCommand(paths, { model: o.model, steps: o.steps, seed: o.seed, out: o.out, backend: o.backend });
   });
 
 program.parseAsync().catch((err: Error) => {
