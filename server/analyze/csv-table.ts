@@ -45,7 +45,7 @@ export async function readCsv(file: string, header: string[], minFields: number,
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const fields = splitLine(line);
-    if (rows.length === 0 && bad.length === 0 && fields.slice(0, header.length).join(',').toLowerCase() === header.join(',')) return;
+    if (rows.length === 0 && bad.length === 0 && fields.join(',').toLowerCase() === header.slice(0, fields.length).join(',')) return;
     if (fields.length < minFields || fields.length > maxFields || fields.some((f) => f === '')) {
       bad.push(`line ${i + 1}: expected ${header.slice(0, maxFields).join(',')}, got "${line.slice(0, 80)}"`);
     } else rows.push({ line: i + 1, fields });
