@@ -10,6 +10,7 @@ import { fitBrisqueCommand } from './fit-brisque-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { workerCommand } from './worker-command.js';
 import { deletionInsertionCommand } from './experiment-deletion-command.js';
+import { inpaintCommand } from './experiment-inpaint-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -124,6 +125,20 @@ experiment
   .addOption(backendOption())
   .action(async (paths: string[], o) => {
     process.exitCode = await deletionInsertionCommand(paths, { model: o.model, steps: o.steps, seed: o.seed, out: o.out, backend: o.backend });
+  });
+
+experiment
+  .command('inpaint')
+  .description('inpaint each face\'s largest low-PLQ region (OpenCV Telea) and count how often Q^ rises, falls or stays within its sd')
+  .argument('<paths...>', 'image files or folders')
+  .option('--model <name>', 'FR model', DEFAULT_MODEL)
+  .option('--repeats <n>', 'repeats with different dropout-mask seeds', positiveInt, 10)
+  .option('--occlude <px>', 'paste a black square of this size first (the paper used occluded faces)', positiveInt)
+  .option('--seed <n>', 'seed for the square\'s position', positiveInt, 5)
+  .option('--out <dir>', 'output folder', './plq-inpaint')
+  .addOption(backendOption())
+  .action(async (paths: string[], o) => {
+    process.exitCode = await inpaintCommand(paths, { model: o.model, repeats: o.repeats, occlude: o.occlude, seed: o.seed, out: o.out, backend: o.backend });
   });
 
 program.parseAsync().catch((err: Error) => {
