@@ -1,28 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { plq } from './helpers/plq-cli.js';
 import { writeIdentitySet, type IdentitySet } from './helpers/identity-set.js';
 import { loadMam } from '../server/xai/mam-file.js';
 import { decodeResult, type FaceRecord } from '../server/analyze/face-record.js';
 import { splitHighLow } from '../server/xai/quality-split.js';
 import { stackStats } from '../server/xai/map-stats.js';
-
-const run = promisify(execFile);
-const TSX = path.resolve('node_modules/.bin/tsx');
-const CLI = path.resolve('server/cli/main.ts');
-
-export async function plq(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(TSX, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PLQ_BACKEND: 'wasm' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function cachedFaces(out: string): Promise<FaceRecord[]> {
   const dir = path.join(out, 'cache');
