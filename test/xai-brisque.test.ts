@@ -33,7 +33,7 @@ describe('BRISQUE', () => {
   });
 
   it('scores rise with blur and noise on real aligned faces (the fitted model)', async () => {
-    const file = path.resolve('models/brisque-faces.json');
+    const file = path.resolve('models/brisque/brisque-faces.json');
     const model = parseBrisqueModel(JSON.parse(await readFile(file, 'utf8')), file);
     const m = await readManifest('mobileface');
     const faces = (await realFaces()).slice(0, 8).map((f) => alignFace(f.photo, f.face.landmarks5, m.alignmentTemplate, m.inputSize).image);

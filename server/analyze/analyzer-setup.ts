@@ -7,7 +7,7 @@ import { MODELS_DIR } from '../plq/model-manifest.js';
 import { parseBrisqueModel, type BrisqueModel } from '../xai/brisque-model.js';
 import { ImageAnalyzer } from './image-analyzer.js';
 
-export const BRISQUE_MODEL_FILE = 'brisque-faces.json';
+export const BRISQUE_MODEL_FILE = 'brisque/brisque-faces.json';
 
 export interface AnalyzerSetup {
   model: string;

@@ -6,8 +6,8 @@ import { loadFaces, photosInFolder } from '../experiments/face-set.js';
 import { alignFace } from '../align/align-face.js';
 import { MODELS_DIR, readManifest } from '../plq/model-manifest.js';
 import { fitBrisqueOnFaces } from '../calibration/fit-brisque.js';
+import { BRISQUE_MODEL_FILE } from '../analyze/analyzer-setup.js';
 
-export const BRISQUE_MODEL_FILE = 'brisque-faces.json';
 
 /** `plq fit-brisque [DIR]`: fits the linear BRISQUE model on distorted aligned faces. */
 export async function fitBrisqueCommand(dir: string | undefined, opts: { model: string; backend: BackendName | 'auto'; dryRun: boolean }): Promise<number> {

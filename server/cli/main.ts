@@ -73,7 +73,7 @@ program
 
 program
   .command('fit-brisque')
-  .description('fit the linear BRISQUE model on synthetically distorted aligned faces; writes models/brisque-faces.json')
+  .description('fit the linear BRISQUE model on synthetically distorted aligned faces; writes models/brisque/brisque-faces.json')
   .argument('[dir]', 'folder of face photos (default: the photos shipped in npm packages)')
   .option('--model <name>', 'FR model whose alignment is used', DEFAULT_MODEL)
   .option('--dry-run', 'print the fit without writing the model', false)
