@@ -7,7 +7,6 @@ import { ANALYSIS_VERSION, decodeResult, encodeResult, type FaceRecord, type Ima
 import { parseMethods } from '../analyze/quality-methods.js';
 import { identitiesFromFolders, readIdentitiesCsv, type Identities } from '../analyze/identities.js';
 import { runLocalPool } from '../analyze/local-pool.js';
-import { runOnQueue } from '../analyze/job-queue.js';
 import { analyseSet } from '../analyze/set-analysis.js';
 import { writeReport } from '../analyze/report.js';
 import { expandInputs } from './input-files.js';
@@ -90,7 +89,8 @@ export async function analyzeCommand(paths: string[], o: AnalyzeOptions): Promis
     results.push(r);
   };
   const setup = { model: o.model, backend: o.backend, maxPixels: o.maxPixels };
-  if (o.queue) await runOnQueue(o.queue, tasks, setup, store);
+  // bullmq is loaded only for queue runs.
+  if (o.queue) await (await import('../analyze/job-queue.js')).runOnQueue(o.queue, tasks, setup, store);
   else await runLocalPool(tasks, setup, o.threads, store);
   bar.stop();
 

@@ -1,7 +1,6 @@
-import { startQueueWorker } from '../analyze/job-queue.js';
-
 /** `plq worker --queue URL`: consumes analysis jobs until SIGINT/SIGTERM. */
 export async function workerCommand(opts: { queue: string; concurrency: number }): Promise<number> {
+  const { startQueueWorker } = await import('../analyze/job-queue.js');
   const { worker, close } = startQueueWorker(opts.queue, opts.concurrency);
   worker.on('completed', (job) => process.stderr.write(`plq worker: done ${job.data.file}\n`));
   worker.on('failed', (job, err) => process.stderr.write(`plq worker: failed ${job?.data.file}: ${err.message}\n`));
