@@ -7,10 +7,21 @@ import { assessCommand } from './assess-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { adaptHeadCommand } from './adapt-head-command.js';
 import { serveCommand } from './serve-command.js';
+import { fitBrisqueCommand } from './fit-brisque-command.js';
+import { analyzeCommand } from './analyze-command.js';
+import { workerCommand } from './worker-command.js';
+import { deletionInsertionCommand } from './experiment-deletion-command.js';
+import { inpaintCommand } from './experiment-inpaint-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+const fractionArg = (v: string): number => {
+  const n = Number(v);
+  if (!(n > 0 && n <= 0.5)) throw new InvalidArgumentError('must be in (0, 0.5]');
   return n;
 };
 
@@ -75,6 +86,73 @@ program
   .option('--host <addr>', 'bind address (default 127.0.0.1)')
   .action(async (o) => {
     process.exitCode = await serveCommand(o);
+  .command('fit-brisque')
+  .description('fit the linear BRISQUE model on synthetically distorted aligned faces; writes models/brisque/brisque-faces.json')
+  .argument('[dir]', 'folder of face photos (default: the photos shipped in npm packages)')
+  .option('--model <name>', 'FR model whose alignment is used', DEFAULT_MODEL)
+  .option('--dry-run', 'print the fit without writing the model', false)
+  .addOption(backendOption())
+  .action(async (dir: string | undefined, o) => {
+    process.exitCode = await fitBrisqueCommand(dir, { model: o.model, backend: o.backend, dryRun: o.dryRun });
+  });
+
+program
+  .command('analyze')
+  .description('activation-map variation analysis of a set of face photos under several quality methods; writes an HTML report')
+  .argument('<paths...>', 'image files or folders')
+  .option('--model <name>', 'FR model', DEFAULT_MODEL)
+  .option('--methods <list>', 'quality methods: serfiq, plq, magnitude, brisque, csv:FILE', 'serfiq,plq,magnitude,brisque')
+  .option('--fraction <f>', 'share of highest (H) and lowest (L) quality faces', fractionArg, 0.1)
+  .option('--identities <csv|folders>', 'identities for error-versus-reject curves: a file,identity CSV, or "folders" (one folder per identity)')
+  .option('--fmr <f>', 'false match rate of the ERC threshold', Number, 0.001)
+  .option('--out <dir>', 'report folder (holds the per-image cache)', './plq-analysis')
+  .option('--queue <url>', 'distribute the per-image work on a BullMQ queue (redis://HOST:PORT) served by plq worker')
+  .option('--threads <n>', 'local worker threads', positiveInt, 2)
+  .option('--max-pixels <n>', 'refuse larger images (checked before decoding)', positiveInt, DEFAULT_MAX_PIXELS)
+  .addOption(backendOption())
+  .action(async (paths: string[], o) => {
+    process.exitCode = await analyzeCommand(paths, {
+      model: o.model, methods: o.methods, fraction: o.fraction, identities: o.identities, fmr: o.fmr, out: o.out,
+      queue: o.queue, threads: o.threads, backend: o.backend, maxPixels: o.maxPixels,
+    });
+  });
+
+program
+  .command('worker')
+  .description('consume plq analyze jobs from a BullMQ queue until interrupted')
+  .requiredOption('--queue <url>', 'redis://HOST:PORT')
+  .option('--concurrency <n>', 'jobs at a time', positiveInt, 1)
+  .action(async (o) => {
+    process.exitCode = await workerCommand({ queue: o.queue, concurrency: o.concurrency });
+  });
+
+const experiment = program.command('experiment').description('the papers\' experiments on real faces');
+
+experiment
+  .command('deletion-insertion')
+  .description('deletion and insertion curves for PLQ, random and gradient pixel orders (Huber et al., EUSIPCO 2022)')
+  .argument('<paths...>', 'image files or folders')
+  .option('--model <name>', 'FR model', DEFAULT_MODEL)
+  .option('--steps <n>', 'points per curve', positiveInt, 20)
+  .option('--seed <n>', 'seed of the random order', positiveInt, 7)
+  .option('--out <dir>', 'output folder', './plq-deletion-insertion')
+  .addOption(backendOption())
+  .action(async (paths: string[], o) => {
+    process.exitCode = await deletionInsertionCommand(paths, { model: o.model, steps: o.steps, seed: o.seed, out: o.out, backend: o.backend });
+  });
+
+experiment
+  .command('inpaint')
+  .description('inpaint each face\'s largest low-PLQ region (OpenCV Telea) and count how often Q^ rises, falls or stays within its sd')
+  .argument('<paths...>', 'image files or folders')
+  .option('--model <name>', 'FR model', DEFAULT_MODEL)
+  .option('--repeats <n>', 'repeats with different dropout-mask seeds', positiveInt, 10)
+  .option('--occlude <px>', 'paste a black square of this size first (the paper used occluded faces)', positiveInt)
+  .option('--seed <n>', 'seed for the square\'s position', positiveInt, 5)
+  .option('--out <dir>', 'output folder', './plq-inpaint')
+  .addOption(backendOption())
+  .action(async (paths: string[], o) => {
+    process.exitCode = await inpaintCommand(paths, { model: o.model, repeats: o.repeats, occlude: o.occlude, seed: o.seed, out: o.out, backend: o.backend });
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -80,6 +80,16 @@ export class FrModel {
     return this.program.constant(node[1]) as tf.Tensor2D;
   }
 
+  /**
+   * The feature map of the deepest convolutional layer (the manifest's camNode) for 0..255
+   * pixels [n,h,w,3] -> [n,fh,fw,k]. Call inside tf.tidy.
+   */
+  camActivations(pixels: tf.Tensor4D): tf.Tensor4D {
+    const node = this.manifest.camNode;
+    if (!node) throw new Error(`model ${this.manifest.name} has no camNode in its manifest`);
+    return this.program.run({ [this.manifest.inputNode]: this.toInputRange(pixels) }, node) as tf.Tensor4D;
+  }
+
   embed(pixels: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => this.head(this.backbone(pixels)));
   }

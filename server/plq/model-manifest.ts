@@ -45,6 +45,11 @@ export interface ModelManifest {
   stateShape?: number[];
   stateSize: number;
   embeddingSize: number;
+  /**
+   * Activation of the deepest convolutional layer (NHWC feature map), for ScoreCAM in the
+   * activation-map variation analysis (server/xai/).
+   */
+  camNode?: string;
   dropout: { p: number; m: number; seed: number };
   adaptedHead?: AdaptedHead;
   calibration: Calibration;
