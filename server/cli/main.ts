@@ -86,6 +86,9 @@ program
   .option('--host <addr>', 'bind address (default 127.0.0.1)')
   .action(async (o) => {
     process.exitCode = await serveCommand(o);
+  });
+
+program
   .command('fit-brisque')
   .description('fit the linear BRISQUE model on synthetically distorted aligned faces; writes models/brisque/brisque-faces.json')
   .argument('[dir]', 'folder of face photos (default: the photos shipped in npm packages)')
