@@ -6,6 +6,7 @@ import { DEFAULT_MAX_PIXELS } from '../image/decode-image.js';
 import { assessCommand } from './assess-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { adaptHeadCommand } from './adapt-head-command.js';
+import { serveCommand } from './serve-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -58,6 +59,22 @@ program
   .addOption(backendOption())
   .action(async (dir: string | undefined, o) => {
     process.exitCode = await adaptHeadCommand(dir, { model: o.model, augmentations: o.augmentations, seed: o.seed, backend: o.backend });
+  });
+
+program
+  .command('serve')
+  .description('start the kiosk server (UI, REST API, Socket.IO /kiosk, live pipeline); loopback by default')
+  .option('--config <file>', 'kiosk config JSON (see kiosk-config/)')
+  .option('--profile <name>', 'passport-booth, border-gate or enrolment-desk')
+  .option('--camera <spec>', 'replay:PATH, opencv:INDEX, opencv:URL-OR-PIPELINE-OR-FILE or synthetic')
+  .option('--port <n>', 'port', (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number');
+    return n;
+  })
+  .option('--host <addr>', 'bind address (default 127.0.0.1)')
+  .action(async (o) => {
+    process.exitCode = await serveCommand(o);
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -6,6 +6,7 @@
  */
 import type { GuidanceThresholds } from '../guidance/guidance-rules.js';
 import type { Language } from '../guidance/guidance-ids.js';
+import { DEFAULT_ISO_THRESHOLDS, type IsoThresholds } from '../capture/iso-components.js';
 
 export interface KioskConfig {
   /** Profile this config was built from, if any. */
@@ -64,6 +65,8 @@ export interface KioskConfig {
     /** Captures older than this are deleted (0 = never kept beyond the process: deleted at start). */
     retentionHours: number;
     maxCount: number;
+    /** Pass/fail thresholds of the ISO/IEC 29794-5-named components in capture reports. */
+    iso: IsoThresholds;
   };
   ui: {
     plqOverlay: boolean;
@@ -75,7 +78,7 @@ export interface KioskConfig {
 }
 
 export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
-  minInterEyeRatio: 0.09,
+  minInterEyeRatio: 0.065,
   maxInterEyeRatio: 0.3,
   maxOffsetX: 0.15,
   maxOffsetY: 0.18,
@@ -94,6 +97,9 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
   darkCheekRatio: 0.6,
   uniformMouthRatio: 0.4,
   glassesRegionRatio: 0.12,
+  darkMouthRatio: 0.7,
+  darkForeheadRatio: 0.45,
+  minQualityForRegionRules: 0.15,
 };
 
 export const DEFAULT_CONFIG: KioskConfig = {
@@ -112,6 +118,6 @@ export const DEFAULT_CONFIG: KioskConfig = {
     assistanceAfterMs: 45_000,
     thresholds: DEFAULT_THRESHOLDS,
   },
-  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500 },
+  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, iso: { ...DEFAULT_ISO_THRESHOLDS } },
   ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

@@ -35,6 +35,15 @@ export interface GuidanceThresholds {
   uniformMouthRatio: number;
   /** Both eyes' mean P below this share of the reference, eyes not dark: glasses. */
   glassesRegionRatio: number;
+  /** Mouth mean grey below this share of the face's: covered (mask, hand, scarf). */
+  darkMouthRatio: number;
+  /** Forehead mean grey below this share of the face's: a dark head covering. */
+  darkForeheadRatio: number;
+  /**
+   * Below this Q^ the whole map is near zero and region ratios (other than the left/right
+   * cheek comparison) say nothing; those rules wait for a better frame.
+   */
+  minQualityForRegionRules: number;
 }
 
 const RULE_PRIORITY: Record<GuidanceId, number> = {
@@ -98,7 +107,11 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
  * clearly (0.2-0.5 of the other cheek), but a covered eye lowers both eyes' P, so eyes are
  * told apart by appearance.
  */
-export function occlusionCandidates(m: FaceMeasurements, regions: RegionQuality | undefined, t: GuidanceThresholds): GuidanceCandidate[] {
+export function occlusionCandidates(
+  m: FaceMeasurements,
+  plq: { regions: RegionQuality; qualityScaled: number } | undefined,
+  t: GuidanceThresholds,
+): GuidanceCandidate[] {
   const a = m.appearance;
   const out: GuidanceId[] = [];
   const leftDark = a.leftEye.luminance < t.darkEyeRatio;
@@ -108,17 +121,22 @@ export function occlusionCandidates(m: FaceMeasurements, regions: RegionQuality 
   else if (rightDark) out.push('uncover-right-eye');
   let leftCheek = a.leftCheek.luminance < t.darkCheekRatio;
   let rightCheek = a.rightCheek.luminance < t.darkCheekRatio;
-  let mouth = a.mouth.texture < t.uniformMouthRatio;
-  if (regions) {
+  let mouth = a.mouth.texture < t.uniformMouthRatio || a.mouth.luminance < t.darkMouthRatio;
+  let headgear = a.forehead.luminance < t.darkForeheadRatio;
+  if (plq) {
+    const regions = plq.regions;
     const ref = Math.max(regions.nose, regions.face, 1e-6);
     leftCheek ||= regions.leftCheek < t.cheekAsymmetryRatio * regions.rightCheek;
     rightCheek ||= regions.rightCheek < t.cheekAsymmetryRatio * regions.leftCheek;
-    mouth ||= regions.mouth < t.occludedRegionRatio * ref;
-    if (regions.forehead < t.occludedRegionRatio * ref) out.push('remove-headgear');
-    if (!leftDark && !rightDark && regions.leftEye < t.glassesRegionRatio * ref && regions.rightEye < t.glassesRegionRatio * ref) {
-      out.push('remove-glasses');
+    if (plq.qualityScaled >= t.minQualityForRegionRules) {
+      mouth ||= regions.mouth < t.occludedRegionRatio * ref;
+      headgear ||= regions.forehead < t.occludedRegionRatio * ref;
+      if (!leftDark && !rightDark && regions.leftEye < t.glassesRegionRatio * ref && regions.rightEye < t.glassesRegionRatio * ref) {
+        out.push('remove-glasses');
+      }
     }
   }
+  if (headgear) out.push('remove-headgear');
   if (leftCheek) out.push('uncover-left-cheek');
   if (rightCheek) out.push('uncover-right-cheek');
   if (mouth) out.push('uncover-mouth');

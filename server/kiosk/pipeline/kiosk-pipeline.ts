@@ -240,7 +240,7 @@ export class KioskPipeline {
     }
     const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds);
     if (faces.length === 1) {
-      const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq.regions : undefined;
+      const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq : undefined;
       candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds));
     }
     this.observations$.next({ ts: now, candidates });

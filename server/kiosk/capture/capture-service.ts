@@ -1,0 +1,70 @@
+/**
+ * Turns a capture decision into stored files (portrait crop, report with ISO components, images)
+ * and exposes the store to the HTTP routes.
+ */
+import type { CaptureInput, CaptureSink, SavedCapture } from '../pipeline/capture-sink.js';
+import type { CaptureStorePort, CaptureSummaryView, CaptureFileName } from '../http/capture-store-port.js';
+import type { ModelManifest } from '../../plq/model-manifest.js';
+import { portraitCrop } from './portrait-crop.js';
+import { buildCaptureReport } from './capture-report.js';
+import { renderCaptureImages } from './capture-images.js';
+import type { CaptureStore } from './capture-store.js';
+import type { IsoThresholds } from './iso-components.js';
+
+export class CaptureService implements CaptureSink, CaptureStorePort {
+  private readonly triggers = new Map<string, string>();
+
+  constructor(
+    private readonly store: CaptureStore,
+    private readonly manifest: ModelManifest,
+    private readonly thresholds: IsoThresholds,
+  ) {}
+
+  async save(input: CaptureInput): Promise<SavedCapture> {
+    const { frame, measurements, plq } = input;
+    const portrait = await portraitCrop(frame.image, measurements);
+    const cal = this.manifest.calibration;
+    const report = buildCaptureReport({
+      capturedAt: Date.now(),
+      frame: { seq: frame.seq, ts: frame.ts, width: frame.image.width, height: frame.image.height },
+      face: measurements,
+      faceCount: 1,
+      plq,
+      portrait: { ...portrait, width: portrait.image.width, height: portrait.image.height },
+      guidance: input.guidanceHistory,
+      model: { name: input.model, inputSize: this.manifest.inputSize, alpha: cal.alpha, r: cal.r, gamma: cal.gamma, clip: cal.gradClip },
+      camera: { description: input.camera, width: frame.image.width, height: frame.image.height, trigger: input.trigger },
+      thresholds: this.thresholds,
+    });
+    const images = await renderCaptureImages(frame.image, portrait.image, plq);
+    const summary = await this.store.save({ report, images });
+    this.triggers.set(summary.id, input.trigger);
+    return { id: summary.id, ts: summary.capturedAt, qualityScaled: summary.qualityScaled };
+  }
+
+  async list(): Promise<CaptureSummaryView[]> {
+    return this.store.list().map((s) => ({
+      id: s.id,
+      ts: s.capturedAt,
+      qualityScaled: s.qualityScaled,
+      approved: s.approved,
+      trigger: this.triggers.get(s.id) ?? 'auto',
+    }));
+  }
+
+  report(id: string): Promise<unknown | undefined> {
+    return this.store.get(id);
+  }
+
+  async file(id: string, name: CaptureFileName): Promise<Buffer | undefined> {
+    return (await this.store.file(id, name))?.data;
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.store.delete(id);
+  }
+
+  async approve(id: string): Promise<boolean> {
+    return (await this.store.approve(id)) !== undefined;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The kiosk server: Fastify (UI, REST) + Socket.IO (/kiosk) + the live pipeline with its model
+ * workers. Binds to loopback unless the config says otherwise.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Server as IoServer } from 'socket.io';
+import type { KioskConfig } from '../config/kiosk-config.js';
+import type { CameraSource } from '../camera/frame.js';
+import { createCameraSource } from '../camera/camera-spec.js';
+import { WorkerClient } from '../workers/worker-client.js';
+import type { TrackerInit } from '../workers/tracker-worker.js';
+import type { PlqInit } from '../workers/plq-worker.js';
+import type { AssessInit } from '../workers/assess-worker.js';
+import { KioskPipeline } from '../pipeline/kiosk-pipeline.js';
+import { CaptureStore } from '../capture/capture-store.js';
+import { CaptureService } from '../capture/capture-service.js';
+import { readManifest } from '../../plq/model-manifest.js';
+import { healthRoutes } from './plugins/health-routes.js';
+import { metricsRoute } from './plugins/metrics-route.js';
+import { capturesRoutes } from './plugins/captures-routes.js';
+import { assessRoute } from './plugins/assess-route.js';
+import { uiStatic } from './plugins/ui-static.js';
+import { attachKioskSocket } from './plugins/kiosk-socket.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const workerUrl = (name: string): URL => new URL(`../workers/${name}${ext}`, import.meta.url);
+/** ui/dist at the repository root, from server/kiosk/http or dist/server/kiosk/http. */
+export const UI_DIST = path.resolve(here, ext === '.ts' ? '../../../ui/dist' : '../../../../ui/dist');
+
+export interface KioskServer {
+  url: string;
+  app: FastifyInstance;
+  io: IoServer;
+  pipeline: KioskPipeline;
+  close(): Promise<void>;
+}
+
+export interface KioskServerOptions {
+  /** Injected camera (tests); otherwise made from config.camera.source. */
+  camera?: CameraSource;
+  /** Log sink; defaults to Fastify's logger at info level (never logs image data). */
+  logger?: boolean;
+}
+
+export async function startKioskServer(config: KioskConfig, options: KioskServerOptions = {}): Promise<KioskServer> {
+  const manifest = await readManifest(config.engine.model);
+  const camera = options.camera ?? (await createCameraSource(config.camera.source, {
+    fps: config.camera.fps,
+    width: config.camera.width,
+    reconnectMinDelayMs: config.camera.reconnectMinDelayMs,
+    reconnectMaxDelayMs: config.camera.reconnectMaxDelayMs,
+  }));
+  const store = await CaptureStore.open({
+    dir: path.resolve(config.capture.dir),
+    retentionMs: config.capture.retentionHours * 3600_000,
+    maxCount: config.capture.maxCount,
+  });
+  const captures = new CaptureService(store, manifest, config.capture.iso);
+  const tracker = new WorkerClient({
+    name: 'tracker',
+    entry: workerUrl('tracker-worker'),
+    init: {
+      backend: config.engine.backend,
+      model: config.engine.model,
+      detectorEveryFrames: config.tracking.detectorEveryFrames,
+      iris: config.tracking.iris,
+      maxFaces: config.tracking.maxFaces,
+    } satisfies TrackerInit,
+  });
+  const plq = new WorkerClient({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model } satisfies PlqInit });
+  const assess = new WorkerClient({
+    name: 'assess',
+    entry: workerUrl('assess-worker'),
+    init: { backend: config.engine.backend, model: config.engine.model, maxPixels: config.server.maxImagePixels } satisfies AssessInit,
+  });
+  const workers = [tracker, plq, assess];
+  await Promise.all([tracker.start(), plq.start()]);
+
+  const pipeline = new KioskPipeline(config, camera, tracker, plq, captures);
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: process.env.PLQ_LOG_LEVEL ?? 'info' },
+    bodyLimit: config.server.maxUploadBytes,
+  });
+  for (const w of workers) {
+    w.on('restart', (reason: string) => app.log.warn({ worker: reason }, 'model worker restarted'));
+    w.on('error', (err: Error) => app.log.error({ err: err.message }, 'model worker error'));
+  }
+  await app.register(healthRoutes, { pipeline });
+  await app.register(metricsRoute, { pipeline });
+  await app.register(capturesRoutes, { store: captures });
+  await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes });
+  await app.register(uiStatic, { root: UI_DIST });
+  const io = attachKioskSocket(app.server, pipeline, captures, config);
+  pipeline.events$.subscribe((e) => {
+    if (e.type === 'error') app.log.warn({ pipeline: e.data.message }, 'pipeline error');
+    else if (e.type === 'camera' && e.data.state !== 'streaming') app.log.warn({ camera: e.data }, 'camera');
+    else if (e.type === 'capture') app.log.info({ capture: e.data.id, qualityScaled: e.data.qualityScaled, trigger: e.data.trigger }, 'captured');
+  });
+  const address = await app.listen({ host: config.server.host, port: config.server.port });
+  pipeline.start();
+  app.log.info({ camera: camera.description, model: config.engine.model, profile: config.profile }, 'kiosk running');
+
+  let closed = false;
+  return {
+    url: address,
+    app,
+    io,
+    pipeline,
+    async close() {
+      if (closed) return;
+      closed = true;
+      pipeline.stop();
+      io.close();
+      await app.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await store.close();
+    },
+  };
+}

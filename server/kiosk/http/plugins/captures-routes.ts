@@ -1,0 +1,63 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { CAPTURE_FILES, type CaptureFileName, type CaptureStorePort } from '../capture-store-port.js';
+
+const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } };
+const CONTENT_TYPES: Record<CaptureFileName, string> = {
+  'portrait.jpg': 'image/jpeg',
+  'frame.jpg': 'image/jpeg',
+  'plq.png': 'image/png',
+  'overlay.png': 'image/png',
+  'report.json': 'application/json',
+};
+
+export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = async (app, { store }) => {
+  app.get(
+    '/api/captures',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'ts', 'qualityScaled'],
+              properties: { id: { type: 'string' }, ts: { type: 'number' }, qualityScaled: { type: 'number' }, approved: { type: 'boolean' }, trigger: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+    async () => store.list(),
+  );
+  app.get<{ Params: { id: string } }>('/api/captures/:id', { schema: { params: idParam } }, async (req, reply) => {
+    const report = await store.report(req.params.id);
+    if (report === undefined) return reply.code(404).send({ error: 'no such capture' });
+    return report;
+  });
+  app.get<{ Params: { id: string; file: string } }>(
+    '/api/captures/:id/:file',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['id', 'file'],
+          properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, file: { enum: [...CAPTURE_FILES] } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const name = req.params.file as CaptureFileName;
+      const buf = await store.file(req.params.id, name);
+      if (!buf) return reply.code(404).send({ error: 'no such capture file' });
+      return reply.type(CONTENT_TYPES[name]).header('cache-control', 'no-store').send(buf);
+    },
+  );
+  app.delete<{ Params: { id: string } }>('/api/captures/:id', { schema: { params: idParam } }, async (req, reply) => {
+    if (!(await store.delete(req.params.id))) return reply.code(404).send({ error: 'no such capture' });
+    return { deleted: req.params.id };
+  });
+  app.post<{ Params: { id: string } }>('/api/captures/:id/approve', { schema: { params: idParam } }, async (req, reply) => {
+    if (!(await store.approve(req.params.id))) return reply.code(404).send({ error: 'no such capture' });
+    return { approved: req.params.id };
+  });
+};
