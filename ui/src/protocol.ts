@@ -34,6 +34,8 @@ export interface HelloEvent {
   languages: Language[];
   ui: UiSettings;
   state: KioskState;
+  /** The guidance shown at connection time. */
+  guidance?: GuidanceMessage[];
   /** Q^ that counts as good (config capture.threshold); optional, the meter marks it when sent. */
   captureThreshold?: number;
 }
@@ -132,15 +134,25 @@ export interface CaptureSummary {
   trigger: 'auto' | 'manual';
 }
 
-/** GET /api/captures/:id (tolerant: the UI shows what is there). */
+/** One ISO/IEC 29794-5 (or kiosk) quality component of a capture report. */
+export interface IsoComponentReport {
+  name: string;
+  native: number | null;
+  unit: string;
+  value: number;
+  assessed: boolean;
+  pass: boolean;
+}
+
+/** GET /api/captures/:id — the fields the operator view reads (tolerant: shows what is there). */
 export interface CaptureReport {
   id?: string;
   qualityScaled: number;
   quality?: number;
-  regions?: Partial<RegionQuality>;
+  plq?: { regions?: Partial<RegionQuality> };
   measurements?: Record<string, unknown>;
-  iso?: Record<string, unknown>;
-  [key: string]: unknown;
+  iso?: { passed?: boolean; failed?: string[]; components?: IsoComponentReport[] };
+  guidance?: Array<{ ts: number; ids: string[] }>;
 }
 
 export const captureUrls = (id: string) => {

@@ -96,6 +96,7 @@ export class KioskConnection {
         speechOn: h.ui.speech,
         remaining: null,
         capture: h.state === 'captured' ? store.state.capture : null,
+        ...(h.guidance ? { guidance: { messages: h.guidance, language: h.language, hint: null } } : {}),
       });
     });
     s.on('frame', (f) => void this.#onFrame(f));

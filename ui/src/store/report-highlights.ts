@@ -21,7 +21,7 @@ const REGION_LABEL: Record<RegionKey, string> = {
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 function regionHighlights(report: CaptureReport): Highlight[] {
-  const r = report.regions;
+  const r = report.plq?.regions;
   if (!r) return [];
   const face = num(r.face);
   const parts = REGION_KEYS.filter((k) => k !== 'face' && num(r[k]) !== null).map((k) => ({ k, v: r[k] as number }));
@@ -55,17 +55,24 @@ function measurementHighlights(m: Record<string, unknown> | undefined): Highligh
   return out;
 }
 
-function isoHighlights(iso: Record<string, unknown> | undefined): Highlight[] {
-  if (!iso) return [];
-  const out: Highlight[] = [];
-  for (const [k, v] of Object.entries(iso)) {
-    const passed = typeof v === 'boolean' ? v : typeof v === 'object' && v !== null && 'pass' in v ? Boolean((v as { pass: unknown }).pass) : null;
-    if (passed === false) out.push({ key: `iso:${k}`, label: `ISO: ${k}`, value: 'fail', level: 'bad' });
-  }
-  return out;
+function isoHighlights(iso: CaptureReport['iso']): Highlight[] {
+  const failed = (iso?.components ?? []).filter((c) => c.assessed && !c.pass);
+  return failed.map((c) => ({
+    key: `iso:${c.name}`,
+    label: c.name,
+    value: c.native === null ? 'fail' : `${Number.isInteger(c.native) ? c.native : c.native.toFixed(2)}${c.unit && c.unit !== '1' ? ' ' + c.unit : ''}`,
+    level: 'bad' as const,
+  }));
+}
+
+/** Guidance shown before the capture (ids, most recent first, unique). */
+export function guidanceIds(report: CaptureReport): string[] {
+  const seen = new Set<string>();
+  for (const g of [...(report.guidance ?? [])].reverse()) for (const id of g.ids) seen.add(id);
+  return [...seen];
 }
 
 export function reportHighlights(report: CaptureReport): Highlight[] {
   const m = report.measurements && typeof report.measurements === 'object' ? report.measurements : undefined;
-  return [...regionHighlights(report), ...measurementHighlights(m), ...isoHighlights(report.iso)];
+  return [...isoHighlights(report.iso), ...regionHighlights(report), ...measurementHighlights(m)];
 }
