@@ -22,14 +22,14 @@ export class CaptureCard extends LitElement {
       :host { display: block; }
       article { display: grid; grid-template-columns: auto auto minmax(0, 1fr); gap: 1rem; padding: 1rem; border-radius: var(--radius); background: var(--panel); border: 2px solid #2b3440; }
       article.approved { border-color: var(--good); }
-      figure { margin: 0; display: grid; gap: 0.3rem; justify-items: center; font-size: 0.9rem; color: var(--muted); }
+      figure { margin: 0; display: grid; gap: 0.3rem; justify-items: center; align-content: start; font-size: 0.9rem; color: var(--muted); }
       img { width: 9rem; height: 12rem; object-fit: cover; border-radius: 10px; background: #222; }
       img.map { width: 9rem; height: 9rem; image-rendering: auto; }
       .info { display: grid; gap: 0.6rem; align-content: start; min-width: 0; }
       header { display: flex; gap: 0.8rem; align-items: baseline; flex-wrap: wrap; font-size: 1.05rem; color: var(--muted); }
       .badge { padding: 0.15rem 0.6rem; border-radius: 999px; background: #2b3440; color: var(--text); font-weight: 600; }
       .badge.ok { background: var(--good); color: #06210f; }
-      ul { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 0.3rem 1rem; font-size: 1rem; }
+      ul { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 0.3rem 1rem; font-size: 1rem; }
       li { display: flex; justify-content: space-between; gap: 0.5rem; border-bottom: 1px solid #2b3440; padding: 0.15rem 0; }
       li .v { font-weight: 700; font-variant-numeric: tabular-nums; }
       li.warn .v { color: var(--accent); }

@@ -85,7 +85,11 @@ export class PlqPreview extends LitElement {
       ctx.save();
       ctx.globalAlpha = this.overlayAlpha;
       ctx.imageSmoothingEnabled = true;
-      ctx.setTransform(...plqCanvasTransform(p, f.width));
+      const t = plqCanvasTransform(p, f.width);
+      // A blur of about one map pixel hides the stride-2 checkerboard of the raw map (display only).
+      const mapPixel = Math.sqrt(Math.abs(t[0] * t[3] - t[1] * t[2]));
+      ctx.filter = `blur(${Math.max(0.5, mapPixel).toFixed(2)}px)`;
+      ctx.setTransform(...t);
       try {
         ctx.drawImage(p.image, 0, 0, p.width, p.height);
         drawn = true;

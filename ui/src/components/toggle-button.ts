@@ -1,5 +1,5 @@
 /** An on/off button (aria-pressed); fires `toggle` with the new value. */
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { theme } from '../styles/theme.js';
 
@@ -8,7 +8,7 @@ export class ToggleButton extends LitElement {
   @property({ type: Boolean, reflect: true }) on = false;
   @property() label = '';
 
-  static override styles = [theme];
+  static override styles = [theme, css`button { font-size: 1.3rem; font-weight: 600; }`];
 
   override render() {
     return html`<button aria-pressed=${this.on ? 'true' : 'false'} @click=${this.#toggle}>

@@ -6,6 +6,7 @@ export interface UiStrings {
   searching: string;
   adjusting: string;
   holding: string;
+  takingPhoto: string;
   captured: string;
   cameraLost: string;
   reconnecting: string;
@@ -29,6 +30,7 @@ const STRINGS: Record<Language, UiStrings> = {
     searching: 'Looking for your face',
     adjusting: 'Almost there',
     holding: 'Hold still',
+    takingPhoto: 'Taking your photo…',
     captured: 'Photo taken',
     cameraLost: 'Camera unavailable — please wait',
     reconnecting: 'Reconnecting…',
@@ -50,6 +52,7 @@ const STRINGS: Record<Language, UiStrings> = {
     searching: 'Gesicht wird gesucht',
     adjusting: 'Fast geschafft',
     holding: 'Bitte still halten',
+    takingPhoto: 'Foto wird aufgenommen…',
     captured: 'Foto aufgenommen',
     cameraLost: 'Kamera nicht verfügbar — bitte warten',
     reconnecting: 'Verbindung wird wiederhergestellt…',
@@ -71,6 +74,7 @@ const STRINGS: Record<Language, UiStrings> = {
     searching: 'Recherche de votre visage',
     adjusting: 'Presque terminé',
     holding: 'Ne bougez plus',
+    takingPhoto: 'Prise de la photo…',
     captured: 'Photo prise',
     cameraLost: 'Caméra indisponible — veuillez patienter',
     reconnecting: 'Reconnexion…',

@@ -4,7 +4,7 @@
  * link is down the store says "reconnecting".
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServer, FrameEvent, Language, PlqEvent, ServerToClient } from '../protocol.js';
+import { captureUrls, type CaptureSummary, type ClientToServer, type FrameEvent, type Language, type PlqEvent, type ServerToClient } from '../protocol.js';
 import type { KioskStore } from './kiosk-store.js';
 
 export interface KioskConnectionOptions {
@@ -20,11 +20,13 @@ const decode = (bytes: ArrayBuffer, type: string): Promise<ImageBitmap> => creat
 export class KioskConnection {
   readonly #store: KioskStore;
   readonly #socket: Socket<ServerToClient, ClientToServer>;
+  readonly #origin: string;
   #newestFrameSeq = -1;
   #newestPlqSeq = -1;
 
   constructor(store: KioskStore, options: KioskConnectionOptions = {}) {
     this.#store = store;
+    this.#origin = options.url ?? '';
     const target = (options.url ?? '') + (options.namespace ?? '/kiosk');
     this.#socket = io(target, {
       path: '/socket.io',
@@ -53,9 +55,13 @@ export class KioskConnection {
     this.#socket.emit('reset');
   }
 
-  accept(captureId: string): void {
+  /** Accept: a thank-you shows for `thanksMs` while the kiosk already starts over. */
+  accept(captureId: string, thanksMs = 3000): void {
     this.#store.update({ acceptedId: captureId });
     this.#socket.emit('accept', captureId);
+    setTimeout(() => {
+      if (this.#store.state.acceptedId === captureId) this.#store.update({ acceptedId: null, capture: null });
+    }, thanksMs);
   }
 
   setLanguage(language: Language): void {
@@ -85,9 +91,13 @@ export class KioskConnection {
     });
     s.on('hello', (h) => {
       // A (re)connection starts from the server's truth, not what the old link left behind.
+      // A restarted server counts its frames from 0 again: drop what the old link left behind.
       this.#newestFrameSeq = -1;
       this.#newestPlqSeq = -1;
+      const { frame, plq } = store.state;
       store.update({
+        frame: null,
+        plq: null,
         hello: h,
         language: h.language,
         languages: h.languages.length > 0 ? h.languages : ['en', 'de', 'fr'],
@@ -98,12 +108,15 @@ export class KioskConnection {
         capture: h.state === 'captured' ? store.state.capture : null,
         ...(h.guidance ? { guidance: { messages: h.guidance, language: h.language, hint: null } } : {}),
       });
+      frame?.image.close();
+      plq?.image.close();
+      if (h.state === 'captured' && !store.state.capture) void this.#recoverCapture();
     });
     s.on('frame', (f) => void this.#onFrame(f));
     s.on('plq', (p) => void this.#onPlq(p));
     s.on('guidance', (g) => store.update({ guidance: g, language: g.language }));
     s.on('state', (e) => {
-      const leavingCapture = e.state !== 'captured';
+      const leavingCapture = e.state !== 'captured' && store.state.acceptedId === null;
       store.update({
         state: e.state,
         remaining: e.remaining ?? null,
@@ -115,6 +128,21 @@ export class KioskConnection {
     s.on('capture', (c) => store.update({ capture: c, acceptedId: null, qualityScaled: c.qualityScaled, captureCount: store.state.captureCount + 1 }));
     s.on('camera', (c) => store.update({ camera: c }));
     s.on('error', (e) => store.update({ lastError: e.message }));
+  }
+
+  /** Connected while the kiosk shows a capture (the capture event was missed): the newest one. */
+  async #recoverCapture(): Promise<void> {
+    try {
+      const res = await fetch(`${this.#origin}/api/captures`, { cache: 'no-store' });
+      const [latest] = (await res.json()) as CaptureSummary[];
+      if (!latest || this.#store.state.state !== 'captured' || this.#store.state.capture) return;
+      const urls = captureUrls(latest.id);
+      this.#store.update({
+        capture: { id: latest.id, ts: latest.ts, qualityScaled: latest.qualityScaled, trigger: latest.trigger, portraitUrl: urls.portrait, frameUrl: urls.frame, reportUrl: urls.report },
+      });
+    } catch {
+      /* the server is away again: the next hello retries */
+    }
   }
 
   async #onFrame(f: FrameEvent): Promise<void> {

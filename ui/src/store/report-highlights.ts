@@ -55,12 +55,19 @@ function measurementHighlights(m: Record<string, unknown> | undefined): Highligh
   return out;
 }
 
+/** "HeadPoseYaw" -> "Head pose yaw". */
+export const humanise = (name: string): string =>
+  name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])(?=[a-z])/g, (_m, c: string) => ' ' + c.toLowerCase());
+
+const UNIT_SUFFIX: Record<string, string> = { degrees: '°', 'frame pixels': ' px', pixels: ' px', percent: ' %', '%': ' %', '1': '', '': '' };
+const unitSuffix = (unit: string): string => UNIT_SUFFIX[unit] ?? ` ${unit}`;
+
 function isoHighlights(iso: CaptureReport['iso']): Highlight[] {
   const failed = (iso?.components ?? []).filter((c) => c.assessed && !c.pass);
   return failed.map((c) => ({
     key: `iso:${c.name}`,
-    label: c.name,
-    value: c.native === null ? 'fail' : `${Number.isInteger(c.native) ? c.native : c.native.toFixed(2)}${c.unit && c.unit !== '1' ? ' ' + c.unit : ''}`,
+    label: humanise(c.name),
+    value: c.native === null ? 'fail' : `${Number.isInteger(c.native) ? c.native : c.native.toFixed(1)}${unitSuffix(c.unit)}`,
     level: 'bad' as const,
   }));
 }

@@ -30,7 +30,7 @@ export function stateLabel(state: KioskState, t: UiStrings): string {
   switch (state) {
     case 'searching': return t.searching;
     case 'adjusting': return t.adjusting;
-    case 'holding': return t.holding;
+    case 'holding': return t.takingPhoto;
     case 'captured': return t.captured;
     case 'camera-lost': return t.cameraLost;
   }
@@ -53,8 +53,8 @@ export class KioskView extends LitElement {
       plq-preview { position: absolute; inset: 0; }
       capture-review { position: absolute; inset: 0; container-type: size; }
       .side { display: flex; flex-direction: column; gap: 1.4rem; padding: 1.6rem; min-width: 0; background: var(--panel); }
-      guidance-panel { flex: 1 1 auto; }
-      .controls { display: flex; flex-wrap: wrap; gap: 0.8rem; align-items: center; }
+      guidance-panel { flex: none; }
+      .controls { display: flex; flex-wrap: wrap; gap: 0.8rem; align-items: center; margin-top: auto; }
       idle-screen { position: fixed; inset: 0; z-index: 20; }
       @media (orientation: portrait) {
         :host { grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr) auto; }
