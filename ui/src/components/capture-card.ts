@@ -11,7 +11,7 @@ import './quality-meter.js';
 
 @customElement('capture-card')
 export class CaptureCard extends LitElement {
-  @property({ attribute: false }) capture!: CaptureSummary;
+  @property({ attribute: false }) capture: CaptureSummary | null = null;
   @property({ attribute: false }) report: CaptureReport | null = null;
   @property({ type: Number }) threshold = 0.5;
   @property({ type: Boolean }) busy = false;
@@ -42,6 +42,7 @@ export class CaptureCard extends LitElement {
 
   override render() {
     const c = this.capture;
+    if (!c) return nothing;
     const urls = captureUrls(c.id);
     const highlights = this.report ? reportHighlights(this.report) : [];
     return html`<article class=${c.approved ? 'approved' : ''} data-id=${c.id}>
@@ -67,7 +68,7 @@ export class CaptureCard extends LitElement {
   }
 
   #emit(type: 'approve' | 'delete' | 'retake'): void {
-    this.dispatchEvent(new CustomEvent<string>(type, { detail: this.capture.id, bubbles: true, composed: true }));
+    if (this.capture) this.dispatchEvent(new CustomEvent<string>(type, { detail: this.capture.id, bubbles: true, composed: true }));
   }
 }
 

@@ -58,8 +58,6 @@ export class PlqPreview extends LitElement {
     </div>`;
   }
 
-  #overlayDrawn = false;
-
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('frame') || changed.has('plq') || changed.has('overlay') || changed.has('boxes')) this.#draw();
   }
@@ -103,10 +101,8 @@ export class PlqPreview extends LitElement {
       ctx.lineWidth = Math.max(2, f.width / 240);
       for (const { box } of f.faces) ctx.strokeRect(box[0], box[1], box[2], box[3]);
     }
-    if (drawn !== this.#overlayDrawn) {
-      this.#overlayDrawn = drawn;
-      this.canvas.dataset.overlay = drawn ? 'drawn' : 'none';
-    }
+    // For tests and diagnostics: whether the last frame got its PLQ map.
+    this.canvas.dataset.overlay = drawn ? 'drawn' : 'none';
   }
 }
 

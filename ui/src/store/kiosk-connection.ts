@@ -98,6 +98,7 @@ export class KioskConnection {
       store.update({
         frame: null,
         plq: null,
+        qualityScaled: null,
         hello: h,
         language: h.language,
         languages: h.languages.length > 0 ? h.languages : ['en', 'de', 'fr'],
