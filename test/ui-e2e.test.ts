@@ -12,6 +12,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/ui-browser.js';
@@ -60,6 +61,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  // UPDATE_SCREENSHOTS=1: small copies for the README under docs/screenshots/.
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    const out = path.resolve('docs/screenshots');
+    await mkdir(out, { recursive: true });
+    for (const name of ['kiosk-guidance', 'kiosk-holding', 'kiosk-captured', 'kiosk-portrait', 'kiosk-reconnecting', 'operator']) {
+      const width = name === 'kiosk-portrait' ? 480 : 960;
+      await sharp(path.join(ART, `${name}.png`)).resize({ width }).png({ palette: true, quality: 85, compressionLevel: 9 }).toFile(path.join(out, `${name}.png`));
+    }
+  }
 });
 
 describe('kiosk UI against the real server', () => {

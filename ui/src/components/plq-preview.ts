@@ -88,6 +88,10 @@ export class PlqPreview extends LitElement {
       const mapPixel = Math.sqrt(Math.abs(t[0] * t[3] - t[1] * t[2]));
       ctx.filter = `blur(${Math.max(0.5, mapPixel).toFixed(2)}px)`;
       ctx.setTransform(...t);
+      // Only the face: an oval over the aligned crop (the map's corners are background).
+      ctx.beginPath();
+      ctx.ellipse(p.width / 2, p.height * 0.53, p.width * 0.44, p.height * 0.55, 0, 0, Math.PI * 2);
+      ctx.clip();
       try {
         ctx.drawImage(p.image, 0, 0, p.width, p.height);
         drawn = true;

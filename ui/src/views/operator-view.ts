@@ -55,7 +55,7 @@ export class OperatorView extends LitElement {
     return html`
       <connection-banner connection=${live.connection} text=${uiStrings('en').reconnecting}></connection-banner>
       <section class="left" aria-label="Live">
-        <h1>Enrolment desk${live.hello?.profile ? ` · ${live.hello.profile}` : ''}</h1>
+        <h1>Kiosk operator${live.hello?.profile ? ` · ${live.hello.profile}` : ''}</h1>
         <plq-preview boxes .frame=${live.frame} .plq=${live.plq} ?overlay=${live.overlayOn} placeholder="No camera image"></plq-preview>
         <div class="live-state"><span data-k="live-state">${stateLabel(live.state, uiStrings('en'))}${live.state === 'holding' && live.remaining ? ` (${live.remaining})` : ''}</span></div>
         <quality-meter compact .value=${live.qualityScaled} .threshold=${threshold} label="Live Q^"></quality-meter>
