@@ -70,11 +70,13 @@ export class KioskView extends LitElement {
     const threshold = s.hello?.captureThreshold ?? 0.5;
     const holding = s.state === 'holding';
     const fallback = holding ? t.holding : s.state === 'adjusting' ? t.allGood : '';
+    // A lost camera shows its message, not a frozen last frame.
+    const cameraLost = s.state === 'camera-lost' || s.camera.state === 'lost' || s.camera.state === 'reconnecting';
     const connectionText = s.connection === 'connecting' ? t.connecting : t.reconnecting;
     return html`
       <connection-banner connection=${s.connection} text=${connectionText}></connection-banner>
       <section class="stage" aria-label=${t.yourPhoto}>
-        <plq-preview mirror oval .frame=${s.frame} .plq=${s.plq} ?overlay=${s.overlayOn} tone=${TONE[s.state]} placeholder=${s.state === 'camera-lost' ? t.cameraLost : t.connecting}></plq-preview>
+        <plq-preview mirror oval .frame=${cameraLost ? null : s.frame} .plq=${s.plq} ?overlay=${s.overlayOn} tone=${TONE[s.state]} placeholder=${cameraLost ? t.cameraLost : t.connecting}></plq-preview>
         ${s.capture
           ? html`<capture-review
               src=${s.capture.portraitUrl}
