@@ -1,0 +1,77 @@
+/**
+ * The UI's plain logic in Node: the store, the operator's "measurements that mattered", and a
+ * compile-time check that the browser's protocol types match the server's events.
+ */
+import { describe, expect, it } from 'vitest';
+import { Store } from '../ui/src/store/store.js';
+import { guidanceIds, humanise, reportHighlights } from '../ui/src/store/report-highlights.js';
+import type * as Ui from '../ui/src/protocol.js';
+import type * as Server from '../server/kiosk/pipeline/kiosk-events.js';
+import type { CameraStatus } from '../server/kiosk/camera/frame.js';
+
+/** Server payloads as the browser receives them: Buffers arrive as ArrayBuffers. */
+type Browser<T> = { [K in keyof T]: T[K] extends Buffer ? ArrayBuffer : T[K] };
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+// Fails to compile (npm test runs tsc) when the server's events and the UI's types drift apart.
+const protocolInStep: [
+  Equal<Browser<Server.FrameEvent>, Ui.FrameEvent>,
+  Equal<Browser<Server.PlqEvent>, Ui.PlqEvent>,
+  Equal<Server.GuidanceEvent, Ui.GuidanceEvent>,
+  Equal<Server.StateEvent, Ui.StateEvent>,
+  Equal<Server.CaptureEvent, Ui.CaptureEvent>,
+  Equal<CameraStatus, Ui.CameraStatus>,
+] = [true, true, true, true, true, true];
+
+describe('UI store', () => {
+  it('notifies only on real changes, with the previous state', () => {
+    const store = new Store({ a: 1, b: 'x' });
+    const seen: Array<[number, number]> = [];
+    const off = store.subscribe((s, prev) => seen.push([s.a, prev.a]));
+    store.update({ a: 1 });
+    store.update({ a: 2 });
+    store.update({ b: 'x' });
+    off();
+    store.update({ a: 3 });
+    expect(seen).toEqual([[2, 1]]);
+    expect(store.state).toEqual({ a: 3, b: 'x' });
+    expect(protocolInStep.every(Boolean)).toBe(true);
+  });
+});
+
+describe('report highlights', () => {
+  const report: Ui.CaptureReport = {
+    qualityScaled: 0.64,
+    plq: { regions: { forehead: 0.65, leftEye: 0.78, rightEye: 0.76, nose: 0.9, leftCheek: 0.25, rightCheek: 0.8, mouth: 0.7, chin: 0.6, face: 0.8 } },
+    measurements: { yaw: 10.4, pitch: 5.1, roll: -2, luminance: 126, illuminationBalance: 0.05, interEyeDistance: 76.5, sharpness: 951 },
+    iso: {
+      passed: false,
+      failed: ['HeadPoseYaw'],
+      components: [
+        { name: 'HeadPoseYaw', native: 10.41, unit: 'degrees', value: 50, assessed: true, pass: false },
+        { name: 'InterEyeDistance', native: 76.53, unit: 'frame pixels', value: 60, assessed: true, pass: false },
+        { name: 'Sharpness', native: 951, unit: '1', value: 90, assessed: true, pass: true },
+        { name: 'Compression', native: null, unit: '', value: -1, assessed: false, pass: false },
+      ],
+    },
+    guidance: [{ ts: 1, ids: ['look-straight'] }, { ts: 2, ids: ['uncover-left-cheek', 'look-straight'] }, { ts: 3, ids: [] }],
+  };
+
+  it('puts failed ISO components first, then the weakest PLQ regions, then pose and light', () => {
+    const h = reportHighlights(report);
+    expect(h.slice(0, 2).map((x) => [x.label, x.value, x.level])).toEqual([
+      ['Head pose yaw', '10.4°', 'bad'],
+      ['Inter eye distance', '76.5 px', 'bad'],
+    ]);
+    expect(h.some((x) => x.key === 'iso:Sharpness' || x.key === 'iso:Compression')).toBe(false);
+    const cheek = h.find((x) => x.key === 'region:leftCheek');
+    expect(cheek).toMatchObject({ value: '0.25', level: 'bad' });
+    expect(h.find((x) => x.key === 'pose')?.value).toBe('10° / 5° / -2°');
+    expect(guidanceIds(report)).toEqual(['uncover-left-cheek', 'look-straight']);
+    expect(humanise('HeadPoseYaw')).toBe('Head pose yaw');
+  });
+
+  it('copes with a sparse report', () => {
+    expect(reportHighlights({ qualityScaled: 0.5 })).toEqual([]);
+  });
+});

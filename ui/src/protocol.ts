@@ -1,0 +1,168 @@
+/**
+ * The kiosk's Socket.IO and REST protocol as the browser sees it (binary fields arrive as
+ * ArrayBuffer). Mirrors server/kiosk/pipeline/kiosk-events.ts; test/ui-protocol.test.ts checks
+ * at compile time that the two stay in step. Types only: no DOM, no Node.
+ */
+import type { GuidanceId, Language } from '../../server/kiosk/guidance/guidance-ids.js';
+import type { KioskState } from '../../server/kiosk/pipeline/kiosk-state.js';
+
+export type { GuidanceId, Language, KioskState };
+
+export type Box = [number, number, number, number];
+export type Affine = [number, number, number, number, number, number];
+
+export const REGION_KEYS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin', 'face'] as const;
+export type RegionKey = (typeof REGION_KEYS)[number];
+export type RegionQuality = Record<RegionKey, number>;
+
+export type CameraState = 'starting' | 'streaming' | 'lost' | 'reconnecting' | 'stopped';
+
+export interface CameraStatus {
+  state: CameraState;
+  detail?: string;
+  retryInMs?: number;
+}
+
+export interface UiSettings {
+  plqOverlay: boolean;
+  speech: boolean;
+}
+
+export interface HelloEvent {
+  profile: string | null;
+  language: Language;
+  languages: Language[];
+  ui: UiSettings;
+  state: KioskState;
+  /** The guidance shown at connection time. */
+  guidance?: GuidanceMessage[];
+  /** Q^ that counts as good (config capture.threshold); optional, the meter marks it when sent. */
+  captureThreshold?: number;
+}
+
+export interface FrameEvent {
+  seq: number;
+  ts: number;
+  width: number;
+  height: number;
+  jpeg: ArrayBuffer;
+  faces: Array<{ box: Box }>;
+}
+
+export interface PlqEvent {
+  seq: number;
+  frameTs: number;
+  quality: number;
+  qualityScaled: number;
+  regions: RegionQuality;
+  /** Aligned-to-frame affine [a, b, tx, c, d, ty] in full-frame pixels. */
+  transform: Affine;
+  frameWidth: number;
+  frameHeight: number;
+  width: number;
+  height: number;
+  /** RGBA PNG of the map in aligned coordinates. */
+  png: ArrayBuffer;
+  plqMs: number;
+}
+
+export interface GuidanceMessage {
+  id: string;
+  text: string;
+  priority: number;
+}
+
+export interface GuidanceEvent {
+  messages: GuidanceMessage[];
+  language: Language;
+  hint: GuidanceMessage | null;
+}
+
+export interface StateEvent {
+  state: KioskState;
+  remaining?: number;
+  detail?: string;
+}
+
+export interface CaptureEvent {
+  id: string;
+  ts: number;
+  qualityScaled: number;
+  trigger: 'auto' | 'manual';
+  portraitUrl: string;
+  frameUrl: string;
+  reportUrl: string;
+}
+
+export interface ServerToClient {
+  hello: (e: HelloEvent) => void;
+  frame: (e: FrameEvent) => void;
+  plq: (e: PlqEvent) => void;
+  guidance: (e: GuidanceEvent) => void;
+  state: (e: StateEvent) => void;
+  capture: (e: CaptureEvent) => void;
+  camera: (e: CameraStatus) => void;
+  error: (e: { message: string }) => void;
+}
+
+export interface ClientToServer {
+  retake: () => void;
+  reset: () => void;
+  language: (language: Language) => void;
+  accept: (captureId: string) => void;
+  'operator:capture': () => void;
+  'operator:approve': (captureId: string) => void;
+  'operator:delete': (captureId: string) => void;
+}
+
+/** GET /api/status (the fields the UI reads; the server may send more). */
+export interface KioskStatus {
+  state: KioskState;
+  fps: number;
+  plqPerSecond: number;
+  cameraState: CameraState;
+  frameToPlqP95Ms: number | null;
+  captures: number;
+}
+
+/** GET /api/captures rows, newest first. */
+export interface CaptureSummary {
+  id: string;
+  ts: number;
+  qualityScaled: number;
+  approved: boolean;
+  trigger: 'auto' | 'manual';
+}
+
+/** One ISO/IEC 29794-5 (or kiosk) quality component of a capture report. */
+export interface IsoComponentReport {
+  name: string;
+  native: number | null;
+  unit: string;
+  value: number;
+  assessed: boolean;
+  pass: boolean;
+}
+
+/** GET /api/captures/:id — the fields the operator view reads (tolerant: shows what is there). */
+export interface CaptureReport {
+  id?: string;
+  qualityScaled: number;
+  quality?: number;
+  plq?: { regions?: Partial<RegionQuality> };
+  measurements?: Record<string, unknown>;
+  iso?: { passed?: boolean; failed?: string[]; components?: IsoComponentReport[] };
+  guidance?: Array<{ ts: number; ids: string[] }>;
+}
+
+export const captureUrls = (id: string) => {
+  const base = `/api/captures/${encodeURIComponent(id)}`;
+  return {
+    report: base,
+    portrait: `${base}/portrait.jpg`,
+    frame: `${base}/frame.jpg`,
+    plq: `${base}/plq.png`,
+    overlay: `${base}/overlay.png`,
+    approve: `${base}/approve`,
+  };
+};

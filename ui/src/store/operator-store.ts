@@ -1,0 +1,76 @@
+/** Operator data from the REST API: health, the capture list and the reports, with actions. */
+import { captureUrls, type CaptureReport, type CaptureSummary, type KioskStatus } from '../protocol.js';
+import { Store } from './store.js';
+
+export interface OperatorState {
+  status: KioskStatus | null;
+  statusError: string | null;
+  captures: CaptureSummary[];
+  reports: ReadonlyMap<string, CaptureReport>;
+  busy: ReadonlySet<string>;
+}
+
+export type OperatorStore = Store<OperatorState>;
+
+export const createOperatorStore = (): OperatorStore =>
+  new Store<OperatorState>({ status: null, statusError: null, captures: [], reports: new Map(), busy: new Set() });
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export class OperatorApi {
+  constructor(private readonly store: OperatorStore, private readonly origin = '') {}
+
+  async refreshStatus(): Promise<void> {
+    try {
+      const status = await getJson<KioskStatus>(`${this.origin}/api/status`);
+      this.store.update({ status, statusError: null });
+    } catch (err) {
+      this.store.update({ statusError: (err as Error).message });
+    }
+  }
+
+  async refreshCaptures(): Promise<void> {
+    let captures: CaptureSummary[];
+    try {
+      captures = await getJson<CaptureSummary[]>(`${this.origin}/api/captures`);
+    } catch {
+      return;
+    }
+    this.store.update({ captures });
+    const missing = captures.filter((c) => !this.store.state.reports.has(c.id));
+    await Promise.all(missing.map((c) => this.#loadReport(c.id)));
+  }
+
+  async approve(id: string): Promise<void> {
+    await this.#act(id, () => fetch(`${this.origin}${captureUrls(id).approve}`, { method: 'POST' }));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#act(id, () => fetch(`${this.origin}${captureUrls(id).report}`, { method: 'DELETE' }));
+  }
+
+  async #act(id: string, call: () => Promise<Response>): Promise<void> {
+    this.store.update({ busy: new Set([...this.store.state.busy, id]) });
+    try {
+      await call();
+    } finally {
+      const busy = new Set(this.store.state.busy);
+      busy.delete(id);
+      this.store.update({ busy });
+      await this.refreshCaptures();
+    }
+  }
+
+  async #loadReport(id: string): Promise<void> {
+    try {
+      const report = await getJson<CaptureReport>(`${this.origin}${captureUrls(id).report}`);
+      this.store.update({ reports: new Map([...this.store.state.reports, [id, report]]) });
+    } catch {
+      /* deleted meanwhile, or not written yet: the next refresh tries again */
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The operator view (/operator) for an enrolment desk: the live view small (with the PLQ map),
+ * the kiosk's health, a manual capture, and the list of captures with approve / delete / retake.
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { createKioskStore } from '../store/kiosk-store.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { ConnectionController } from '../controllers/connection-controller.js';
+import { OperatorController } from '../controllers/operator-controller.js';
+import { theme } from '../styles/theme.js';
+import { stateLabel } from './kiosk-view.js';
+import { uiStrings } from '../i18n/ui-strings.js';
+import '../components/plq-preview.js';
+import '../components/health-panel.js';
+import '../components/capture-card.js';
+import '../components/connection-banner.js';
+import '../components/guidance-panel.js';
+import '../components/toggle-button.js';
+import '../components/quality-meter.js';
+
+@customElement('operator-view')
+export class OperatorView extends LitElement {
+  readonly kiosk = createKioskStore({ overlayOn: true });
+  readonly #link = new ConnectionController(this, this.kiosk);
+  readonly #ops = new OperatorController(this, this.kiosk);
+  readonly #live = new StoreController(this, this.kiosk, (s) => ({ ...s }));
+  readonly #data = new StoreController(this, this.#ops.store, (s) => ({ ...s }));
+
+  static override styles = [
+    theme,
+    css`
+      :host { display: grid; height: 100%; grid-template-columns: minmax(22rem, 34rem) minmax(0, 1fr); background: var(--bg); }
+      .left { display: flex; flex-direction: column; gap: 1rem; padding: 1rem; background: var(--panel); overflow: auto; }
+      h1 { margin: 0; font-size: 1.6rem; }
+      h2 { margin: 0 0 0.6rem; font-size: 1.3rem; }
+      plq-preview { width: 100%; aspect-ratio: 4 / 3; border-radius: 12px; }
+      .live-state { display: flex; justify-content: space-between; font-size: 1.2rem; gap: 1rem; }
+      .buttons { display: flex; gap: 0.6rem; flex-wrap: wrap; }
+      .messages { min-height: 4.4rem; font-size: 1.15rem; color: var(--accent); }
+      .list { overflow: auto; padding: 1rem; display: grid; gap: 1rem; align-content: start; }
+      .empty { color: var(--muted); font-size: 1.3rem; }
+      @media (orientation: portrait) {
+        :host { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto minmax(0, 1fr); }
+        .left { overflow: visible; }
+        plq-preview { max-height: 30vh; }
+      }
+    `,
+  ];
+
+  override render() {
+    const live = this.#live.value;
+    const data = this.#data.value;
+    const threshold = live.hello?.captureThreshold ?? 0.5;
+    return html`
+      <connection-banner connection=${live.connection} text=${uiStrings('en').reconnecting}></connection-banner>
+      <section class="left" aria-label="Live">
+        <h1>Kiosk operator${live.hello?.profile ? ` · ${live.hello.profile}` : ''}</h1>
+        <plq-preview boxes .frame=${live.frame} .plq=${live.plq} ?overlay=${live.overlayOn} placeholder="No camera image"></plq-preview>
+        <div class="live-state"><span data-k="live-state">${stateLabel(live.state, uiStrings('en'))}${live.state === 'holding' && live.remaining ? ` (${live.remaining})` : ''}</span></div>
+        <quality-meter compact .value=${live.qualityScaled} .threshold=${threshold} label="Live Q^"></quality-meter>
+        <div class="messages" aria-live="polite">${(live.guidance?.messages ?? []).map((m) => html`<div>${m.text}</div>`)}</div>
+        <div class="buttons">
+          <button class="primary capture" @click=${() => this.#link.connection.manualCapture()}>Capture now</button>
+          <button class="reset" @click=${() => this.#link.connection.reset()}>Reset kiosk</button>
+          <toggle-button label="PLQ map" ?on=${live.overlayOn} @toggle=${(e: CustomEvent<boolean>) => this.#link.connection.setOverlay(e.detail)}></toggle-button>
+        </div>
+        <h2>Health</h2>
+        <health-panel .status=${data.status} connection=${live.connection} .error=${data.statusError}></health-panel>
+      </section>
+      <section class="list" aria-label="Captures">
+        <h2>Captures (${data.captures.length})</h2>
+        ${data.captures.length === 0 ? html`<p class="empty">No captures yet.</p>` : ''}
+        ${data.captures.map(
+          (c) => html`<capture-card
+            .capture=${c}
+            .report=${data.reports.get(c.id) ?? null}
+            .threshold=${threshold}
+            ?busy=${data.busy.has(c.id)}
+            @approve=${(e: CustomEvent<string>) => void this.#ops.api.approve(e.detail)}
+            @delete=${(e: CustomEvent<string>) => void this.#ops.api.remove(e.detail)}
+            @retake=${() => this.#link.connection.retake()}
+          ></capture-card>`,
+        )}
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'operator-view': OperatorView;
+  }
+}
