@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { of, delay, timer, map } from 'rxjs';
 import { selectBestAligned } from '../server/kiosk/pipeline/operators/select-best-aligned.js';
 import { dropWhileBusy } from '../server/kiosk/pipeline/operators/drop-while-busy.js';
+import { latestWhileBusy } from '../server/kiosk/pipeline/operators/latest-while-busy.js';
 import { guidanceHysteresis, type GuidanceObservation } from '../server/kiosk/pipeline/operators/guidance-hysteresis.js';
 import { captureCondition } from '../server/kiosk/pipeline/operators/capture-condition.js';
 
@@ -40,6 +41,30 @@ describe('dropWhileBusy (marbles)', () => {
       const src = hot('a--b--c|');
       const out = src.pipe(dropWhileBusy((v: string) => cold('--(r|)', { r: v })));
       expectObservable(out).toBe('--a--b--(c|)');
+    });
+  });
+});
+
+describe('latestWhileBusy (marbles)', () => {
+  it('keeps only the latest item that arrived while busy and starts it right after', () => {
+    const ts = scheduler();
+    ts.run(({ hot, cold, expectObservable }) => {
+      const dropped: string[] = [];
+      const src = hot('abcd------------|');
+      // each job takes 5 frames: a runs 0-5; b, c, d arrive meanwhile: b and c dropped, d kept
+      const out = src.pipe(latestWhileBusy((v: string) => cold('-----(r|)', { r: v.toUpperCase() }), (v) => dropped.push(v)));
+      expectObservable(out).toBe('-----A----D-----|');
+      ts.flush();
+      expect(dropped).toEqual(['b', 'c']);
+    });
+  });
+
+  it('completes after the kept item is done', () => {
+    const ts = scheduler();
+    ts.run(({ hot, cold, expectObservable }) => {
+      const src = hot('ab|');
+      const out = src.pipe(latestWhileBusy((v: string) => cold('---(r|)', { r: v })));
+      expectObservable(out).toBe('---a--(b|)');
     });
   });
 });

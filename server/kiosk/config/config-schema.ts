@@ -92,6 +92,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
       },
     },
   }),
+  xai: obj({ mamFile: { type: ['string', 'null'], minLength: 1 }, everyNthPlq: int(1, 1000) }),
   ui: obj({
     plqOverlay: { type: 'boolean' },
     speech: { type: 'boolean' },

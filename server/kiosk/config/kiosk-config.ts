@@ -75,6 +75,15 @@ export interface KioskConfig {
     /** Pass/fail thresholds of the ISO/IEC 29794-5-named components in capture reports. */
     iso: IsoThresholds;
   };
+  xai: {
+    /**
+     * A stored MAM_H (`<method>.mam-h.json` from `plq analyze`) for the live AD-MAM_H overlay:
+     * where this face's activation map deviates from high-quality faces. null = off.
+     */
+    mamFile: string | null;
+    /** AD-MAM_H costs one Score-CAM (~0.5 s): computed on every Nth PLQ map only. */
+    everyNthPlq: number;
+  };
   ui: {
     plqOverlay: boolean;
     speech: boolean;
@@ -126,5 +135,6 @@ export const DEFAULT_CONFIG: KioskConfig = {
     thresholds: DEFAULT_THRESHOLDS,
   },
   capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS } },
+  xai: { mamFile: null, everyNthPlq: 6 },
   ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

@@ -84,14 +84,20 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
       maxFaces: config.tracking.maxFaces,
     } satisfies TrackerInit,
   });
-  const plq = new WorkerClient({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model } satisfies PlqInit });
+  const plq = new WorkerClient({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model, mamFile: config.xai.mamFile } satisfies PlqInit });
   const assess = new WorkerClient({
     name: 'assess',
     entry: workerUrl('assess-worker'),
     init: { backend: config.engine.backend, model: config.engine.model, maxPixels: config.server.maxImagePixels } satisfies AssessInit,
   });
   const workers = [tracker, plq, assess];
-  await Promise.all([tracker.start(), plq.start()]);
+  try {
+    await Promise.all([tracker.start(), plq.start()]);
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.close()));
+    await store.close();
+    throw err;
+  }
 
   const pipeline = new KioskPipeline(config, camera, tracker, plq, captures);
   const app = Fastify({

@@ -34,6 +34,22 @@ export interface PlqEvent {
   plqMs: number;
 }
 
+/** Live AD-MAM_H: how this face's activation map deviates from high-quality faces (DESIGN.md 3). */
+export interface AdMamEvent {
+  seq: number;
+  frameTs: number;
+  /** Same aligned-to-frame transform and sizes as the `plq` event of this frame. */
+  transform: [number, number, number, number, number, number];
+  frameWidth: number;
+  frameHeight: number;
+  width: number;
+  height: number;
+  /** RGBA PNG, aligned coordinates, red where the map is far from MAM_H. */
+  png: Buffer;
+  mean: number;
+  camMs: number;
+}
+
 export interface GuidanceMessage {
   id: string;
   text: string;
@@ -67,6 +83,7 @@ export interface CaptureEvent {
 export type KioskEvent =
   | { type: 'frame'; data: FrameEvent }
   | { type: 'plq'; data: PlqEvent }
+  | { type: 'admam'; data: AdMamEvent }
   | { type: 'guidance'; data: GuidanceEvent }
   | { type: 'state'; data: StateEvent }
   | { type: 'capture'; data: CaptureEvent }

@@ -27,6 +27,7 @@ import type { TrackRequest } from '../workers/tracker-worker.js';
 import type { PlqRequest, PlqResponse } from '../workers/plq-worker.js';
 import type { TrackingResult } from './measurements.js';
 import { dropWhileBusy } from './operators/drop-while-busy.js';
+import { latestWhileBusy } from './operators/latest-while-busy.js';
 import { selectBestAligned } from './operators/select-best-aligned.js';
 import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } from './operators/guidance-hysteresis.js';
 import { captureCondition } from './operators/capture-condition.js';
@@ -65,6 +66,9 @@ export class KioskPipeline {
   private sessionStart: number | undefined;
   private lastFaceTs = 0;
   private capturedAt = 0;
+  private goodRun = 0;
+  private plqCalls = 0;
+  private lastCaptureEvent: import('./kiosk-events.js').CaptureEvent | undefined;
   private persistence = new Map<string, number>();
   private history: GuidanceHistoryEntry[] = [];
   private lastShownTs = 0;
@@ -122,7 +126,7 @@ export class KioskPipeline {
         this.metrics.counters.framesTotal++;
         return f;
       }),
-      dropWhileBusy(
+      latestWhileBusy(
         (frame: Frame) =>
           from(
             // the pixels are transferred to the worker and back, not copied
@@ -177,6 +181,7 @@ export class KioskPipeline {
               height: t.frame.image.height,
               data: t.frame.image.data,
               landmarks5: t.tracking.faces[0].landmarks5,
+              adMam: this.config.xai.mamFile !== null && this.plqCalls++ % this.config.xai.everyNthPlq === 0,
             } satisfies PlqRequest),
           ).pipe(
             map((plq) => ({ ...t, plq })),
@@ -249,7 +254,7 @@ export class KioskPipeline {
     if (this.cameraLost || this.state === 'captured') return;
     if (faces.length === 0) this.setState('searching');
     else if (this.shown$.value.some((c) => c.blocking)) this.setState('adjusting');
-    else this.setState('holding', undefined, this.config.capture.successive);
+    else if (this.state !== 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
     this.publishGuidance();
   }
 
@@ -259,6 +264,10 @@ export class KioskPipeline {
     this.metrics.counters.plqTotal++;
     this.metrics.plqMs.add(a.plq.plqMs);
     this.metrics.frameToPlqMs.add(Date.now() - a.frame.ts);
+    if (this.state === 'holding' || this.state === 'adjusting') {
+      this.goodRun = a.plq.qualityScaled >= this.config.capture.threshold ? this.goodRun + 1 : 0;
+      if (this.state === 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
+    }
     this.emit({
       type: 'plq',
       data: {
@@ -276,6 +285,24 @@ export class KioskPipeline {
         plqMs: a.plq.plqMs,
       },
     });
+    const ad = a.plq.adMam;
+    if (ad) {
+      this.emit({
+        type: 'admam',
+        data: {
+          seq: a.plq.seq,
+          frameTs: a.plq.frameTs,
+          transform: a.plq.transform,
+          frameWidth: a.frame.image.width,
+          frameHeight: a.frame.image.height,
+          width: ad.width,
+          height: ad.height,
+          png: Buffer.from(ad.png),
+          mean: ad.mean,
+          camMs: ad.camMs,
+        },
+      });
+    }
   }
 
   private updatePersistence(now: number): void {
@@ -309,8 +336,12 @@ export class KioskPipeline {
     this.emit({ type: 'guidance', data: { messages, language: this.language, hint } });
   }
 
+  private lastRemaining: number | undefined;
+
   private setState(state: KioskState, detail?: string, remaining?: number): void {
-    if (state === this.state && state !== 'camera-lost') return;
+    if (state === this.state && state !== 'camera-lost' && (state !== 'holding' || remaining === this.lastRemaining)) return;
+    if (state !== 'holding') this.goodRun = 0;
+    this.lastRemaining = remaining;
     this.state = state;
     this.emit({ type: 'state', data: { state, ...(detail ? { detail } : {}), ...(remaining !== undefined ? { remaining } : {}) } });
   }
@@ -330,6 +361,15 @@ export class KioskPipeline {
       });
       this.metrics.counters.captures++;
       const base = `/api/captures/${saved.id}`;
+      this.lastCaptureEvent = {
+        id: saved.id,
+        ts: saved.ts,
+        qualityScaled: saved.qualityScaled,
+        trigger,
+        portraitUrl: `${base}/portrait.jpg`,
+        frameUrl: `${base}/frame.jpg`,
+        reportUrl: `${base}/report.json`,
+      };
       this.emit({
         type: 'capture',
         data: {
@@ -378,8 +418,21 @@ export class KioskPipeline {
     this.publishGuidance(true);
   }
 
-  snapshot(): { state: KioskState; language: Language; guidance: GuidanceMessage[] } {
-    return { state: this.state, language: this.language, guidance: this.shown$.value.map((c) => this.message(c.id as GuidanceId, c.priority)) };
+  snapshot(): {
+    state: KioskState;
+    language: Language;
+    guidance: GuidanceMessage[];
+    captureThreshold: number;
+    capture: import('./kiosk-events.js').CaptureEvent | null;
+  } {
+    return {
+      state: this.state,
+      language: this.language,
+      guidance: this.shown$.value.map((c) => this.message(c.id as GuidanceId, c.priority)),
+      captureThreshold: this.config.capture.threshold,
+      // a client connecting while the captured screen shows gets the capture too
+      capture: this.state === 'captured' ? (this.lastCaptureEvent ?? null) : null,
+    };
   }
 
   stop(): void {
