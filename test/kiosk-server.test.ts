@@ -216,23 +216,10 @@ describe('kiosk server: a camera that disappears mid-stream', () => {
 
 describe('kiosk server: live AD-MAM_H from a stored MAM_H', () => {
   it('emits the deviation map beside the PLQ map, and refuses a MAM_H of another model', async () => {
-    const { FrModel } = await import('../server/plq/fr-model.js');
-    const { scoreCam } = await import('../server/xai/score-cam.js');
-    const { stackStats } = await import('../server/xai/map-stats.js');
+    const { writeMamFixture } = await import('./helpers/mam-fixture.js');
     const { serialiseMam } = await import('../server/xai/mam-file.js');
-    const { realAligned } = await import('./helpers/real-faces.js');
-    const { writeFile, mkdtemp } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    // MAM_H from the Score-CAM maps of three real faces (as `plq analyze` stores it)
-    const model = await FrModel.load('mobileface');
-    const faces = (await realAligned(model.manifest)).slice(0, 3);
-    const maps = faces.map((x) => scoreCam({ activations: (p) => model.camActivations(p), embed: (p) => model.embed(p) }, x).map);
-    const mam = { format: 'plq-mam/1' as const, model: 'mobileface', method: 'serfiq', fraction: 0.1, count: maps.length, map: stackStats(maps).mam };
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-mam-'));
-    const file = path.join(dir, 'serfiq.mam-h.json');
-    await writeFile(file, serialiseMam(mam));
-
+    const { writeFile } = await import('node:fs/promises');
+    const { file, mam } = await writeMamFixture();
     const h = await startHarness({ replayDir: await writeFrames([good]), overrides: { capture: { threshold: 1 }, xai: { mamFile: file, everyNthPlq: 1 } } });
     try {
       const ad = await waitFor<{ png: ArrayBuffer; mean: number; width: number; transform: number[] }>(h.client, 'admam', () => true, 60_000);

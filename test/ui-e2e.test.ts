@@ -65,7 +65,7 @@ afterAll(async () => {
   if (process.env.UPDATE_SCREENSHOTS === '1') {
     const out = path.resolve('docs/screenshots');
     await mkdir(out, { recursive: true });
-    for (const name of ['kiosk-guidance', 'kiosk-holding', 'kiosk-captured', 'kiosk-portrait', 'kiosk-reconnecting', 'operator']) {
+    for (const name of ['kiosk-guidance', 'kiosk-holding', 'kiosk-captured', 'kiosk-portrait', 'kiosk-reconnecting', 'operator', 'operator-admam']) {
       const width = name === 'kiosk-portrait' ? 480 : 960;
       await sharp(path.join(ART, `${name}.png`)).resize({ width }).png({ palette: true, quality: 85, compressionLevel: 9 }).toFile(path.join(out, `${name}.png`));
     }
@@ -197,5 +197,31 @@ describe('kiosk UI against the real server', () => {
     await page.screenshot({ path: path.join(ART, 'kiosk-thanks.png') });
     // The kiosk starts over (with the same face still there it may capture again: a new id).
     await page.waitForFunction((id) => (document.querySelector('kiosk-view') as unknown as KioskView).store.state.capture?.id !== id, captureId, { timeout: 10_000 });
+  });
+
+  it('the operator view shows the live AD-MAM_H beside the PLQ map when a MAM_H is loaded', async () => {
+    const { writeMamFixture } = await import('./helpers/mam-fixture.js');
+    const { file } = await writeMamFixture();
+    await server?.close();
+    server = await startServer({
+      replayDir: dirs.good,
+      port,
+      captureDir: dirs.captures,
+      overrides: { xai: { mamFile: file, everyNthPlq: 1 }, capture: { threshold: 1 } },
+    });
+    const op = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await op.goto(url + '/operator');
+    const mean = await op.waitForFunction(
+      () => {
+        const panel = document.querySelector('operator-view')?.shadowRoot?.querySelector('admam-panel');
+        return panel?.shadowRoot?.querySelector('[data-k="admam-mean"]')?.textContent ?? false;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(Number(await mean.jsonValue())).toBeGreaterThan(0);
+    await op.waitForTimeout(500);
+    await op.screenshot({ path: path.join(ART, 'operator-admam.png') });
+    await op.close();
   });
 });

@@ -26,6 +26,8 @@ export interface CameraStatus {
 export interface UiSettings {
   plqOverlay: boolean;
   speech: boolean;
+  /** A stored MAM_H is loaded: `admam` events come. */
+  adMam?: boolean;
 }
 
 export interface HelloEvent {
@@ -94,10 +96,25 @@ export interface CaptureEvent {
   reportUrl: string;
 }
 
+/** Live AD-MAM_H: where this face's activation map deviates from high-quality faces. */
+export interface AdMamEvent {
+  seq: number;
+  frameTs: number;
+  transform: [number, number, number, number, number, number];
+  frameWidth: number;
+  frameHeight: number;
+  width: number;
+  height: number;
+  png: ArrayBuffer;
+  mean: number;
+  camMs: number;
+}
+
 export interface ServerToClient {
   hello: (e: HelloEvent) => void;
   frame: (e: FrameEvent) => void;
   plq: (e: PlqEvent) => void;
+  admam: (e: AdMamEvent) => void;
   guidance: (e: GuidanceEvent) => void;
   state: (e: StateEvent) => void;
   capture: (e: CaptureEvent) => void;

@@ -4,7 +4,7 @@
  * link is down the store says "reconnecting".
  */
 import { io, type Socket } from 'socket.io-client';
-import { captureUrls, type CaptureSummary, type ClientToServer, type FrameEvent, type Language, type PlqEvent, type ServerToClient } from '../protocol.js';
+import { captureUrls, type CaptureSummary, type ClientToServer, type AdMamEvent, type FrameEvent, type Language, type PlqEvent, type ServerToClient } from '../protocol.js';
 import type { KioskStore } from './kiosk-store.js';
 
 export interface KioskConnectionOptions {
@@ -115,6 +115,7 @@ export class KioskConnection {
     });
     s.on('frame', (f) => void this.#onFrame(f));
     s.on('plq', (p) => void this.#onPlq(p));
+    s.on('admam', (a) => void this.#onAdMam(a));
     s.on('guidance', (g) => store.update({ guidance: g, language: g.language }));
     s.on('state', (e) => {
       const leavingCapture = e.state !== 'captured' && store.state.acceptedId === null;
@@ -163,6 +164,18 @@ export class KioskConnection {
     const patch = { frame: { seq: f.seq, ts: f.ts, width: f.width, height: f.height, image, faces: f.faces } };
     this.#store.update(f.faces.length > 0 ? { ...patch, lastFaceAt: Date.now() } : patch);
     current?.image.close();
+  }
+
+  async #onAdMam(a: AdMamEvent): Promise<void> {
+    let image: ImageBitmap;
+    try {
+      image = await decode(a.png, 'image/png');
+    } catch {
+      return;
+    }
+    const previous = this.#store.state.adMam;
+    this.#store.update({ adMam: { image, mean: a.mean, receivedAt: Date.now() } });
+    previous?.image.close();
   }
 
   async #onPlq(p: PlqEvent): Promise<void> {

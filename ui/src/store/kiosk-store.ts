@@ -20,6 +20,13 @@ export interface PlqOverlay extends Omit<PlqEvent, 'png'> {
   receivedAt: number;
 }
 
+/** The latest live AD-MAM_H map (aligned coordinates). */
+export interface AdMamView {
+  image: ImageBitmap;
+  mean: number;
+  receivedAt: number;
+}
+
 export interface KioskViewState {
   connection: ConnectionState;
   hello: HelloEvent | null;
@@ -32,6 +39,7 @@ export interface KioskViewState {
   guidance: GuidanceEvent | null;
   frame: PreviewFrame | null;
   plq: PlqOverlay | null;
+  adMam: AdMamView | null;
   /** Latest Q^ (null until a PLQ result, and again when the face is gone). */
   qualityScaled: number | null;
   capture: CaptureEvent | null;
@@ -61,6 +69,7 @@ export function createKioskStore(overrides: Partial<KioskViewState> = {}): Kiosk
     guidance: null,
     frame: null,
     plq: null,
+    adMam: null,
     qualityScaled: null,
     capture: null,
     acceptedId: null,

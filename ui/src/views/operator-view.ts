@@ -12,6 +12,7 @@ import { theme } from '../styles/theme.js';
 import { stateLabel } from './kiosk-view.js';
 import { uiStrings } from '../i18n/ui-strings.js';
 import '../components/plq-preview.js';
+import '../components/admam-panel.js';
 import '../components/health-panel.js';
 import '../components/capture-card.js';
 import '../components/connection-banner.js';
@@ -59,6 +60,7 @@ export class OperatorView extends LitElement {
         <plq-preview boxes .frame=${live.frame} .plq=${live.plq} ?overlay=${live.overlayOn} placeholder="No camera image"></plq-preview>
         <div class="live-state"><span data-k="live-state">${stateLabel(live.state, uiStrings('en'))}${live.state === 'holding' && live.remaining ? ` (${live.remaining})` : ''}</span></div>
         <quality-meter compact .value=${live.qualityScaled} .threshold=${threshold} label="Live Q^"></quality-meter>
+        ${live.hello?.ui.adMam ? html`<admam-panel .map=${live.adMam}></admam-panel>` : ''}
         <div class="messages" aria-live="polite">${(live.guidance?.messages ?? []).map((m) => html`<div>${m.text}</div>`)}</div>
         <div class="buttons">
           <button class="primary capture" @click=${() => this.#link.connection.manualCapture()}>Capture now</button>

@@ -36,7 +36,7 @@ export function attachKioskSocket(server: HttpServer, pipeline: KioskPipeline, s
   const ns = io.of('/kiosk');
   const sub = pipeline.events$.subscribe((e) => {
     // previews are volatile: a slow client skips frames instead of queueing them
-    if (e.type === 'frame' || e.type === 'plq' || e.type === 'admam') ns.volatile.emit(e.type, e.data);
+    if (e.type === 'frame' || e.type === 'plq') ns.volatile.emit(e.type, e.data);
     else ns.emit(e.type, e.data);
   });
   ns.on('connection', (socket: Socket) => {
