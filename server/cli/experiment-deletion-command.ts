@@ -1,10 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { initBackend, type BackendName } from '../tf/backend.js';
-import { HumanFaceDetector } from '../detect/human-detector.js';
-import { FrModel } from '../plq/fr-model.js';
-import { PixelQualityEngine } from '../plq/pixel-quality.js';
-import { alignedFacesOf } from '../experiments/photo-faces.js';
+import type { BackendName } from '../tf/backend.js';
+import { experimentFaces } from './experiment-faces.js';
 import { faceCurves, ORDERS, type FaceCurves, type OrderName } from '../experiments/deletion-insertion-run.js';
 import { lineChartPng } from '../image/figures.js';
 import { progress } from './progress.js';
@@ -21,17 +18,8 @@ const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
 /** `plq experiment deletion-insertion`: prints AUCs, writes curves and a small HTML page. */
 export async function deletionInsertionCommand(paths: string[], o: DeletionOptions): Promise<number> {
-  const backend = await initBackend(o.backend);
-  process.stderr.write(`plq: backend ${backend.name}, model ${o.model}\n`);
-  const model = await FrModel.load(o.model);
-  const engine = new PixelQualityEngine(model);
-  const detector = await HumanFaceDetector.create();
-  const { faces, skipped } = await alignedFacesOf(paths, detector, model.manifest);
-  for (const s of skipped) process.stderr.write(`plq: skipped ${s}\n`);
-  if (faces.length === 0) {
-    process.stderr.write('plq: no faces\n');
-    return 1;
-  }
+  const { model, engine, faces, skipped, detector } = await experimentFaces(paths, o);
+  if (faces.length === 0) return 1;
   const bar = progress(faces.length, 'deletion-insertion');
   const all: FaceCurves[] = [];
   for (const [i, f] of faces.entries()) {

@@ -1,11 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { initBackend, type BackendName } from '../tf/backend.js';
-import { HumanFaceDetector } from '../detect/human-detector.js';
-import { FrModel } from '../plq/fr-model.js';
-import { PixelQualityEngine } from '../plq/pixel-quality.js';
-import { alignedFacesOf } from '../experiments/photo-faces.js';
+import type { BackendName } from '../tf/backend.js';
+import { experimentFaces } from './experiment-faces.js';
 import { overlayPng, rgbToPng } from '../image/render-maps.js';
 import { progress } from './progress.js';
 
@@ -22,17 +19,8 @@ export interface InpaintOptions {
 export async function inpaintCommand(paths: string[], o: InpaintOptions): Promise<number> {
   // OpenCV is loaded only by this command.
   const { inpaintFace, occlude } = await import('../experiments/inpaint-run.js');
-  const backend = await initBackend(o.backend);
-  process.stderr.write(`plq: backend ${backend.name}, model ${o.model}\n`);
-  const model = await FrModel.load(o.model);
-  const engine = new PixelQualityEngine(model);
-  const detector = await HumanFaceDetector.create();
-  const { faces, skipped } = await alignedFacesOf(paths, detector, model.manifest);
-  for (const s of skipped) process.stderr.write(`plq: skipped ${s}\n`);
-  if (faces.length === 0) {
-    process.stderr.write('plq: no faces\n');
-    return 1;
-  }
+  const { model, engine, faces, skipped } = await experimentFaces(paths, o);
+  if (faces.length === 0) return 1;
   await mkdir(o.out, { recursive: true });
   const counts = { rose: 0, fell: 0, unchanged: 0 };
   const rows: string[] = [];

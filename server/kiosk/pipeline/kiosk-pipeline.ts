@@ -370,18 +370,7 @@ export class KioskPipeline {
         frameUrl: `${base}/frame.jpg`,
         reportUrl: `${base}/report.json`,
       };
-      this.emit({
-        type: 'capture',
-        data: {
-          id: saved.id,
-          ts: saved.ts,
-          qualityScaled: saved.qualityScaled,
-          trigger,
-          portraitUrl: `${base}/portrait.jpg`,
-          frameUrl: `${base}/frame.jpg`,
-          reportUrl: `${base}/report.json`,
-        },
-      });
+      this.emit({ type: 'capture', data: this.lastCaptureEvent });
     } catch (err) {
       this.fail(err as Error);
       this.setState('adjusting', `capture failed: ${(err as Error).message}`);
