@@ -19,7 +19,7 @@ export interface InpaintOptions {
 export async function inpaintCommand(paths: string[], o: InpaintOptions): Promise<number> {
   // OpenCV is loaded only by this command.
   const { inpaintFace, occlude } = await import('../experiments/inpaint-run.js');
-  const { model, engine, faces, skipped } = await experimentFaces(paths, o);
+  const { model, engine, faces, skipped, detector } = await experimentFaces(paths, o);
   if (faces.length === 0) return 1;
   await mkdir(o.out, { recursive: true });
   const counts = { rose: 0, fell: 0, unchanged: 0 };
