@@ -43,7 +43,8 @@ describe('kiosk server: a good face is captured automatically', () => {
     expect(seen.frames.length).toBeGreaterThan(0);
     const jpeg = Buffer.from(seen.frames[0].jpeg);
     expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect(seen.plq.length).toBeGreaterThanOrEqual(3);
+    // previews and maps are volatile (a busy client skips some), so at least one must have come
+    expect(seen.plq.length).toBeGreaterThanOrEqual(1);
     const p = seen.plq[seen.plq.length - 1];
     expect(p.qualityScaled).toBeGreaterThanOrEqual(0.4);
     expect(p.frameTs).toBeLessThanOrEqual(Date.now());
