@@ -107,12 +107,20 @@ export class WorkerClient extends EventEmitter {
     return this.pending.size > 0;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Asks the worker to finish its current call and end by itself; terminates it only if it has
+   * not ended within `graceMs` (abrupt termination mid-task is a last resort).
+   */
+  async close(graceMs = 3000): Promise<void> {
     this.closed = true;
     const w = this.worker;
+    if (!w) return;
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    await Promise.race([this.send('__shutdown', null).catch(() => undefined), exited]);
     this.worker = undefined;
     for (const p of this.pending.values()) p.reject(new WorkerCrashedError(`${this.options.name} worker closed`));
     this.pending.clear();
-    if (w) await w.terminate();
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+    if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') await w.terminate();
   }
 }

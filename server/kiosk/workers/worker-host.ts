@@ -14,6 +14,14 @@ export function serveWorker(handlers: Record<string, Handler>): void {
   // Requests are handled one at a time, in order: model work is sequential per worker anyway.
   let chain = Promise.resolve();
   port.on('message', (req: WorkerRequest) => {
+    if (req.method === '__shutdown') {
+      // Finish the work in hand, then let the thread end by itself (no terminate mid-task).
+      chain = chain.then(() => {
+        port.postMessage({ id: req.id, ok: true, result: true } satisfies WorkerResponse);
+        port.close();
+      });
+      return;
+    }
     chain = chain.then(async () => {
       let res: WorkerResponse;
       let transfer: TransferListItem[] = [];
