@@ -35,8 +35,9 @@ export function attachKioskSocket(server: HttpServer, pipeline: KioskPipeline, s
   const io = new Server(server, { serveClient: false, maxHttpBufferSize: 64 * 1024, cors: { origin: false } });
   const ns = io.of('/kiosk');
   const sub = pipeline.events$.subscribe((e) => {
-    // previews are volatile: a slow client skips frames instead of queueing them
-    if (e.type === 'frame' || e.type === 'plq') ns.volatile.emit(e.type, e.data);
+    // previews are volatile (a slow client skips frames instead of queueing them); the few, small
+    // PLQ maps are delivered
+    if (e.type === 'frame') ns.volatile.emit(e.type, e.data);
     else ns.emit(e.type, e.data);
   });
   ns.on('connection', (socket: Socket) => {
