@@ -1,26 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { packageFile } from '../server/plq/model-paths.js';
 import { writeBadInputs, type BadInputs } from './helpers/bad-images.js';
+import { plq } from './helpers/plq-cli.js';
 
-const run = promisify(execFile);
-const TSX = path.resolve('node_modules/.bin/tsx');
-const CLI = path.resolve('server/cli/main.ts');
-
-async function plq(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(TSX, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PLQ_BACKEND: 'wasm' } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('plq assess', () => {
   let bad: BadInputs;
