@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { initBackend } from '../server/tf/backend.js';
 import type { DetectedFace, RgbImage } from '../server/detect/face-detector.js';
 import { realFaces, detector } from './helpers/real-faces.js';
-import { faceFrame } from './helpers/face-frames.js';
+import { faceFrame } from '../server/kiosk/camera/face-frame.js';
 import { drawOccluder, type Occluder } from './helpers/occluders.js';
 import { startHarness, waitFor, writeFrames, type Harness } from './helpers/kiosk-harness.js';
 import { hugePngHeader } from './helpers/bad-images.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   await initBackend();
   const faces = await realFaces();
   const f = faces.find((x) => x.photoId === 'face-api/sample3' && x.index === 0)!;
-  good = await faceFrame(f.photo, f.face);
+  good = await faceFrame(f.photo, f.face.box);
   [goodFace] = await (await detector()).detect(good);
 });
 

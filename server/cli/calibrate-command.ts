@@ -1,7 +1,7 @@
 import { tf, initBackend, type BackendName } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
 import { loadFaces, photosInFolder } from '../experiments/face-set.js';
-import { alignFace } from '../align/align-face.js';
+import { alignedTensors } from '../experiments/aligned-set.js';
 import { FrModel } from '../plq/fr-model.js';
 import { PixelQualityEngine } from '../plq/pixel-quality.js';
 import { readManifest, writeManifest } from '../plq/model-manifest.js';
@@ -17,11 +17,7 @@ export async function calibrateCommand(
   const detector = await HumanFaceDetector.create();
   const faces = await loadFaces(detector, photos);
   const model = await FrModel.load(opts.model);
-  const m = model.manifest;
-  const aligned = faces.map((f) => {
-    const { image } = alignFace(f.photo, f.face.landmarks5, m.alignmentTemplate, m.inputSize);
-    return tf.tensor4d(image.data, [1, image.height, image.width, 3], 'float32');
-  });
+  const aligned = alignedTensors(faces, model.manifest);
   const engine = new PixelQualityEngine(model);
   const r = calibrate(engine, aligned);
   tf.dispose(aligned);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { RgbImage } from '../../server/detect/face-detector.js';
 import { detector, realFaces } from './real-faces.js';
-import { faceFrame } from './face-frames.js';
+import { faceFrame } from '../../server/kiosk/camera/face-frame.js';
 import { drawOccluder, type Occluder } from './occluders.js';
 
 export interface FaceFrameFile {
@@ -31,7 +31,7 @@ export async function writeFaceFrames(dir: string, options: { faceIds?: string[]
   for (const f of await realFaces()) {
     const faceId = `${f.photoId}#${f.index}`;
     if (options.faceIds && !options.faceIds.includes(faceId)) continue;
-    let frame = await faceFrame(f.photo, f.face);
+    let frame = await faceFrame(f.photo, f.face.box);
     if (options.occluder) {
       const [again] = (await det.detect(frame)).sort((a, b) => b.score - a.score);
       if (!again) continue;

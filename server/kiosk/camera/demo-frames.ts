@@ -2,11 +2,10 @@
  * The demo camera of a box with no camera: kiosk-like frames (4:3, one face, centred) cut once
  * from the real photos shipped in npm packages, cached on disk, then replayed.
  */
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { faceFramePipeline } from './face-frame.js';
 import { decodeImage } from '../../image/decode-image.js';
 import { samplePhotos } from '../../plq/sample-faces.js';
 import type { FaceDetector } from '../../detect/face-detector.js';
@@ -29,16 +28,9 @@ export async function ensureDemoFrames(makeDetector: () => Promise<FaceDetector>
   for (const p of samplePhotos()) {
     const photo = await decodeImage(await readFile(p.path));
     for (const face of await detector.detect(photo)) {
-      const [bx, by, bw, bh] = face.box;
       // frontal-ish faces only, framed like a booth camera
       if (Math.abs(face.pose.yaw) > 20 || Math.abs(face.pose.roll) > 15) continue;
-      const h = Math.min(photo.height, Math.round(bh / 0.6));
-      const w = Math.min(photo.width, Math.round((h * 4) / 3));
-      const left = Math.max(0, Math.min(photo.width - w, Math.round(bx + bw / 2 - w / 2)));
-      const top = Math.max(0, Math.min(photo.height - h, Math.round(by + bh / 2 - h / 2)));
-      await sharp(Buffer.from(photo.data), { raw: { width: photo.width, height: photo.height, channels: 3 } })
-        .extract({ left, top, width: w, height: h })
-        .resize(width, Math.round((width * 3) / 4), { fit: 'fill' })
+      await faceFramePipeline(photo, face.box, width)
         .jpeg({ quality: 90 })
         .toFile(path.join(tmp, `demo-${String(n++).padStart(2, '0')}.jpg`));
     }

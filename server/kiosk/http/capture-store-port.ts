@@ -1,4 +1,8 @@
 /** What the HTTP routes need from the capture store. */
+import type { CaptureFileName } from '../capture/capture-store.js';
+
+export { CAPTURE_FILES, CONTENT_TYPES, type CaptureFileName } from '../capture/capture-store.js';
+
 export interface CaptureSummaryView {
   id: string;
   ts: number;
@@ -6,9 +10,6 @@ export interface CaptureSummaryView {
   approved: boolean;
   trigger: string;
 }
-
-export const CAPTURE_FILES = ['portrait.jpg', 'frame.jpg', 'plq.png', 'overlay.png', 'report.json'] as const;
-export type CaptureFileName = (typeof CAPTURE_FILES)[number];
 
 export interface CaptureStorePort {
   list(): Promise<CaptureSummaryView[]>;

@@ -15,37 +15,36 @@ export interface FrameEvent {
   faces: Array<{ box: [number, number, number, number] }>;
 }
 
-export interface PlqEvent {
+/** A map in aligned coordinates and where it goes on the frame (PLQ map, AD-MAM_H). */
+export interface AlignedMapEvent {
   seq: number;
   /** Capture time of the frame this map belongs to, epoch ms (clients measure latency with it). */
   frameTs: number;
-  quality: number;
-  qualityScaled: number;
-  regions: RegionQuality;
   /** Aligned-to-frame affine [a, b, tx, c, d, ty] in full-frame pixels. */
   transform: [number, number, number, number, number, number];
   /** Full frame size (the transform's target space). */
   frameWidth: number;
   frameHeight: number;
+  /** Map size (the model's aligned input). */
   width: number;
   height: number;
-  /** The map as RGBA PNG in aligned coordinates (RdYlGn). */
+  /** The map as RGBA PNG in aligned coordinates. */
   png: Buffer;
+}
+
+/** The PLQ map (RdYlGn) with the quality and region statistics of its frame. */
+export interface PlqEvent extends AlignedMapEvent {
+  quality: number;
+  qualityScaled: number;
+  regions: RegionQuality;
   plqMs: number;
 }
 
-/** Live AD-MAM_H: how this face's activation map deviates from high-quality faces (DESIGN.md 3). */
-export interface AdMamEvent {
-  seq: number;
-  frameTs: number;
-  /** Same aligned-to-frame transform and sizes as the `plq` event of this frame. */
-  transform: [number, number, number, number, number, number];
-  frameWidth: number;
-  frameHeight: number;
-  width: number;
-  height: number;
-  /** RGBA PNG, aligned coordinates, red where the map is far from MAM_H. */
-  png: Buffer;
+/**
+ * Live AD-MAM_H: how this face's activation map deviates from high-quality faces (DESIGN.md 3);
+ * red where it is far from MAM_H.
+ */
+export interface AdMamEvent extends AlignedMapEvent {
   mean: number;
   camMs: number;
 }

@@ -35,7 +35,7 @@ import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, candidate } from '../guidance/guidance-rules.js';
 import { messageText } from '../guidance/message-catalogue.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
-import type { KioskEvent, GuidanceMessage } from './kiosk-events.js';
+import type { AlignedMapEvent, CaptureEvent, FrameEvent, GuidanceMessage, KioskEvent } from './kiosk-events.js';
 import type { KioskState } from './kiosk-state.js';
 import type { CaptureSink, GuidanceHistoryEntry } from './capture-sink.js';
 import { KioskMetrics } from './kiosk-metrics.js';
@@ -68,7 +68,7 @@ export class KioskPipeline {
   private capturedAt = 0;
   private goodRun = 0;
   private plqCalls = 0;
-  private lastCaptureEvent: import('./kiosk-events.js').CaptureEvent | undefined;
+  private lastCaptureEvent: CaptureEvent | undefined;
   private persistence = new Map<string, number>();
   private history: GuidanceHistoryEntry[] = [];
   private lastShownTs = 0;
@@ -211,7 +211,7 @@ export class KioskPipeline {
     return EMPTY;
   }
 
-  private async preview(t: Tracked): Promise<import('./kiosk-events.js').FrameEvent> {
+  private async preview(t: Tracked): Promise<FrameEvent> {
     const { image } = t.frame;
     const w = Math.min(this.config.ui.previewWidth, image.width);
     const scale = w / image.width;
@@ -268,41 +268,29 @@ export class KioskPipeline {
       this.goodRun = a.plq.qualityScaled >= this.config.capture.threshold ? this.goodRun + 1 : 0;
       if (this.state === 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
     }
+    const placed = (png: Uint8Array, width: number, height: number): AlignedMapEvent => ({
+      seq: a.plq.seq,
+      frameTs: a.plq.frameTs,
+      transform: a.plq.transform,
+      frameWidth: a.frame.image.width,
+      frameHeight: a.frame.image.height,
+      width,
+      height,
+      png: Buffer.from(png),
+    });
+    const { plq } = a;
     this.emit({
       type: 'plq',
       data: {
-        seq: a.plq.seq,
-        frameTs: a.plq.frameTs,
-        quality: a.plq.quality,
-        qualityScaled: a.plq.qualityScaled,
-        regions: a.plq.regions,
-        transform: a.plq.transform,
-        frameWidth: a.frame.image.width,
-        frameHeight: a.frame.image.height,
-        width: a.plq.width,
-        height: a.plq.height,
-        png: Buffer.from(a.plq.overlayPng),
-        plqMs: a.plq.plqMs,
+        ...placed(plq.overlayPng, plq.width, plq.height),
+        quality: plq.quality,
+        qualityScaled: plq.qualityScaled,
+        regions: plq.regions,
+        plqMs: plq.plqMs,
       },
     });
-    const ad = a.plq.adMam;
-    if (ad) {
-      this.emit({
-        type: 'admam',
-        data: {
-          seq: a.plq.seq,
-          frameTs: a.plq.frameTs,
-          transform: a.plq.transform,
-          frameWidth: a.frame.image.width,
-          frameHeight: a.frame.image.height,
-          width: ad.width,
-          height: ad.height,
-          png: Buffer.from(ad.png),
-          mean: ad.mean,
-          camMs: ad.camMs,
-        },
-      });
-    }
+    const ad = plq.adMam;
+    if (ad) this.emit({ type: 'admam', data: { ...placed(ad.png, ad.width, ad.height), mean: ad.mean, camMs: ad.camMs } });
   }
 
   private updatePersistence(now: number): void {
@@ -412,7 +400,7 @@ export class KioskPipeline {
     language: Language;
     guidance: GuidanceMessage[];
     captureThreshold: number;
-    capture: import('./kiosk-events.js').CaptureEvent | null;
+    capture: CaptureEvent | null;
   } {
     return {
       state: this.state,

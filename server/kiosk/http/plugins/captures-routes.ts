@@ -1,14 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { CAPTURE_FILES, type CaptureFileName, type CaptureStorePort } from '../capture-store-port.js';
+import { CAPTURE_FILES, CONTENT_TYPES, type CaptureFileName, type CaptureStorePort } from '../capture-store-port.js';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } };
-const CONTENT_TYPES: Record<CaptureFileName, string> = {
-  'portrait.jpg': 'image/jpeg',
-  'frame.jpg': 'image/jpeg',
-  'plq.png': 'image/png',
-  'overlay.png': 'image/png',
-  'report.json': 'application/json',
-};
 
 export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = async (app, { store }) => {
   app.get(
