@@ -1,6 +1,9 @@
 /**
- * Per-model calibration from a development set of real faces:
- *  r     = mean Q;   alpha = ln 9 / (1.645 sd(Q))  (mean +- 1.645 sd maps to Q^ 0.1 .. 0.9)
+ * Per-model calibration from clean frontal faces that the head never saw (the `calibrate` fold):
+ *  r     = the CLEAN_PASS_SHARE lower quantile of Q, so that share of unseen clean faces is
+ *          expected at Q^ >= 0.5 (the kiosk's default capture threshold);
+ *  alpha = ln(MEDIAN_TARGET / (1 - MEDIAN_TARGET)) / (median Q - r): the median clean face
+ *          maps to Q^ = MEDIAN_TARGET, and damaged faces, whose Q falls, spread below;
  *  clip  = 99.99th percentile of |dM_Q/dI| over all pixel channels of the set (fixed ceiling)
  *  gamma = chosen so the median S^ inside the central face region maps to P = 0.8.
  */
@@ -11,6 +14,11 @@ import { regionBoxes } from '../plq/face-regions.js';
 
 const percentile = (sorted: Float32Array | number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+
+/** Share of clean faces expected at or above Q^ = 0.5. */
+export const CLEAN_PASS_SHARE = 0.8;
+/** Q^ of the median clean face. */
+export const MEDIAN_TARGET = 0.7;
 
 export interface CalibrationResult extends Omit<Calibration, 'source'> {
   faces: number;
@@ -24,9 +32,10 @@ export function calibrate(engine: PixelQualityEngine, aligned: tf.Tensor4D[]): C
   const qs = aligned.map((x) => engine.quality(x)[0]);
   const meanQ = qs.reduce((a, b) => a + b, 0) / qs.length;
   const sdQ = Math.sqrt(qs.reduce((a, b) => a + (b - meanQ) ** 2, 0) / qs.length);
-  const r = meanQ;
-  const alpha = Math.log(9) / (1.645 * Math.max(sdQ, 1e-6));
-  const cal = engine.model.manifest.calibration;
+  const sortedQ = [...qs].sort((a, b) => a - b);
+  const r = percentile(sortedQ, 1 - CLEAN_PASS_SHARE);
+  const alpha = Math.log(MEDIAN_TARGET / (1 - MEDIAN_TARGET)) / Math.max(percentile(sortedQ, 0.5) - r, 1e-6);
+  const cal = engine.calibration;
   const saved = { ...cal };
   Object.assign(cal, { alpha, r });
   try {

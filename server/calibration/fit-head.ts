@@ -9,6 +9,7 @@ import type { FrModel } from '../plq/fr-model.js';
 import { fitDropoutHead, secondMoment } from '../plq/head-adaptation.js';
 import { mulberry32 } from '../plq/seeded-random.js';
 import type { SetFace } from '../experiments/face-set.js';
+import { downUpscale, gaussianBlur } from '../experiments/degradations.js';
 import { DEFAULT_PHOTOMETRIC, photometricAugment, type PhotometricRanges } from './photometric-augment.js';
 
 export interface AugmentationRecipe {
@@ -53,9 +54,49 @@ export function faceActivations(model: FrModel, faces: SetFace[], recipe: Augmen
   });
 }
 
-export function fitHeadKernel(model: FrModel, activations: Float32Array[]): Float32Array {
+export function fitHeadKernel(model: FrModel, activations: Float32Array[], negatives?: { activations: Float32Array[]; lambda: number }): Float32Array {
   const m = model.manifest;
   const c = secondMoment(activations, m.stateSize);
   const kernel = model.headKernel().dataSync() as Float32Array;
-  return fitDropoutHead(c, kernel, m.stateSize, m.embeddingSize, m.dropout.p);
+  const neg = negatives && negatives.lambda > 0 ? { c: secondMoment(negatives.activations, m.stateSize), lambda: negatives.lambda } : undefined;
+  return fitDropoutHead(c, kernel, m.stateSize, m.embeddingSize, m.dropout.p, 1e-6, neg);
+}
+
+/** The damage whose activations the contrastive fit pushes away: blur and down/upscaling. */
+export interface NegativeRecipe {
+  /** Damaged variants per face (half blurred, half down/upscaled). */
+  perFace: number;
+  blurSigma: [number, number];
+  downscale: [number, number];
+  lambda: number;
+  seed: number;
+}
+
+export const DEFAULT_NEGATIVES: NegativeRecipe = { perFace: 20, blurSigma: [1, 3], downscale: [2, 6], lambda: 1, seed: 17 };
+
+/** Pre-embedding states of blurred and down/upscaled versions of each face's plain alignment. */
+export function negativeActivations(model: FrModel, faces: SetFace[], recipe: NegativeRecipe): Float32Array[] {
+  const m = model.manifest;
+  const rand = mulberry32(recipe.seed);
+  const between = ([lo, hi]: [number, number]): number => lo + rand() * (hi - lo);
+  const rows: Float32Array[] = [];
+  const k = m.inputSize[0] / 112;
+  for (const f of faces) {
+    const { image } = alignFace(f.photo, f.face.landmarks5, m.alignmentTemplate, m.inputSize);
+    const x = tf.tensor4d(Float32Array.from(image.data), [1, image.height, image.width, 3]);
+    for (let i = 0; i < recipe.perFace; i += BATCH) {
+      const n = Math.min(BATCH, recipe.perFace - i);
+      const state = tf.tidy(() => {
+        const damaged = Array.from({ length: n }, (_, j) =>
+          (i + j) % 2 === 0 ? gaussianBlur(x, between(recipe.blurSigma) * k) : downUpscale(x, between(recipe.downscale)),
+        );
+        return model.backbone(tf.concat(damaged) as tf.Tensor4D);
+      });
+      const d = state.dataSync() as Float32Array;
+      state.dispose();
+      for (let r = 0; r < n; r++) rows.push(d.slice(r * m.stateSize, (r + 1) * m.stateSize));
+    }
+    x.dispose();
+  }
+  return rows;
 }

@@ -2,32 +2,54 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend, type BackendName } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
-import { loadFaces, photosInFolder } from '../experiments/face-set.js';
+import { loadFaces, photosInFolder, type SetFace } from '../experiments/face-set.js';
 import { FrModel } from '../plq/fr-model.js';
 import { MODELS_DIR, readManifest, writeManifest } from '../plq/model-manifest.js';
-import { samplePhotos } from '../plq/sample-faces.js';
-import { DEFAULT_RECIPE, faceActivations, fitHeadKernel } from '../calibration/fit-head.js';
+import { DEFAULT_NEGATIVES, DEFAULT_RECIPE, faceActivations, fitHeadKernel, negativeActivations } from '../calibration/fit-head.js';
+import { foldFaces } from '../faceset/fold-faces.js';
 
+/**
+ * Fits the dropout-adapted head on the fit fold (clean frontal faces by default: fitting on
+ * blurred, dark or turned faces teaches the head to be stable exactly where Q should fall).
+ */
 export async function adaptHeadCommand(
   dir: string | undefined,
-  opts: { model: string; augmentations: number; seed: number; backend: BackendName | 'auto' },
+  opts: { model: string; faces: 'clean' | 'all'; augmentations: number; seed: number; negatives: number; lambda: number; out?: string; backend: BackendName | 'auto' },
 ): Promise<number> {
   await initBackend(opts.backend);
   const manifest = await readManifest(opts.model);
   if (!manifest.adaptedHead) throw new Error(`model ${opts.model} declares no adaptable head (adaptedHead in its manifest)`);
-  const photos = dir ? await photosInFolder(dir) : samplePhotos();
-  const faces = await loadFaces(await HumanFaceDetector.create(), photos);
   const model = await FrModel.load(opts.model, MODELS_DIR, { withoutAdaptedHead: true });
+  let faces: SetFace[];
+  let setName: string;
+  if (dir) {
+    faces = await loadFaces(await HumanFaceDetector.create(), await photosInFolder(dir));
+    setName = dir;
+  } else {
+    const fold = await foldFaces(['fit'], manifest, opts.faces === 'clean' ? { filter: (r) => r.clean } : {});
+    // the crop already is the aligned face: identity landmarks in crop coordinates
+    faces = fold.faces.map((f, index) => ({
+      photoId: f.record.id,
+      index,
+      photo: f.crop,
+      face: { score: 1, box: [0, 0, f.crop.width, f.crop.height], landmarks5: manifest.alignmentTemplate, mesh: [], pose: f.record.pose },
+    }));
+    setName = `the ${opts.faces === 'clean' ? 'clean frontal ' : ''}faces of the fit fold of ../shared/faces (models/face-split.csv)`;
+  }
   const recipe = { ...DEFAULT_RECIPE, augmentations: opts.augmentations, seed: opts.seed };
   const acts = faceActivations(model, faces, recipe).flat();
-  const kernel = fitHeadKernel(model, acts);
-  const file = path.join(MODELS_DIR, manifest.adaptedHead.file);
+  const negRecipe = { ...DEFAULT_NEGATIVES, perFace: opts.negatives, lambda: opts.lambda };
+  const negatives = negRecipe.perFace > 0 && negRecipe.lambda > 0 ? negativeActivations(model, faces, negRecipe) : [];
+  const kernel = fitHeadKernel(model, acts, { activations: negatives, lambda: negatives.length ? negRecipe.lambda : 0 });
+  const file = opts.out ?? path.join(MODELS_DIR, manifest.adaptedHead.file);
   await writeFile(file, Buffer.from(kernel.buffer, kernel.byteOffset, kernel.byteLength));
-  manifest.adaptedHead.source =
-    `plq adapt-head --model ${opts.model} --augmentations ${recipe.augmentations} --seed ${recipe.seed}${dir ? ' ' + dir : ''}: ` +
-    `${faces.length} faces from ${dir ?? photos.map((p) => p.id).join(', ')}, ${acts.length} activations; ` +
-    `photometric only (no geometric jitter): ${JSON.stringify(recipe.photometric)} (uniform +- ranges; gamma as exp(U))`;
-  await writeManifest(manifest);
+  if (!opts.out) {
+    manifest.adaptedHead.source =
+      `plq adapt-head --model ${opts.model} --faces ${opts.faces} --augmentations ${recipe.augmentations} --seed ${recipe.seed} --negatives ${opts.negatives} --lambda ${opts.lambda}${dir ? ' ' + dir : ''}: ` +
+      `${faces.length} faces from ${setName}, ${acts.length} activations, ${negatives.length} damaged (blur sigma ${negRecipe.blurSigma.join('-')}, down/upscale ${negRecipe.downscale.join('-')}x; seed ${negRecipe.seed}) pushed away with weight ${opts.lambda}; ` +
+      `photometric only (no geometric jitter): ${JSON.stringify(recipe.photometric)} (uniform +- ranges; gamma as exp(U))`;
+    await writeManifest(manifest);
+  }
   process.stderr.write(`plq: wrote ${file} (${acts.length} activations from ${faces.length} faces)\n`);
   return 0;
 }

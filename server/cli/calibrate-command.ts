@@ -5,24 +5,33 @@ import { alignedTensors } from '../experiments/aligned-set.js';
 import { FrModel } from '../plq/fr-model.js';
 import { PixelQualityEngine } from '../plq/pixel-quality.js';
 import { readManifest, writeManifest } from '../plq/model-manifest.js';
-import { calibrate } from '../calibration/calibrate-model.js';
-import { samplePhotos } from '../plq/sample-faces.js';
+import { calibrate, CLEAN_PASS_SHARE, MEDIAN_TARGET } from '../calibration/calibrate-model.js';
+import { foldFaces } from '../faceset/fold-faces.js';
 
+/** Calibrates on the clean frontal faces of the calibrate fold (faces the head never saw), or on a folder. */
 export async function calibrateCommand(
   dir: string | undefined,
   opts: { model: string; dryRun: boolean; backend: BackendName | 'auto' },
 ): Promise<number> {
   const backend = await initBackend(opts.backend);
-  const photos = dir ? await photosInFolder(dir) : samplePhotos();
-  const detector = await HumanFaceDetector.create();
-  const faces = await loadFaces(detector, photos);
   const model = await FrModel.load(opts.model);
-  const aligned = alignedTensors(faces, model.manifest);
+  let aligned: tf.Tensor4D[];
+  let setName: string;
+  if (dir) {
+    const faces = await loadFaces(await HumanFaceDetector.create(), await photosInFolder(dir));
+    aligned = alignedTensors(faces, model.manifest);
+    setName = dir;
+  } else {
+    const fold = await foldFaces(['calibrate'], model.manifest, { filter: (r) => r.clean });
+    aligned = fold.faces.map((f) => tf.tensor4d(Float32Array.from(f.crop.data), [1, f.crop.height, f.crop.width, 3]));
+    setName = `the clean frontal faces of the calibrate fold of ../shared/faces (models/face-split.csv)`;
+  }
   const engine = new PixelQualityEngine(model);
   const r = calibrate(engine, aligned);
   tf.dispose(aligned);
-  const setName = dir ?? `packaged sample photos (${photos.map((p) => p.id).join(', ')})`;
-  const source = `plq calibrate --model ${opts.model}${dir ? ' ' + dir : ''} on ${r.faces} faces from ${setName}; backend ${backend.name}; ${new Date().toISOString().slice(0, 10)}`;
+  const source =
+    `plq calibrate --model ${opts.model}${dir ? ' ' + dir : ''} on ${r.faces} faces: ${setName}; ` +
+    `rule: r = Q at the ${Math.round((1 - CLEAN_PASS_SHARE) * 100)}th percentile, median Q -> Q^ ${MEDIAN_TARGET}; backend ${backend.name}; ${new Date().toISOString().slice(0, 10)}`;
   const values = { alpha: r.alpha, r: r.r, gamma: r.gamma, gradClip: r.gradClip };
   process.stdout.write(JSON.stringify({ ...values, faces: r.faces, meanQ: r.meanQ, sdQ: r.sdQ, medianFaceSaliency: r.medianFaceSaliency }, null, 2) + '\n');
   if (!opts.dryRun) {

@@ -12,6 +12,8 @@ import { analyzeCommand } from './analyze-command.js';
 import { workerCommand } from './worker-command.js';
 import { deletionInsertionCommand } from './experiment-deletion-command.js';
 import { inpaintCommand } from './experiment-inpaint-command.js';
+import { evaluateCommand } from './evaluate-command.js';
+import { splitCommand } from './split-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -51,8 +53,8 @@ program
 
 program
   .command('calibrate')
-  .description('compute alpha, r, gamma and the gradient clip ceiling from a development set; writes models/<model>.json')
-  .argument('[dir]', 'folder of face photos (default: the photos shipped in npm packages)')
+  .description('compute alpha, r, gamma and the gradient clip ceiling on the clean faces of the calibrate fold (or a folder); writes models/<model>.json')
+  .argument('[dir]', 'folder of face photos instead of the calibrate fold of ../shared/faces')
   .option('--model <name>', 'FR model', DEFAULT_MODEL)
   .option('--dry-run', 'print the values without writing the manifest', false)
   .addOption(backendOption())
@@ -62,14 +64,43 @@ program
 
 program
   .command('adapt-head')
-  .description('fit the dropout-adapted head kernel (offline, once) from face photos; writes models/<model>.head.f32')
-  .argument('[dir]', 'folder of face photos (default: the photos shipped in npm packages)')
+  .description('fit the dropout-adapted head kernel (offline, once) on the fit fold (or a folder); writes models/<model>.head.f32')
+  .argument('[dir]', 'folder of face photos instead of the fit fold of ../shared/faces')
   .option('--model <name>', 'FR model', DEFAULT_MODEL)
+  .addOption(new Option('--faces <which>', 'faces of the fit fold: clean frontal only, or all').choices(['clean', 'all']).default('clean'))
   .option('--augmentations <k>', 'photometric variants per face', positiveInt, 100)
   .option('--seed <n>', 'augmentation seed', positiveInt, 13)
+  .option('--negatives <n>', 'blurred / downscaled variants per face pushed away by the fit (0: none)', (v: string) => Number(v), 20)
+  .option('--lambda <w>', 'weight of the damaged variants in the fit', Number, 1)
+  .option('--out <file>', 'write the kernel here instead of models/ (a candidate for plq evaluate)')
   .addOption(backendOption())
   .action(async (dir: string | undefined, o) => {
-    process.exitCode = await adaptHeadCommand(dir, { model: o.model, augmentations: o.augmentations, seed: o.seed, backend: o.backend });
+    process.exitCode = await adaptHeadCommand(dir, { model: o.model, faces: o.faces, augmentations: o.augmentations, seed: o.seed, negatives: o.negatives, lambda: o.lambda, out: o.out, backend: o.backend });
+  });
+
+program
+  .command('split')
+  .description('the fit / calibrate / validate split of ../shared/faces by identity: writes models/face-split.csv (or --check it)')
+  .option('--check', 'fail when models/face-split.csv differs from the rule', false)
+  .action(async (o) => {
+    process.exitCode = await splitCommand({ check: o.check });
+  });
+
+program
+  .command('evaluate')
+  .description('judge the quality candidates on the validate fold: drops, ladders, AUCs, ERC, pointing game, clean Q^')
+  .argument('[what]', 'quality (the guidance evaluation is separate)', 'quality')
+  .option('--candidates <list>', 'comma-separated candidates (default: all)')
+  .addOption(new Option('--fold <fold>', 'fold to judge on (only validate is evidence)').choices(['fit', 'calibrate', 'validate']).default('validate'))
+  .option('--limit <n>', 'at most n faces of the fold, taken evenly (quick runs)', positiveInt)
+  .option('--max-map-faces <n>', 'at most n clean faces for the map-based checks', positiveInt)
+  .option('--json <file>', 'also write the figures as JSON')
+  .addOption(backendOption())
+  .action(async (what: string, o) => {
+    if (what !== 'quality') throw new InvalidArgumentError(`unknown evaluation "${what}" (known: quality)`);
+    process.exitCode = await evaluateCommand({
+      candidates: o.candidates, fold: o.fold, limit: o.limit, maxMapFaces: o.maxMapFaces, json: o.json, backend: o.backend,
+    });
   });
 
 program

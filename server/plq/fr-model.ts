@@ -17,12 +17,12 @@ export class FrModel {
     private readonly adaptedKernel: tf.Tensor2D | undefined,
   ) {}
 
-  static async load(name: string, modelsDir = MODELS_DIR, options: { withoutAdaptedHead?: boolean } = {}): Promise<FrModel> {
+  static async load(name: string, modelsDir = MODELS_DIR, options: { withoutAdaptedHead?: boolean; headFile?: string } = {}): Promise<FrModel> {
     const manifest = await readManifest(name, modelsDir);
     const program = await GraphProgram.load(packageFile(manifest.package, manifest.file));
     let kernel: tf.Tensor2D | undefined;
     if (manifest.adaptedHead && !options.withoutAdaptedHead) {
-      const file = path.join(modelsDir, manifest.adaptedHead.file);
+      const file = options.headFile ?? path.join(modelsDir, manifest.adaptedHead.file);
       let buf: Buffer;
       try {
         buf = await readFile(file);

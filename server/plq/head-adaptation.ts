@@ -69,11 +69,23 @@ export function solveSpd(a: Float64Array, b: Float64Array, d: number, k: number)
 }
 
 /**
- * W' = (C + (p/(1-p)) diag C + ridge * mean(diag C) I)^-1 C W.
- * `ridge` (default 0) only guards against units that never fire on the fitting set.
+ * W' = (C + (p/(1-p)) diag C + lambda C_neg + ridge * mean(diag C) I)^-1 C W.
+ * `ridge` only guards against units that never fire on the fitting set. With `negatives`
+ * (second moment C_neg of damaged faces' activations, weight lambda) the fit also minimises
+ * lambda E_neg ||h W'||^2: the directions that damaged faces occupy are shrunk in the dropout
+ * head, so their mean dropout output falls against the dropout noise and Q falls with it.
  */
-export function fitDropoutHead(c: Float64Array, kernel: Float32Array, d: number, k: number, p: number, ridge = 1e-6): Float32Array {
+export function fitDropoutHead(
+  c: Float64Array,
+  kernel: Float32Array,
+  d: number,
+  k: number,
+  p: number,
+  ridge = 1e-6,
+  negatives?: { c: Float64Array; lambda: number },
+): Float32Array {
   const a = Float64Array.from(c);
+  if (negatives) for (let i = 0; i < a.length; i++) a[i] += negatives.lambda * negatives.c[i];
   let meanDiag = 0;
   for (let i = 0; i < d; i++) meanDiag += c[i * d + i];
   meanDiag /= d;

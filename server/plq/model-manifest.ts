@@ -51,6 +51,8 @@ export interface ModelManifest {
    */
   camNode?: string;
   dropout: { p: number; m: number; seed: number };
+  /** Where PLQ's quality node reads the embedding (default `embedding`, see pixel-quality.ts). */
+  qualityNode?: 'embedding' | 'normalised';
   adaptedHead?: AdaptedHead;
   calibration: Calibration;
 }

@@ -6,6 +6,7 @@
  */
 import { tf } from '../tf/backend.js';
 import type { FrModel } from './fr-model.js';
+import type { Calibration } from './model-manifest.js';
 import { dropoutMasks, scaleQuality, serFiq } from './ser-fiq.js';
 
 export interface PixelQualityResult {
@@ -29,6 +30,18 @@ export interface PixelQualityResult {
   timings: { forwardBackwardMs: number; serFiqMs: number; totalMs: number };
 }
 
+/**
+ * Where the quality node reads the embedding: `embedding` is the network's output e as it is
+ * (un-normalised); `normalised` is e / ||e||_2, as in the authors' code.
+ */
+export type QualityNode = 'embedding' | 'normalised';
+
+/** A variant of a model's shipped settings (evaluation and calibration compare variants). */
+export interface EngineVariant {
+  calibration?: Calibration;
+  qualityNode?: QualityNode;
+}
+
 export interface PixelQualityOptions {
   /** Override the manifest's gamma (visualisation only). */
   gamma?: number;
@@ -39,10 +52,17 @@ export interface PixelQualityOptions {
 /** The engine for one model: dropout masks are made once and reused for every image. */
 export class PixelQualityEngine {
   private readonly masks: tf.Tensor2D;
+  readonly calibration: Calibration;
+  readonly qualityNode: QualityNode;
 
-  constructor(readonly model: FrModel) {
+  constructor(
+    readonly model: FrModel,
+    variant: EngineVariant = {},
+  ) {
     const { p, m, seed } = model.manifest.dropout;
     this.masks = tf.keep(dropoutMasks(m, model.manifest.stateSize, p, seed));
+    this.calibration = { ...(variant.calibration ?? model.manifest.calibration) };
+    this.qualityNode = variant.qualityNode ?? model.manifest.qualityNode ?? 'embedding';
   }
 
   /** Q for aligned faces [n,h,w,3] (0..255): one backbone pass each, m passes batched. */
@@ -51,13 +71,13 @@ export class PixelQualityEngine {
   }
 
   scaled(q: number): number {
-    const { alpha, r } = this.model.manifest.calibration;
+    const { alpha, r } = this.calibration;
     return scaleQuality(q, alpha, r);
   }
 
   /** Full PLQ for one aligned face [1,h,w,3] or [h,w,3] on the 0..255 scale. */
   assess(aligned: tf.Tensor, options: PixelQualityOptions = {}): PixelQualityResult {
-    const cal = this.model.manifest.calibration;
+    const cal = this.calibration;
     const gamma = options.gamma ?? cal.gamma;
     const clip = options.gradClip ?? cal.gradClip;
     const x = (aligned.rank === 3 ? aligned.expandDims(0) : aligned).toFloat() as tf.Tensor4D;
@@ -72,7 +92,8 @@ export class PixelQualityEngine {
       tf.grad((input: tf.Tensor) => {
         state = tf.keep(this.model.backbone(input as tf.Tensor4D));
         embeddingT = tf.keep(this.model.head(state));
-        return tf.sum(embeddingT) as tf.Scalar;
+        const e = this.qualityNode === 'normalised' ? tf.div(embeddingT, tf.norm(embeddingT, 2, 1, true)) : embeddingT;
+        return tf.sum(e) as tf.Scalar;
       })(x),
     );
     const t1 = performance.now();
@@ -80,8 +101,13 @@ export class PixelQualityEngine {
     const [quality] = serFiq(state!, this.masks, (st) => this.model.stochasticHead(st));
     const qualityScaled = scaleQuality(quality, cal.alpha, cal.r);
     const t2 = performance.now();
-    let l1 = 0;
-    for (const v of embedding) l1 += Math.abs(v);
+    let l1 = 0, l2 = 0;
+    for (const v of embedding) {
+      l1 += Math.abs(v);
+      l2 += v * v;
+    }
+    // ||e/||e||_2||_1 = ||e||_1 / ||e||_2 for the normalised node
+    if (this.qualityNode === 'normalised') l1 /= Math.sqrt(Math.max(l2, 1e-24));
     const weight = qualityScaled / Math.max(l1, 1e-12);
     const g = gradSum.dataSync() as Float32Array;
     for (let i = 0; i < g.length; i++) g[i] *= weight;
