@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const full = tf.tensor2d(fitHeadKernel(mf, acts.flat()), [mf.manifest.stateSize, mf.manifest.embeddingSize]);
   rows.push({ candidate: 'mobileface, adapted head, fitted on all (shipped)', ...sepMf, ...validity(qualityWithKernel(mf, masks, full), xs) });
 
-  for (const name of ['faceres', 'mobilefacenet']) {
+  for (const name of ['faceres', 'faceres-deep', 'mobilefacenet']) {
     try {
       const model = await FrModel.load(name);
       const m2 = dropoutMasks(model.manifest.dropout.m, model.manifest.stateSize, model.manifest.dropout.p, model.manifest.dropout.seed);
