@@ -9,11 +9,19 @@ import { drawOccluder, type Occluder } from './helpers/occluders.js';
 import { startHarness, waitFor, writeFrames, type Harness } from './helpers/kiosk-harness.js';
 import { hugePngHeader } from './helpers/bad-images.js';
 import { packageFile } from '../server/plq/model-paths.js';
+import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
+import { unseenPortrait } from './helpers/unseen-faces.js';
 import type { GuidanceEvent, PlqEvent, FrameEvent, CaptureEvent, StateEvent } from '../server/kiosk/pipeline/kiosk-events.js';
 
 /** The frontal, well-lit face of the packaged photos (sample3, first face) framed like a booth camera. */
 let good: RgbImage;
 let goodFace: DetectedFace;
+/** A person no fit and no threshold saw (validate fold of ../shared/faces), framed like a booth camera. */
+let unseen: RgbImage;
+let unseenFace: DetectedFace;
+const THRESHOLD = DEFAULT_CONFIG.capture.threshold;
+/** Q^ of the unseen face's live PLQ maps. */
+const unseenQ: number[] = [];
 
 beforeAll(async () => {
   await initBackend();
@@ -21,17 +29,21 @@ beforeAll(async () => {
   const f = faces.find((x) => x.photoId === 'face-api/sample3' && x.index === 0)!;
   good = await faceFrame(f.photo, f.face.box);
   [goodFace] = await (await detector()).detect(good);
+  const photo = await unseenPortrait();
+  const [face] = await (await detector()).detect(photo);
+  unseen = await faceFrame(photo, face.box);
+  [unseenFace] = await (await detector()).detect(unseen);
 });
 
-describe('kiosk server: a good face is captured automatically', () => {
+describe('kiosk server: an unseen good face is captured automatically on the default threshold', () => {
   let h: Harness;
   const seen: { states: string[] } = { states: [] };
   let capture: CaptureEvent;
 
   beforeAll(async () => {
-    // The packaged photos are party snapshots, not booth portraits: this one scores Q^ ~0.5 live, the
-    // occluded copies 0.0-0.3, so the test sets the capture threshold between them.
-    h = await startHarness({ replayDir: await writeFrames([good]), overrides: { capture: { threshold: 0.4 } } });
+    expect(THRESHOLD).toBe(0.5);
+    h = await startHarness({ replayDir: await writeFrames([unseen]) });
+    h.client.on('plq', (p: PlqEvent) => unseenQ.push(p.qualityScaled));
     // Start a session from here, whatever the pipeline did before this client was connected.
     const searching = waitFor<StateEvent>(h.client, 'state', (s) => s.state === 'searching', 30_000);
     h.client.emit('reset');
@@ -52,7 +64,7 @@ describe('kiosk server: a good face is captured automatically', () => {
     expect(pm.format).toBe('jpeg');
     expect(pm.width! / pm.height!).toBeCloseTo(35 / 45, 2);
     const report = (await (await fetch(`${h.server.url}/api/captures/${capture.id}`)).json()) as Record<string, unknown>;
-    expect(report.qualityScaled).toBeGreaterThanOrEqual(0.4);
+    expect(report.qualityScaled).toBeGreaterThanOrEqual(THRESHOLD);
     expect(JSON.stringify(report)).toMatch(/HeadPoseYaw/);
     expect(Array.isArray(report.guidance)).toBe(true);
   });
@@ -72,7 +84,7 @@ describe('kiosk server: a good face is captured automatically', () => {
     const p = await waitFor<PlqEvent>(h.client, 'plq', () => true, 30_000);
     const f = await waitFor<FrameEvent>(h.client, 'frame', () => true, 30_000);
     expect(Buffer.from(f.jpeg).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect(p.qualityScaled).toBeGreaterThanOrEqual(0.4);
+    expect(p.qualityScaled).toBeGreaterThanOrEqual(THRESHOLD);
     expect(p.frameTs).toBeLessThanOrEqual(Date.now());
     expect(Date.now() - p.frameTs).toBeLessThan(60_000);
     const meta = await sharp(Buffer.from(p.png)).metadata();
@@ -80,7 +92,7 @@ describe('kiosk server: a good face is captured automatically', () => {
     // the aligned-to-frame transform lands the crop's centre on the face
     const [a, b, tx, c, d, ty] = p.transform;
     const cx = a * 56 + b * 56 + tx, cy = c * 56 + d * 56 + ty;
-    const [bx, by, bw, bh] = goodFace.box;
+    const [bx, by, bw, bh] = unseenFace.box;
     expect(cx).toBeGreaterThan(bx);
     expect(cx).toBeLessThan(bx + bw);
     expect(cy).toBeGreaterThan(by);
@@ -93,6 +105,33 @@ describe('kiosk server: a good face is captured automatically', () => {
     expect((await fetch(`${h.server.url}/api/captures/${capture.id}`)).status).toBe(404);
     expect((await fetch(`${h.server.url}/api/captures/..%2F..%2Fetc/report.json`)).status).toBe(400);
   });
+});
+
+describe('kiosk server: the unseen face blurred or occluded scores lower and is not captured', () => {
+  const copies: Array<[string, () => Promise<RgbImage>]> = [
+    ['blurred (sigma 6 px at 640x480)', async () => blurred(unseen, 6)],
+    ['with drawn sunglasses', async () => drawOccluder(unseen, unseenFace, 'sunglasses')],
+  ];
+  for (const [label, make] of copies) {
+    it(label, async () => {
+      expect(unseenQ.length).toBeGreaterThan(0);
+      const h = await startHarness({ replayDir: await writeFrames([await make()]) });
+      let captured = false;
+      h.client.on('capture', () => (captured = true));
+      const q: number[] = [];
+      h.client.on('plq', (p: PlqEvent) => q.push(p.qualityScaled));
+      try {
+        h.client.emit('reset');
+        await waitFor<PlqEvent>(h.client, 'plq', () => q.length >= 6, 60_000);
+        const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+        expect(mean(q)).toBeLessThan(mean(unseenQ));
+        expect(mean(q)).toBeLessThan(THRESHOLD);
+        expect(captured).toBe(false);
+      } finally {
+        await h.close();
+      }
+    });
+  }
 });
 
 describe('kiosk server: occluded faces get the matching guidance', () => {
@@ -242,3 +281,8 @@ describe('kiosk server: live AD-MAM_H from a stored MAM_H', () => {
     );
   });
 });
+
+async function blurred(img: RgbImage, sigma: number): Promise<RgbImage> {
+  const data = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } }).blur(sigma).raw().toBuffer();
+  return { width: img.width, height: img.height, data: new Uint8Array(data) };
+}

@@ -6,7 +6,7 @@
 import { tf } from '../tf/backend.js';
 import { alignFace, type AlignJitter } from '../align/align-face.js';
 import type { FrModel } from '../plq/fr-model.js';
-import { fitDropoutHead, secondMoment } from '../plq/head-adaptation.js';
+import { fitDropoutHead, meanSquares, secondMoment } from '../plq/head-adaptation.js';
 import { mulberry32 } from '../plq/seeded-random.js';
 import type { SetFace } from '../experiments/face-set.js';
 import { downUpscale, gaussianBlur } from '../experiments/degradations.js';
@@ -54,25 +54,53 @@ export function faceActivations(model: FrModel, faces: SetFace[], recipe: Augmen
   });
 }
 
-export function fitHeadKernel(model: FrModel, activations: Float32Array[], negatives?: { activations: Float32Array[]; lambda: number }): Float32Array {
+export function fitHeadKernel(model: FrModel, activations: Float32Array[], damaged?: { activations: Float32Array[]; mu: number }): Float32Array {
   const m = model.manifest;
   const c = secondMoment(activations, m.stateSize);
   const kernel = model.headKernel().dataSync() as Float32Array;
-  const neg = negatives && negatives.lambda > 0 ? { c: secondMoment(negatives.activations, m.stateSize), lambda: negatives.lambda } : undefined;
+  const neg = damaged && damaged.mu > 0 && damaged.activations.length ? { diag: meanSquares(damaged.activations, m.stateSize), mu: damaged.mu } : undefined;
   return fitDropoutHead(c, kernel, m.stateSize, m.embeddingSize, m.dropout.p, 1e-6, neg);
 }
 
-/** The damage whose activations the contrastive fit pushes away: blur and down/upscaling. */
+/** The damage whose dropout noise the fit rewards (see fitDropoutHead): blur, down/upscaling, occluding patches. */
 export interface NegativeRecipe {
-  /** Damaged variants per face (half blurred, half down/upscaled). */
+  /** Damaged variants per face, taking the kinds in turn. */
   perFace: number;
+  kinds: Array<'blur' | 'downscale' | 'patch'>;
   blurSigma: [number, number];
   downscale: [number, number];
-  lambda: number;
+  /** Side of a uniformly coloured square patch, at the 112 px scale. */
+  patch: [number, number];
+  /** Weight of the reward. */
+  mu: number;
   seed: number;
 }
 
-export const DEFAULT_NEGATIVES: NegativeRecipe = { perFace: 20, blurSigma: [1, 3], downscale: [2, 6], lambda: 1, seed: 17 };
+export const DEFAULT_NEGATIVES: NegativeRecipe = {
+  perFace: 20,
+  kinds: ['blur', 'downscale'],
+  blurSigma: [1, 3],
+  downscale: [2, 6],
+  patch: [16, 40],
+  mu: 0.5,
+  seed: 17,
+};
+
+function patched(x: tf.Tensor4D, size: number, rand: () => number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w] = x.shape;
+    const px = Math.floor(rand() * (w - size)), py = Math.floor(rand() * (h - size));
+    const colour = [rand() * 255, rand() * 255, rand() * 255];
+    const mask = tf.buffer([1, h, w, 1]);
+    const fill = tf.buffer([1, h, w, 3]);
+    for (let yy = py; yy < py + size; yy++) for (let xx = px; xx < px + size; xx++) {
+      mask.set(1, 0, yy, xx, 0);
+      for (let c = 0; c < 3; c++) fill.set(colour[c], 0, yy, xx, c);
+    }
+    const m = mask.toTensor();
+    return tf.add(tf.mul(x, tf.sub(1, m)), fill.toTensor()) as tf.Tensor4D;
+  });
+}
 
 /** Pre-embedding states of blurred and down/upscaled versions of each face's plain alignment. */
 export function negativeActivations(model: FrModel, faces: SetFace[], recipe: NegativeRecipe): Float32Array[] {
@@ -87,9 +115,12 @@ export function negativeActivations(model: FrModel, faces: SetFace[], recipe: Ne
     for (let i = 0; i < recipe.perFace; i += BATCH) {
       const n = Math.min(BATCH, recipe.perFace - i);
       const state = tf.tidy(() => {
-        const damaged = Array.from({ length: n }, (_, j) =>
-          (i + j) % 2 === 0 ? gaussianBlur(x, between(recipe.blurSigma) * k) : downUpscale(x, between(recipe.downscale)),
-        );
+        const damaged = Array.from({ length: n }, (_, j) => {
+          const kind = recipe.kinds[(i + j) % recipe.kinds.length];
+          if (kind === 'blur') return gaussianBlur(x, between(recipe.blurSigma) * k);
+          if (kind === 'downscale') return downUpscale(x, between(recipe.downscale));
+          return patched(x, Math.round(between(recipe.patch) * k), rand);
+        });
         return model.backbone(tf.concat(damaged) as tf.Tensor4D);
       });
       const d = state.dataSync() as Float32Array;

@@ -14,7 +14,7 @@ import { foldFaces } from '../faceset/fold-faces.js';
  */
 export async function adaptHeadCommand(
   dir: string | undefined,
-  opts: { model: string; faces: 'clean' | 'all'; augmentations: number; seed: number; negatives: number; lambda: number; out?: string; backend: BackendName | 'auto' },
+  opts: { model: string; faces: 'clean' | 'all'; augmentations: number; seed: number; negatives: number; mu: number; out?: string; backend: BackendName | 'auto' },
 ): Promise<number> {
   await initBackend(opts.backend);
   const manifest = await readManifest(opts.model);
@@ -38,15 +38,15 @@ export async function adaptHeadCommand(
   }
   const recipe = { ...DEFAULT_RECIPE, augmentations: opts.augmentations, seed: opts.seed };
   const acts = faceActivations(model, faces, recipe).flat();
-  const negRecipe = { ...DEFAULT_NEGATIVES, perFace: opts.negatives, lambda: opts.lambda };
-  const negatives = negRecipe.perFace > 0 && negRecipe.lambda > 0 ? negativeActivations(model, faces, negRecipe) : [];
-  const kernel = fitHeadKernel(model, acts, { activations: negatives, lambda: negatives.length ? negRecipe.lambda : 0 });
+  const negRecipe = { ...DEFAULT_NEGATIVES, perFace: opts.negatives, mu: opts.mu };
+  const negatives = negRecipe.perFace > 0 && negRecipe.mu > 0 ? negativeActivations(model, faces, negRecipe) : [];
+  const kernel = fitHeadKernel(model, acts, { activations: negatives, mu: negRecipe.mu });
   const file = opts.out ?? path.join(MODELS_DIR, manifest.adaptedHead.file);
   await writeFile(file, Buffer.from(kernel.buffer, kernel.byteOffset, kernel.byteLength));
   if (!opts.out) {
     manifest.adaptedHead.source =
-      `plq adapt-head --model ${opts.model} --faces ${opts.faces} --augmentations ${recipe.augmentations} --seed ${recipe.seed} --negatives ${opts.negatives} --lambda ${opts.lambda}${dir ? ' ' + dir : ''}: ` +
-      `${faces.length} faces from ${setName}, ${acts.length} activations, ${negatives.length} damaged (blur sigma ${negRecipe.blurSigma.join('-')}, down/upscale ${negRecipe.downscale.join('-')}x; seed ${negRecipe.seed}) pushed away with weight ${opts.lambda}; ` +
+      `plq adapt-head --model ${opts.model} --faces ${opts.faces} --augmentations ${recipe.augmentations} --seed ${recipe.seed} --negatives ${opts.negatives} --mu ${opts.mu}${dir ? ' ' + dir : ''}: ` +
+      `${faces.length} faces from ${setName}, ${acts.length} activations, ${negatives.length} damaged (blur sigma ${negRecipe.blurSigma.join('-')}, down/upscale ${negRecipe.downscale.join('-')}x; seed ${negRecipe.seed}) whose dropout noise is rewarded with weight mu ${opts.mu}; ` +
       `photometric only (no geometric jitter): ${JSON.stringify(recipe.photometric)} (uniform +- ranges; gamma as exp(U))`;
     await writeManifest(manifest);
   }

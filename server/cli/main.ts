@@ -70,12 +70,12 @@ program
   .addOption(new Option('--faces <which>', 'faces of the fit fold: clean frontal only, or all').choices(['clean', 'all']).default('clean'))
   .option('--augmentations <k>', 'photometric variants per face', positiveInt, 100)
   .option('--seed <n>', 'augmentation seed', positiveInt, 13)
-  .option('--negatives <n>', 'blurred / downscaled variants per face pushed away by the fit (0: none)', (v: string) => Number(v), 20)
-  .option('--lambda <w>', 'weight of the damaged variants in the fit', Number, 1)
+  .option('--negatives <n>', 'blurred / downscaled variants per face whose dropout noise the fit rewards (0: plain fit)', (v: string) => Number(v), 20)
+  .option('--mu <w>', 'weight of that reward', Number, 0.5)
   .option('--out <file>', 'write the kernel here instead of models/ (a candidate for plq evaluate)')
   .addOption(backendOption())
   .action(async (dir: string | undefined, o) => {
-    process.exitCode = await adaptHeadCommand(dir, { model: o.model, faces: o.faces, augmentations: o.augmentations, seed: o.seed, negatives: o.negatives, lambda: o.lambda, out: o.out, backend: o.backend });
+    process.exitCode = await adaptHeadCommand(dir, { model: o.model, faces: o.faces, augmentations: o.augmentations, seed: o.seed, negatives: o.negatives, mu: o.mu, out: o.out, backend: o.backend });
   });
 
 program

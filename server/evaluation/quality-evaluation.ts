@@ -13,6 +13,7 @@ import { REGION_NAMES, regionBoxes, regionMeans, type RegionBox, type RegionName
 import { errorVersusReject } from '../xai/error-reject.js';
 import type { FaceRecord } from '../faceset/face-records.js';
 import { NATURAL_CONDITIONS, type NaturalCondition } from '../faceset/face-conditions.js';
+import { evenly } from '../faceset/fold-faces.js';
 import { applyDamage, type Damage } from './damage.js';
 import { auc, fallsMonotonically, mean, quantile } from './metrics.js';
 
@@ -122,7 +123,7 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
   }
 
   const clean = input.faces.filter((f) => f.record.clean);
-  const mapFaces = clean.slice(0, input.maxMapFaces ?? clean.length);
+  const mapFaces = evenly(clean, input.maxMapFaces);
   const headline: Damage[] = [
     { kind: 'square', square: { x: 0, y: 0, size: 30 } },
     { kind: 'blur', sigma: 2 },

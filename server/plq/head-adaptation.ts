@@ -69,11 +69,15 @@ export function solveSpd(a: Float64Array, b: Float64Array, d: number, k: number)
 }
 
 /**
- * W' = (C + (p/(1-p)) diag C + lambda C_neg + ridge * mean(diag C) I)^-1 C W.
- * `ridge` only guards against units that never fire on the fitting set. With `negatives`
- * (second moment C_neg of damaged faces' activations, weight lambda) the fit also minimises
- * lambda E_neg ||h W'||^2: the directions that damaged faces occupy are shrunk in the dropout
- * head, so their mean dropout output falls against the dropout noise and Q falls with it.
+ * W' = (C + (p/(1-p)) (diag C - mu diag C_neg) + ridge * mean(diag C) I)^-1 C W.
+ *
+ * Without `damaged` this is the plain adaptation: dropout passes reproduce the trained output
+ * on the fitting faces. With `damaged` (the mean squared activation per unit, diag C_neg, of
+ * blurred / downscaled versions of the fitting faces, and a weight mu) the fit also *rewards*
+ * dropout noise on damaged faces, mu E_neg ||(h * d) W' - h W'||^2 = mu (p/(1-p)) tr(W'^T diag(C_neg) W'):
+ * units that fire for damaged faces more than for clean ones keep large weights, so dropout
+ * passes of a damaged face disagree and its Q falls. The diagonal is floored at a tenth of the
+ * plain dropout term so the system stays positive definite.
  */
 export function fitDropoutHead(
   c: Float64Array,
@@ -82,15 +86,18 @@ export function fitDropoutHead(
   k: number,
   p: number,
   ridge = 1e-6,
-  negatives?: { c: Float64Array; lambda: number },
+  damaged?: { diag: Float64Array; mu: number },
 ): Float32Array {
   const a = Float64Array.from(c);
-  if (negatives) for (let i = 0; i < a.length; i++) a[i] += negatives.lambda * negatives.c[i];
   let meanDiag = 0;
   for (let i = 0; i < d; i++) meanDiag += c[i * d + i];
   meanDiag /= d;
   const f = p / (1 - p);
-  for (let i = 0; i < d; i++) a[i * d + i] += f * c[i * d + i] + ridge * meanDiag;
+  for (let i = 0; i < d; i++) {
+    const cii = c[i * d + i];
+    const dropout = damaged ? Math.max(f * (cii - damaged.mu * damaged.diag[i]), 0.1 * f * cii) : f * cii;
+    a[i * d + i] += dropout + ridge * meanDiag;
+  }
   const cw = new Float64Array(d * k);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
@@ -100,4 +107,12 @@ export function fitDropoutHead(
     }
   }
   return Float32Array.from(solveSpd(a, cw, d, k));
+}
+
+/** Mean of h_i^2 per unit over activation rows (the diagonal of their second moment). */
+export function meanSquares(rows: Float32Array[], d: number): Float64Array {
+  const out = new Float64Array(d);
+  for (const h of rows) for (let i = 0; i < d; i++) out[i] += h[i] * h[i];
+  for (let i = 0; i < d; i++) out[i] /= Math.max(rows.length, 1);
+  return out;
 }
