@@ -8,6 +8,7 @@ import { loadMam } from '../server/xai/mam-file.js';
 import { decodeResult, type FaceRecord } from '../server/analyze/face-record.js';
 import { splitHighLow } from '../server/xai/quality-split.js';
 import { stackStats } from '../server/xai/map-stats.js';
+import { parseMethods } from '../server/analyze/quality-methods.js';
 
 async function cachedFaces(out: string): Promise<FaceRecord[]> {
   const dir = path.join(out, 'cache');
@@ -28,7 +29,7 @@ describe('plq analyze on real photos (identities from augmented crops)', () => {
     // External scores: the crop number, for every file.
     await writeFile(path.join(tmp, 'ext.csv'), 'file,score\n' + set.files.map((f) => `${path.relative(tmp, f)},${f.match(/crop(\d)/)![1]}`).join('\n'));
     out = path.join(tmp, 'out');
-    first = await plq(['analyze', '--identities', 'folders', '--fraction', '0.2', '--methods', `serfiq,plq,magnitude,brisque,csv:${path.join(tmp, 'ext.csv')}`, '--out', out, set.dir]);
+    first = await plq(['analyze', '--identities', 'folders', '--fraction', '0.2', '--methods', `serfiq,plq,embedding-norm,brisque,csv:${path.join(tmp, 'ext.csv')}`, '--out', out, set.dir]);
     html = await readFile(path.join(out, 'index.html'), 'utf8').catch(() => '');
   });
 
@@ -38,14 +39,14 @@ describe('plq analyze on real photos (identities from augmented crops)', () => {
     expect(html).toContain('broken.jpg');
     expect(html).toContain('blank.png');
     expect(html).toMatch(/no face found/);
-    for (const m of ['serfiq', 'plq', 'magnitude', 'brisque', 'csv:ext']) expect(html).toContain(`<h2>${m}</h2>`);
+    for (const m of ['serfiq', 'plq', 'embedding-norm', 'brisque', 'csv:ext']) expect(html).toContain(`<h2>${m}</h2>`);
     expect(html).toContain('Error versus reject');
     expect(html).toContain('H overlap ratio');
   });
 
   it('writes every figure as a PNG', async () => {
     const figs = await readdir(path.join(out, 'figures'));
-    for (const m of ['serfiq', 'plq', 'magnitude', 'brisque', 'csv_ext']) {
+    for (const m of ['serfiq', 'plq', 'embedding-norm', 'brisque', 'csv_ext']) {
       for (const f of ['mam-H', 'mam-L', 'mdam-H', 'mdam-L', 'amv-H', 'amv-L', 'ammv-H', 'ammv-L', 'damv', 'dammv', 'hist', 'admam-lowest', 'admam-highest']) {
         expect(figs).toContain(`${m}-${f}.png`);
       }
@@ -92,5 +93,32 @@ describe('plq analyze on real photos (identities from augmented crops)', () => {
     const bad = await plq(['analyze', '--identities', path.join(tmp, 'ids-bad.csv'), '--out', path.join(tmp, 'o3'), set.dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/2 bad row\(s\): line 2: .*; line 3/);
+  });
+});
+
+describe('the embedding-norm method (formerly magnitude)', () => {
+  const face = { embeddingNorm: 3.5 } as FaceRecord;
+
+  it('scores the embedding L2 norm; magnitude is a deprecated alias with one warning line', async () => {
+    const warnings: string[] = [];
+    const [m] = await parseMethods('embedding-norm', (l) => warnings.push(l));
+    expect(m.name).toBe('embedding-norm');
+    expect(m.score(face)).toBe(3.5);
+    expect(warnings).toEqual([]);
+    const [old] = await parseMethods('magnitude', (l) => warnings.push(l));
+    expect(old.name).toBe('embedding-norm');
+    expect(old.score(face)).toBe(3.5);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/"magnitude" is deprecated, use "embedding-norm".*not MagFace quality/);
+    expect(warnings[0]).not.toContain('\n');
+  });
+
+  it('the CLI prints the deprecation warning on stderr', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'plq-methods-'));
+    // A missing identities CSV stops the command right after --methods is parsed.
+    const r = await plq(['analyze', '--methods', 'serfiq,magnitude', '--identities', path.join(tmp, 'none.csv'), '--out', path.join(tmp, 'o'), tmp]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.includes('deprecated'))).toHaveLength(1);
+    await rm(tmp, { recursive: true, force: true });
   });
 });

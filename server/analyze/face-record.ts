@@ -4,7 +4,8 @@
  */
 import type { AssessErrorCode } from '../assess/face-assessor.js';
 
-export const ANALYSIS_VERSION = 1;
+/** 2: Score-CAM upsampled with half-pixel centres; `magnitude` renamed `embeddingNorm`. */
+export const ANALYSIS_VERSION = 2;
 
 export interface FaceRecord {
   file: string;
@@ -14,8 +15,11 @@ export interface FaceRecord {
   qualityScaled: number;
   /** Mean PLQ over the aligned face. */
   plqMean: number;
-  /** L2 norm of the (unnormalised) embedding. */
-  magnitude: number;
+  /**
+   * L2 norm of the (unnormalised) embedding. The packaged networks were not trained with
+   * MagFace's loss, so this is not MagFace quality.
+   */
+  embeddingNorm: number;
   /** BRISQUE score (higher = worse). */
   brisque: number;
   /** L2-normalised embedding. */

@@ -1,4 +1,4 @@
-/** One photo -> every face's qualities (SER-FIQ, mean PLQ, magnitude, BRISQUE), Score-CAM map, embedding. */
+/** One photo -> every face's qualities (SER-FIQ, mean PLQ, embedding norm, BRISQUE), Score-CAM map, embedding. */
 import { readFile } from 'node:fs/promises';
 import { tf } from '../tf/backend.js';
 import { AssessError, FaceAssessor } from '../assess/face-assessor.js';
@@ -52,7 +52,7 @@ export class ImageAnalyzer {
         norm = Math.sqrt(norm);
         for (const v of a.map) plq += v;
         return {
-          file, faceIndex: a.faceIndex, serFiq: a.quality, qualityScaled: a.qualityScaled, plqMean: plq / a.map.length, magnitude: norm,
+          file, faceIndex: a.faceIndex, serFiq: a.quality, qualityScaled: a.qualityScaled, plqMean: plq / a.map.length, embeddingNorm: norm,
           brisque, embedding: a.embedding.map((v) => v / norm), cam: cam.map.data, width, height, aligned: data,
           timings: { plqMs: a.timings.plqMs, camMs: t1 - t0, brisqueMs: t2 - t1 },
         };

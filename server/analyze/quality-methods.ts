@@ -1,13 +1,22 @@
 /**
  * The quality methods `plq analyze` compares, as one score per face (higher = better):
- * serfiq (SER-FIQ Q), plq (mean PLQ), magnitude (embedding L2 norm), brisque (minus the BRISQUE
- * score) and csv:FILE (external scores, `file,score[,face]`, higher = better).
+ * serfiq (SER-FIQ Q), plq (mean PLQ), embedding-norm, brisque (minus the BRISQUE score) and
+ * csv:FILE (external scores, `file,score[,face]`, higher = better).
+ *
+ * embedding-norm is the L2 norm of the unnormalised embedding of the FR network in use. None of
+ * the packaged networks was trained with MagFace's loss, which is what ties the norm to quality
+ * in MagFace; so this is *not* MagFace quality, only the raw norm of a network that was never
+ * taught to make it one. It was called `magnitude` before; that name is still accepted, with a
+ * warning, and mapped to embedding-norm.
  */
 import path from 'node:path';
 import type { FaceRecord } from './face-record.js';
 import { readCsv } from './csv-table.js';
 
-export const BUILT_IN_METHODS = ['serfiq', 'plq', 'magnitude', 'brisque'] as const;
+export const BUILT_IN_METHODS = ['serfiq', 'plq', 'embedding-norm', 'brisque'] as const;
+
+/** Deprecated method names and what they now mean. */
+export const DEPRECATED_METHODS: Readonly<Record<string, (typeof BUILT_IN_METHODS)[number]>> = { magnitude: 'embedding-norm' };
 
 export interface QualityMethod {
   name: string;
@@ -18,7 +27,7 @@ export interface QualityMethod {
 const builtIn: Record<(typeof BUILT_IN_METHODS)[number], (f: FaceRecord) => number> = {
   serfiq: (f) => f.serFiq,
   plq: (f) => f.plqMean,
-  magnitude: (f) => f.magnitude,
+  'embedding-norm': (f) => f.embeddingNorm,
   brisque: (f) => -f.brisque,
 };
 
@@ -37,12 +46,17 @@ async function csvMethod(csv: string): Promise<QualityMethod> {
   return { name: `csv:${path.basename(csv, path.extname(csv))}`, score: (f) => scores.get(`${path.resolve(f.file)}#${f.faceIndex}`) ?? Number.NaN };
 }
 
-/** Parses `--methods` (comma-separated). */
-export async function parseMethods(list: string): Promise<QualityMethod[]> {
+/** Parses `--methods` (comma-separated); a deprecated name gets one warning line through `warn`. */
+export async function parseMethods(list: string, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<QualityMethod[]> {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new Error('no quality methods given');
   const out: QualityMethod[] = [];
-  for (const n of names) {
+  for (let n of names) {
+    const renamed = Object.hasOwn(DEPRECATED_METHODS, n) ? DEPRECATED_METHODS[n] : undefined;
+    if (renamed) {
+      warn(`plq: quality method "${n}" is deprecated, use "${renamed}" (the embedding's L2 norm; the network was not trained with MagFace's loss, so this is not MagFace quality)`);
+      n = renamed;
+    }
     if (n.startsWith('csv:')) out.push(await csvMethod(n.slice(4)));
     else if ((BUILT_IN_METHODS as readonly string[]).includes(n)) out.push({ name: n, score: builtIn[n as (typeof BUILT_IN_METHODS)[number]] });
     else throw new Error(`unknown quality method ${n} (known: ${BUILT_IN_METHODS.join(', ')}, csv:FILE)`);

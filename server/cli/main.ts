@@ -135,7 +135,7 @@ program
   .description('activation-map variation analysis of a set of face photos under several quality methods; writes an HTML report')
   .argument('<paths...>', 'image files or folders')
   .option('--model <name>', 'FR model', DEFAULT_MODEL)
-  .option('--methods <list>', 'quality methods: serfiq, plq, magnitude, brisque, csv:FILE', 'serfiq,plq,magnitude,brisque')
+  .option('--methods <list>', 'quality methods: serfiq, plq, embedding-norm (embedding L2 norm, not MagFace quality; alias magnitude, deprecated), brisque, csv:FILE', 'serfiq,plq,embedding-norm,brisque')
   .option('--fraction <f>', 'share of highest (H) and lowest (L) quality faces', fractionArg, 0.1)
   .option('--identities <csv|folders>', 'identities for error-versus-reject curves: a file,identity CSV, or "folders" (one folder per identity)')
   .option('--fmr <f>', 'false match rate of the ERC threshold', Number, 0.001)

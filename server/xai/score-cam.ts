@@ -5,6 +5,11 @@
  * embedding of the untouched image: how much of the identity the channel's region alone keeps.
  * Channel weights are the softmax of those scores; the map is ReLU(sum_k w_k A_k), upsampled
  * bilinearly to the input size and min-max scaled to [0, 1] as in the reference implementation.
+ *
+ * Upsampling uses half-pixel centres (output pixel i samples the source at (i + 0.5) * s - 0.5,
+ * as OpenCV's, PIL's and PyTorch's `align_corners=False` resize do). tfjs's `resizeBilinear`
+ * defaults to `halfPixelCenters = false` (source = i * s): from 4x4 to 112x112 that moves every
+ * map 13.5 px up and left and leaves the last 28 rows and columns flat.
  */
 import { tf } from '../tf/backend.js';
 import type { Map2D } from './map-stats.js';
@@ -30,6 +35,14 @@ export interface ScoreCamResult {
   scores: Float32Array;
 }
 
+/**
+ * Bilinear upsampling of activation maps [n, fh, fw, k] to [n, h, w, k] with half-pixel centres,
+ * so each activation cell covers its own (h / fh) x (w / fw) area of the image.
+ */
+export function upsampleActivations(act: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
+  return tf.image.resizeBilinear(act, [h, w], false, true);
+}
+
 /** Score-CAM of one image [1, h, w, 3] (0..255). */
 export function scoreCam(net: ScoreCamNetwork, image: tf.Tensor4D, options: ScoreCamOptions = {}): ScoreCamResult {
   const batch = options.batchSize ?? 32;
@@ -38,7 +51,7 @@ export function scoreCam(net: ScoreCamNetwork, image: tf.Tensor4D, options: Scor
   // Upsampled, per-channel min-max normalised masks [k, h, w, 1] and their value ranges.
   const { masks, ranges, upsampled, e0 } = tf.tidy(() => {
     const act = net.activations(image);
-    const up = tf.image.resizeBilinear(act, [h, w]).squeeze([0]) as tf.Tensor3D; // [h, w, k]
+    const up = upsampleActivations(act, h, w).squeeze([0]) as tf.Tensor3D; // [h, w, k]
     const lo = up.min([0, 1]);
     const hi = up.max([0, 1]);
     const range = tf.sub(hi, lo);
