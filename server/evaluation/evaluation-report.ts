@@ -46,11 +46,13 @@ export function formatEvaluation(rows: CandidateResult[], header: string): strin
     );
   }
   table(
-    'Pointing game (30 px squares on forehead, eyes, nose, cheeks, mouth) and clean frontal Q^',
-    ['square below face median P', 'covered region lowest', 'clean Q^ p10 / p50 / p90', `clean >= ${first.clean.threshold}`, 'ms per map'],
+    'The map: pointing game (30 px squares on forehead, eyes, nose, cheeks, mouth), deletion/insertion AUCs (10 steps), and clean frontal Q^',
+    ['square below face median P', 'covered region lowest', 'deletion AUC P / random', 'insertion AUC P / random', 'clean Q^ p10 / p50 / p90', `clean >= ${first.clean.threshold}`, 'ms per map'],
     (r) => [
       pct(r.result.pointing.belowMedian),
       pct(r.result.pointing.lowestRegion),
+      `${r.result.deletionInsertion.plqDeletion.toFixed(3)} / ${r.result.deletionInsertion.randomDeletion.toFixed(3)}`,
+      `${r.result.deletionInsertion.plqInsertion.toFixed(3)} / ${r.result.deletionInsertion.randomInsertion.toFixed(3)}`,
       `${f2(r.result.clean.p10)} / ${f2(r.result.clean.p50)} / ${f2(r.result.clean.p90)}`,
       pct(r.result.clean.atThreshold),
       r.result.msPerMap.toFixed(1),

@@ -4,7 +4,9 @@
  * drop shares and severity ladders under synthetic damage, AUCs against natural conditions,
  * error-versus-reject on identity pairs, the pointing game, and where clean faces land.
  */
+import sharp from 'sharp';
 import { tf } from '../tf/backend.js';
+import { orderByDecreasing, pixelCurve } from '../xai/deletion-insertion.js';
 import type { RgbImage } from '../detect/face-detector.js';
 import { randomInnerSquare, type Square } from '../experiments/degradations.js';
 import type { PixelQualityEngine, PixelQualityResult } from '../plq/pixel-quality.js';
@@ -56,6 +58,12 @@ export interface QualityEvaluation {
   auc: Array<{ condition: NaturalCondition; positives: number; clean: number; auc: number }>;
   erc: ErcSummary | null;
   pointing: { faces: number; squares: number; belowMedian: number; lowestRegion: number };
+  /**
+   * Deletion (pixels to black) and insertion (pixels into a sigma-5 blurred copy) AUCs of the
+   * genuine similarity to the untouched face, pixels in decreasing-P order and in a random
+   * order, 10 steps (lower deletion and higher insertion = the map ranks pixels better).
+   */
+  deletionInsertion: { plqDeletion: number; randomDeletion: number; plqInsertion: number; randomInsertion: number };
   clean: { p10: number; p50: number; p90: number; atThreshold: number; threshold: number };
   msPerMap: number;
 }
@@ -134,6 +142,7 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
   const dropCounts = headline.map(() => ({ q: 0, p: 0 }));
   const ladderSums = LADDERS.map((l) => l.levels.map(() => 0));
   let pointingSquares = 0, belowMedian = 0, lowestRegion = 0;
+  const diSums = { plqDeletion: 0, randomDeletion: 0, plqInsertion: 0, randomInsertion: 0 };
   const mapMs: number[] = [];
   const assess = (x: tf.Tensor4D): PixelQualityResult => {
     const r = engine.assess(x);
@@ -177,6 +186,8 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
       const lowest = named.reduce((a, b) => (means[b] < means[a] ? b : a));
       if (lowest === region) lowestRegion++;
     }
+    const di = await deletionInsertion(engine, x, f.crop, orig.map, rand);
+    for (const k of Object.keys(diSums) as Array<keyof typeof diSums>) diSums[k] += di[k];
     x.dispose();
     input.onProgress?.(i + 1, mapFaces.length);
   }
@@ -204,6 +215,12 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
     ladders,
     auc: aucs,
     erc: ercSummary(input, qHat),
+    deletionInsertion: {
+      plqDeletion: diSums.plqDeletion / n,
+      randomDeletion: diSums.randomDeletion / n,
+      plqInsertion: diSums.plqInsertion / n,
+      randomInsertion: diSums.randomInsertion / n,
+    },
     pointing: { faces: mapFaces.length, squares: pointingSquares, belowMedian: belowMedian / Math.max(pointingSquares, 1), lowestRegion: lowestRegion / Math.max(pointingSquares, 1) },
     clean: {
       p10: quantile(cleanQ, 0.1),
@@ -213,6 +230,28 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
       threshold: input.captureThreshold,
     },
     msPerMap: quantile(mapMs, 0.5),
+  };
+}
+
+async function deletionInsertion(engine: PixelQualityEngine, x: tf.Tensor4D, crop: RgbImage, map: Float32Array, rand: () => number) {
+  const { width: w, height: h } = crop;
+  const image = Float32Array.from(crop.data);
+  const blurred = Float32Array.from(await sharp(Buffer.from(crop.data), { raw: { width: w, height: h, channels: 3 } }).blur(5).raw().toBuffer());
+  const black = new Float32Array(image.length);
+  const model = engine.model;
+  const embed = (p: tf.Tensor4D): tf.Tensor2D => model.head(model.backbone(p));
+  const plq = orderByDecreasing(map);
+  const random = Int32Array.from({ length: w * h }, (_, i) => i);
+  for (let i = random.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [random[i], random[j]] = [random[j], random[i]];
+  }
+  const curve = (start: Float32Array, end: Float32Array, order: Int32Array): number => pixelCurve(embed, x, start, end, w, h, order, { steps: 10 }).auc;
+  return {
+    plqDeletion: curve(image, black, plq),
+    randomDeletion: curve(image, black, random),
+    plqInsertion: curve(blurred, image, plq),
+    randomInsertion: curve(blurred, image, random),
   };
 }
 
