@@ -80,6 +80,22 @@ describe('capture report', () => {
     expect(embedded.measurements.mesh).toHaveLength(r.measurements.meshPoints);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
+
+  it('failedChecks lists the required components that failed; advisory ones are only in iso.failed', () => {
+    // the astronaut fails MouthClosed (open smile) and InterEyeDistance (42 px) and nothing else
+    const strict = report(1);
+    expect(new Set(strict.failedChecks)).toEqual(new Set(['MouthClosed', 'InterEyeDistance']));
+    expect(strict.iso).toMatchObject({ passed: false, advisory: [] });
+    expect(strict.facesDetected).toBe(1);
+    const lenient = buildCaptureReport({ ...input, capturedAt: 1, advisory: ['MouthClosed', 'PlqRegion.*'], facesDetected: 3 });
+    expect(lenient.failedChecks).toEqual(['InterEyeDistance']);
+    expect(new Set(lenient.iso.failed)).toEqual(new Set(['MouthClosed', 'InterEyeDistance']));
+    expect(lenient.iso.advisory).toEqual(['MouthClosed', 'PlqRegion.*']);
+    expect(lenient.facesDetected).toBe(3);
+    const all = buildCaptureReport({ ...input, capturedAt: 1, advisory: ['MouthClosed', 'InterEyeDistance'] });
+    expect(all.failedChecks).toEqual([]);
+    expect(all.iso.passed).toBe(true);
+  });
 });
 
 describe('capture store', () => {

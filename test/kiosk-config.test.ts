@@ -29,7 +29,21 @@ describe('kiosk config', () => {
     expect(c.server.port).toBe(9100); // env over file
     expect(c.guidance.language).toBe('fr');
     expect(c.camera.source).toBe('synthetic');
-    for (const p of ['passport-booth', 'border-gate', 'enrolment-desk']) expect((await loadConfig({ profile: p, env: {} })).profile).toBe(p);
+    for (const p of ['passport-booth', 'border-gate', 'enrolment-desk', 'demo']) expect((await loadConfig({ profile: p, env: {} })).profile).toBe(p);
+  });
+
+  it('capture checks: advisory components by default, per profile, from the environment; unknown names are refused', async () => {
+    const d = await loadConfig({ env: {} });
+    expect(d.capture.advisoryComponents).toEqual(['PlqQualityScore', 'PlqRegion.*']);
+    expect(d.selection).toEqual({ windowMs: 100, centreSigma: 0.35, multipleFacesRatio: 0.7 });
+    expect((await loadConfig({ profile: 'enrolment-desk', env: {} })).capture.advisoryComponents).toEqual([]);
+    expect((await loadConfig({ profile: 'passport-booth', env: {} })).capture.advisoryComponents).toEqual(['PlqRegion.*']);
+    expect((await loadConfig({ profile: 'demo', env: {} })).capture.advisoryComponents).toEqual(expect.arrayContaining(['HeadPoseYaw', 'MouthClosed']));
+    const env = await loadConfig({ env: { PLQ_KIOSK__capture__advisoryComponents: '["HeadPoseRoll"]', PLQ_KIOSK__selection__multipleFacesRatio: '0.8' } });
+    expect(env.capture.advisoryComponents).toEqual(['HeadPoseRoll']);
+    expect(env.selection.multipleFacesRatio).toBe(0.8);
+    await expect(loadConfig({ env: {}, overrides: { capture: { advisoryComponents: ['HeadPoseJaw'] } } })).rejects.toThrow(/"capture.advisoryComponents.0" must be equal to one of the allowed values/);
+    await expect(loadConfig({ env: {}, overrides: { selection: { multipleFacesRatio: 1.5 } } })).rejects.toThrow(/"selection.multipleFacesRatio" must be <= 1/);
   });
 
   it('a bad config names the bad key', async () => {

@@ -15,6 +15,7 @@ import type { GuidanceEvent, PlqEvent, FrameEvent, CaptureEvent, StateEvent } fr
 
 /** The frontal, well-lit face of the packaged photos (sample3, first face) framed like a booth camera. */
 let good: RgbImage;
+const GOOD_FACE_ADVISORY = ['PlqQualityScore', 'PlqRegion.*', 'HeadPoseYaw', 'InterEyeDistance'];
 let goodFace: DetectedFace;
 /** A person no fit and no threshold saw (validate fold of ../shared/faces), framed like a booth camera. */
 let unseen: RgbImage;
@@ -66,6 +67,11 @@ describe('kiosk server: an unseen good face is captured automatically on the def
     const report = (await (await fetch(`${h.server.url}/api/captures/${capture.id}`)).json()) as Record<string, unknown>;
     expect(report.qualityScaled).toBeGreaterThanOrEqual(THRESHOLD);
     expect(JSON.stringify(report)).toMatch(/HeadPoseYaw/);
+    // the capture passes its own checks on the default configuration
+    const iso = report.iso as { failed: string[]; passed: boolean; advisory: string[] };
+    expect(report.failedChecks).toEqual([]);
+    expect(capture.failedChecks).toEqual([]);
+    expect(iso.passed).toBe(true);
     expect(Array.isArray(report.guidance)).toBe(true);
   });
 
@@ -132,6 +138,49 @@ describe('kiosk server: the unseen face blurred or occluded scores lower and is 
       }
     });
   }
+});
+
+describe('kiosk server: a face that fails its own checks', () => {
+  it('is not captured automatically but told what to do; the operator can capture it, and the report says what failed', async () => {
+    // default checks: the eyes ~75 px apart (minimum 90) fail InterEyeDistance; Q^ is not what is tested here
+    const h = await startHarness({ replayDir: await writeFrames([good]), overrides: { capture: { threshold: 0 } } });
+    let captured = false;
+    h.client.on('capture', () => (captured = true));
+    try {
+      h.client.emit('reset');
+      await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'move-closer'), 45_000);
+      // more results than the capture needs (any Q^ passes threshold 0), and still no capture
+      let results = 0;
+      await waitFor<PlqEvent>(h.client, 'plq', () => ++results >= 6, 60_000);
+      expect(captured).toBe(false);
+      const manual = waitFor<CaptureEvent>(h.client, 'capture', () => true, 30_000);
+      h.client.emit('operator:capture');
+      const c = await manual;
+      expect(c.trigger).toBe('manual');
+      expect(c.failedChecks).toContain('InterEyeDistance');
+      const report = (await (await fetch(`${h.server.url}/api/captures/${c.id}`)).json()) as { failedChecks: string[]; iso: { passed: boolean } };
+      expect(report.failedChecks).toEqual(c.failedChecks);
+      expect(report.iso.passed).toBe(false);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('two people side by side: multiple-faces, and no capture', async () => {
+    // sample3's third face framed like a booth camera: her neighbour, as tall, is cut by the frame's edge
+    const f = (await realFaces()).find((x) => x.photoId === 'face-api/sample3' && x.index === 2)!;
+    const h = await startHarness({ replayDir: await writeFrames([await faceFrame(f.photo, f.face.box)]), overrides: { capture: { threshold: 0 } } });
+    let captured = false;
+    h.client.on('capture', () => (captured = true));
+    try {
+      h.client.emit('reset');
+      await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'multiple-faces'), 45_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(captured).toBe(false);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('kiosk server: occluded faces get the matching guidance', () => {

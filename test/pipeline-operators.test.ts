@@ -127,6 +127,38 @@ describe('captureCondition (marbles)', () => {
       expectObservable(src.pipe(captureCondition({ threshold: 0.8, successive: 3 }))).toBe('-------h-|', { h: 'q0.97' });
     });
   });
+
+  it('counts only results whose required checks all pass; a failed check breaks the run like a low Q^', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const c = (name: string, q: number, failed: string[] = []) => ({ result: name, qualityScaled: q, blocked: false, failed });
+      const src = cold('abcdefgh|', {
+        a: c('a', 0.9),
+        b: c('b', 0.95, ['HeadPoseYaw']), // Q^ fine, yaw 10 deg: breaks the run
+        c: c('c', 0.9),
+        d: c('d', 0.9, ['InterEyeDistance']), // too small: breaks the run again
+        e: c('e', 0.9),
+        f: c('f', 0.92, ['PlqRegion.chin', 'PlqQualityScore']), // advisory only: counts
+        g: c('g', 0.91), // third in a row -> the best of e, f, g
+        h: c('h', 0.99, ['EyesOpen']),
+      });
+      const out = src.pipe(captureCondition({ threshold: 0.8, successive: 3, advisory: ['PlqQualityScore', 'PlqRegion.*'] }));
+      expectObservable(out).toBe('------g-|', { g: 'f' });
+    });
+  });
+
+  it('with nothing advisory every failed check blocks, and results without checks still count', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const src = cold('abcd|', {
+        a: { result: 'a', qualityScaled: 0.9, blocked: false, failed: ['PlqRegion.chin'] },
+        b: { result: 'b', qualityScaled: 0.9, blocked: false },
+        c: { result: 'c', qualityScaled: 0.9, blocked: false, failed: [] },
+        d: { result: 'd', qualityScaled: 0.9, blocked: false, failed: ['HeadPoseRoll'] },
+      });
+      expectObservable(src.pipe(captureCondition({ threshold: 0.8, successive: 2 }))).toBe('--c-|', { c: 'b' });
+    });
+  });
 });
 
 describe('operators with real time', () => {

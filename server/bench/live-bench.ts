@@ -30,6 +30,9 @@ async function main(): Promise<void> {
   const seconds = arg('seconds', 60);
   const warmup = arg('warmup', 10);
   const config = await loadConfig({
+    // the demo profile: no packaged photo passes the default pose and expression checks, and the
+    // bench exercises the capture path too
+    profile: 'demo',
     overrides: { server: { port: 0 }, camera: { fps: 30, holdSeconds: 4 }, capture: { dir: '/tmp/plq-bench-captures', retentionHours: 0 } },
   });
   const server = await startKioskServer(config, { logger: false });

@@ -107,7 +107,7 @@ program
   .command('serve')
   .description('start the kiosk server (UI, REST API, Socket.IO /kiosk, live pipeline); loopback by default')
   .option('--config <file>', 'kiosk config JSON (see kiosk-config/)')
-  .option('--profile <name>', 'passport-booth, border-gate or enrolment-desk')
+  .option('--profile <name>', 'passport-booth, border-gate, enrolment-desk or demo')
   .option('--camera <spec>', 'replay:PATH, opencv:INDEX, opencv:URL-OR-PIPELINE-OR-FILE or synthetic')
   .option('--port <n>', 'port', (v: string) => {
     const n = Number(v);

@@ -34,9 +34,10 @@ export async function startHarness(options: { replayDir?: string; camera?: Camer
     overrides: {
       server: { port: 0 },
       camera: { source: options.replayDir ? `replay:${options.replayDir}` : 'synthetic', fps: 15 },
-      capture: { dir: captureDir },
       guidance: { showAfterMs: 300, hideAfterMs: 600 },
       ...(options.overrides ?? {}),
+      // the test's own capture folder, whatever else the test overrides in `capture`
+      capture: { ...((options.overrides?.capture as object | undefined) ?? {}), dir: captureDir },
     } as never,
   });
   const server = await startKioskServer(config, { camera: options.camera, logger: false });

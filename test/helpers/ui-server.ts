@@ -71,7 +71,7 @@ export interface StartOptions {
   port: number;
   captureDir: string;
   profile?: 'passport-booth' | 'border-gate' | 'enrolment-desk';
-  overrides?: Record<string, Record<string, string | number | boolean>>;
+  overrides?: Record<string, Record<string, unknown>>;
 }
 
 /** Starts the real kiosk server (enrolment-desk profile by default: PLQ overlay on). */
@@ -83,8 +83,8 @@ export async function startServer(o: StartOptions): Promise<KioskServer> {
     overrides: {
       server: { host: '127.0.0.1', port: o.port },
       camera: { source: `replay:${o.replayDir}`, fps: 10 },
-      capture: { dir: o.captureDir },
       ...(o.overrides ?? {}),
+      capture: { ...(o.overrides?.capture ?? {}), dir: o.captureDir },
     } as NonNullable<Parameters<typeof config.loadConfig>[0]>['overrides'],
   });
   return server.startKioskServer(cfg, { logger: false });

@@ -91,6 +91,8 @@ export interface CaptureEvent {
   ts: number;
   qualityScaled: number;
   trigger: 'auto' | 'manual';
+  /** Required capture checks the captured frame fails (empty for automatic captures). */
+  failedChecks: string[];
   portraitUrl: string;
   frameUrl: string;
   reportUrl: string;
@@ -168,6 +170,7 @@ export interface CaptureReport {
   quality?: number;
   plq?: { regions?: Partial<RegionQuality> };
   measurements?: Record<string, unknown>;
+  failedChecks?: string[];
   iso?: { passed?: boolean; failed?: string[]; components?: IsoComponentReport[] };
   guidance?: Array<{ ts: number; ids: string[] }>;
 }

@@ -1,17 +1,22 @@
 /**
- * The demo camera of a box with no camera: kiosk-like frames (4:3, one face, centred) cut once
- * from the real photos shipped in npm packages, cached on disk, then replayed.
+ * The demo camera of a box with no camera: booth-camera frames (4:3, one face, centred, eyes
+ * level, the ICAO portrait filling the frame's height, so 90-120 px between the eyes at 640x480)
+ * cut once from the real photos shipped in npm packages, cached on disk, then replayed.
+ *
+ * Framed this close because the capture checks require ISO's minimum inter-eye distance (90 px):
+ * the earlier, looser frames (face box 60 % of the height) had 54-85 px and could never pass.
  */
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { faceFramePipeline } from './face-frame.js';
+import sharp from 'sharp';
+import { portraitFrame } from './face-frame.js';
 import { decodeImage } from '../../image/decode-image.js';
 import { samplePhotos } from '../../plq/sample-faces.js';
 import type { FaceDetector } from '../../detect/face-detector.js';
 
 export const DEMO_SPEC = 'replay:samples';
-export const DEMO_DIR = path.join(os.tmpdir(), 'plq-kiosk-demo-frames-v1');
+export const DEMO_DIR = path.join(os.tmpdir(), 'plq-kiosk-demo-frames-v2');
 
 /** Builds (or reuses) the demo frames folder; `detector` is only created when frames are missing. */
 export async function ensureDemoFrames(makeDetector: () => Promise<FaceDetector>, dir = DEMO_DIR, width = 640): Promise<string> {
@@ -28,9 +33,10 @@ export async function ensureDemoFrames(makeDetector: () => Promise<FaceDetector>
   for (const p of samplePhotos()) {
     const photo = await decodeImage(await readFile(p.path));
     for (const face of await detector.detect(photo)) {
-      // frontal-ish faces only, framed like a booth camera
-      if (Math.abs(face.pose.yaw) > 20 || Math.abs(face.pose.roll) > 15) continue;
-      await faceFramePipeline(photo, face.box, width)
+      // frontal-ish faces only (roll is levelled), framed like a booth camera
+      if (Math.abs(face.pose.yaw) > 20 || face.mesh.length < 468) continue;
+      const frame = portraitFrame(photo, face, { width });
+      await sharp(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), { raw: { width: frame.width, height: frame.height, channels: 3 } })
         .jpeg({ quality: 90 })
         .toFile(path.join(tmp, `demo-${String(n++).padStart(2, '0')}.jpg`));
     }

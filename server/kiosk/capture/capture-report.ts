@@ -66,7 +66,10 @@ export interface CaptureReportInput {
   capturedAt: number;
   frame: Pick<Frame, 'seq' | 'ts'> & { width: number; height: number };
   face: FaceMeasurements;
+  /** The subject plus the faces competing with it (SingleFacePresent's native value). */
   faceCount: number;
+  /** Every face detected in the frame (default: faceCount). */
+  facesDetected?: number;
   plq: PlqResult;
   portrait: Pick<PortraitCrop, 'rect' | 'scale' | 'padding' | 'shifted' | 'chinToCrownShare' | 'eyeLineFromBottom' | 'horizontalOffset'> & {
     width: number;
@@ -76,6 +79,8 @@ export interface CaptureReportInput {
   model: ModelDescription;
   camera: CameraDescription;
   thresholds?: IsoThresholds;
+  /** Advisory components (`capture.advisoryComponents`): reported, not required. Default none. */
+  advisory?: readonly string[];
 }
 
 export interface CaptureReportOptions {
@@ -102,7 +107,22 @@ export interface CaptureReport {
   qualityScaled: number;
   measurements: Omit<FaceMeasurements, 'mesh'> & { mesh?: Array<[number, number]>; meshPoints: number };
   faceCount: number;
-  iso: { passed: boolean; failed: IsoComponentName[]; thresholds: IsoThresholds; components: IsoComponent[] };
+  facesDetected: number;
+  /**
+   * Required components (not advisory) that failed: empty for an automatic capture (it waits for
+   * them to pass); what the operator overrode for a manual one.
+   */
+  failedChecks: IsoComponentName[];
+  iso: {
+    /** Every required component passes. */
+    passed: boolean;
+    /** Every failed component, advisory ones included. */
+    failed: IsoComponentName[];
+    /** Advisory patterns in force. */
+    advisory: string[];
+    thresholds: IsoThresholds;
+    components: IsoComponent[];
+  };
   plq: {
     regions: RegionQuality;
     map: PlqMapStats;
@@ -158,6 +178,7 @@ export function buildCaptureReport(input: CaptureReportInput, options: CaptureRe
   const iso = assessIsoComponents(
     { face: input.face, faceCount: input.faceCount, plq: input.plq, portrait: input.portrait },
     thresholds,
+    input.advisory ?? [],
   );
   const { mesh, ...rest } = input.face;
   const measurements: CaptureReport['measurements'] = {
@@ -177,7 +198,9 @@ export function buildCaptureReport(input: CaptureReportInput, options: CaptureRe
     qualityScaled: input.plq.qualityScaled,
     measurements,
     faceCount: input.faceCount,
-    iso: { passed: iso.passed, failed: iso.failed, thresholds: structuredClone(thresholds), components: iso.components },
+    facesDetected: input.facesDetected ?? input.faceCount,
+    failedChecks: iso.failedRequired,
+    iso: { passed: iso.passed, failed: iso.failed, advisory: iso.advisory, thresholds: structuredClone(thresholds), components: iso.components },
     plq: {
       regions: { ...input.plq.regions },
       map: plqMapStats(input.plq.map, input.plq.width, input.plq.height),

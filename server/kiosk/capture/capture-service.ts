@@ -18,6 +18,8 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
     private readonly store: CaptureStore,
     private readonly manifest: ModelManifest,
     private readonly thresholds: IsoThresholds,
+    /** `capture.advisoryComponents`: reported, not required. */
+    private readonly advisory: readonly string[] = [],
   ) {}
 
   async save(input: CaptureInput): Promise<SavedCapture> {
@@ -28,18 +30,20 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
       capturedAt: Date.now(),
       frame: { seq: frame.seq, ts: frame.ts, width: frame.image.width, height: frame.image.height },
       face: measurements,
-      faceCount: 1,
+      faceCount: input.faceCount,
+      facesDetected: input.facesDetected,
       plq,
       portrait: { ...portrait, width: portrait.image.width, height: portrait.image.height },
       guidance: input.guidanceHistory,
       model: { name: input.model, inputSize: this.manifest.inputSize, alpha: cal.alpha, r: cal.r, gamma: cal.gamma, clip: cal.gradClip },
       camera: { description: input.camera, width: frame.image.width, height: frame.image.height, trigger: input.trigger },
       thresholds: this.thresholds,
+      advisory: this.advisory,
     });
     const images = await renderCaptureImages(frame.image, portrait.image, plq);
     const summary = await this.store.save({ report, images });
     this.triggers.set(summary.id, input.trigger);
-    return { id: summary.id, ts: summary.capturedAt, qualityScaled: summary.qualityScaled };
+    return { id: summary.id, ts: summary.capturedAt, qualityScaled: summary.qualityScaled, failedChecks: [...report.failedChecks] };
   }
 
   async list(): Promise<CaptureSummaryView[]> {

@@ -37,6 +37,38 @@ export type OfiqComponentName =
 export type KioskComponentName = 'PlqQualityScore' | `PlqRegion.${RegionName}`;
 export type IsoComponentName = OfiqComponentName | KioskComponentName;
 
+/** Every component, in report order. */
+export const ISO_COMPONENT_NAMES: readonly IsoComponentName[] = [
+  'SingleFacePresent',
+  'EyesOpen',
+  'MouthClosed',
+  'HeadPoseYaw',
+  'HeadPosePitch',
+  'HeadPoseRoll',
+  'InterEyeDistance',
+  'HeadSize',
+  'IlluminationUniformity',
+  'Sharpness',
+  'LuminanceMean',
+  'LeftwardCropOfTheFaceImage',
+  'RightwardCropOfTheFaceImage',
+  'UpwardCropOfTheFaceImage',
+  'DownwardCropOfTheFaceImage',
+  'PlqQualityScore',
+  ...PLQ_REGION_NAMES.map((r) => `PlqRegion.${r}` as const),
+];
+
+/**
+ * Names accepted in `capture.advisoryComponents`: a component name, or `PlqRegion.*` for every
+ * PLQ region component.
+ */
+export const ADVISORY_PATTERNS: readonly string[] = [...ISO_COMPONENT_NAMES, 'PlqRegion.*'];
+
+/** A component listed (by name, or by a `Prefix.*` pattern) as advisory: reported, never blocks a capture. */
+export function isAdvisory(name: string, advisory: readonly string[]): boolean {
+  return advisory.some((p) => p === name || (p.endsWith('.*') && name.startsWith(p.slice(0, -1))));
+}
+
 /** A closed range on the native value; a missing side is unbounded. */
 export interface NativeRange {
   min?: number;
@@ -116,7 +148,10 @@ export const DEFAULT_ISO_THRESHOLDS: Readonly<IsoThresholds> = Object.freeze({
 export interface IsoInput {
   /** The captured face's tracking measurements. */
   face: FaceMeasurements;
-  /** Number of faces in the frame. */
+  /**
+   * Faces that compete to be the subject: the subject plus every other face comparable in size
+   * (`selection.multipleFacesRatio`); faces far behind the subject do not count.
+   */
   faceCount: number;
   /** The PLQ result of the captured frame, when available. */
   plq?: Pick<PlqResult, 'qualityScaled' | 'regions'>;
@@ -126,9 +161,14 @@ export interface IsoInput {
 
 export interface IsoAssessment {
   components: IsoComponent[];
-  /** Every assessed component passes and none is missing. */
+  /** Every required (non-advisory) component was assessed and passes. */
   passed: boolean;
+  /** Every component that failed or could not be assessed, advisory ones included. */
   failed: IsoComponentName[];
+  /** The failed components that are required: what blocks an automatic capture. */
+  failedRequired: IsoComponentName[];
+  /** The advisory patterns this assessment was made with (`capture.advisoryComponents`). */
+  advisory: string[];
 }
 
 const sigmoid = (x: number, x0: number, w: number): number => 1 / (1 + Math.exp(-(x - x0) / w));
@@ -178,8 +218,15 @@ export const VALUE_MAPPINGS = {
   unit: (q: number): number => 100 * q,
 } as const;
 
-/** Computes every component for one capture. Pure. */
-export function assessIsoComponents(input: IsoInput, thresholds: IsoThresholds = DEFAULT_ISO_THRESHOLDS): IsoAssessment {
+/**
+ * Computes every component for one capture (or one live frame). Pure. `advisory` lists the
+ * components that are reported but do not count for `passed` (default: none).
+ */
+export function assessIsoComponents(
+  input: IsoInput,
+  thresholds: IsoThresholds = DEFAULT_ISO_THRESHOLDS,
+  advisory: readonly string[] = [],
+): IsoAssessment {
   const t = thresholds;
   const f = input.face;
   const m = VALUE_MAPPINGS;
@@ -221,5 +268,6 @@ export function assessIsoComponents(input: IsoInput, thresholds: IsoThresholds =
     components.push(component(`PlqRegion.${r}`, input.plq?.regions[r] ?? null, 'mean P 0..1', m.unit, { min }));
   }
   const failed = components.filter((c) => !c.pass).map((c) => c.name);
-  return { components, passed: failed.length === 0, failed };
+  const failedRequired = failed.filter((n) => !isAdvisory(n, advisory));
+  return { components, passed: failedRequired.length === 0, failed, failedRequired, advisory: [...advisory] };
 }

@@ -151,6 +151,28 @@ export function portraitGeometry(
   return { rect: { x, y, width, height }, shifted, crown, chin, eyeY, headCentreX, headLength };
 }
 
+/** Frame pixels of `rect` that lie outside the frame, per image side. */
+export function cropPadding(frameSize: { width: number; height: number }, rect: CropRect): PortraitCrop['padding'] {
+  return {
+    left: Math.max(0, -rect.x),
+    top: Math.max(0, -rect.y),
+    right: Math.max(0, rect.x + rect.width - frameSize.width),
+    bottom: Math.max(0, rect.y + rect.height - frameSize.height),
+  };
+}
+
+export type PortraitLayout = Pick<PortraitCrop, 'rect' | 'padding' | 'chinToCrownShare'>;
+
+/**
+ * Where the portrait would be cut, from geometry alone (no pixels): what the HeadSize and
+ * *CropOfTheFaceImage components need. The live checks use it on every tracked frame, so the
+ * checks before a capture are the ones its report will carry.
+ */
+export function portraitLayout(frameSize: { width: number; height: number }, face: PortraitFace, options: PortraitCropOptions = {}): PortraitLayout {
+  const g = portraitGeometry(frameSize, face, options);
+  return { rect: g.rect, padding: cropPadding(frameSize, g.rect), chinToCrownShare: g.headLength / g.rect.height };
+}
+
 /** Crops, pads and scales the frame to the portrait. Never logs or keeps pixels. */
 export async function portraitCrop(frame: RgbImage, face: PortraitFace, options: PortraitCropOptions = {}): Promise<PortraitCrop> {
   const outW = Math.round(options.width ?? 413);
@@ -161,12 +183,7 @@ export async function portraitCrop(frame: RgbImage, face: PortraitFace, options:
 
   const ix0 = Math.max(0, rect.x), iy0 = Math.max(0, rect.y);
   const ix1 = Math.min(frame.width, rect.x + rect.width), iy1 = Math.min(frame.height, rect.y + rect.height);
-  const padding = {
-    left: ix0 - rect.x,
-    top: iy0 - rect.y,
-    right: rect.x + rect.width - ix1,
-    bottom: rect.y + rect.height - iy1,
-  };
+  const padding = cropPadding(frame, rect);
   const background = { r: pr, g: pg, b: pb };
   let full: Buffer;
   if (ix1 <= ix0 || iy1 <= iy0) {

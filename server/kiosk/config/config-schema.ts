@@ -1,4 +1,6 @@
 /** JSON schema of KioskConfig (strict: unknown keys are errors, so typos are caught). */
+import { ADVISORY_PATTERNS } from '../capture/iso-components.js';
+
 const num = (minimum: number, maximum?: number): object => ({ type: 'number', minimum, ...(maximum !== undefined ? { maximum } : {}) });
 const int = (minimum: number, maximum?: number): object => ({ type: 'integer', minimum, ...(maximum !== undefined ? { maximum } : {}) });
 const obj = (properties: Record<string, object>): object => ({
@@ -30,7 +32,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'] },
   }),
   tracking: obj({ detectorEveryFrames: int(0, 300), iris: { type: 'boolean' }, maxFaces: int(1, 20) }),
-  selection: obj({ windowMs: int(1, 5000) }),
+  selection: obj({ windowMs: int(1, 5000), centreSigma: num(0.01, 10), multipleFacesRatio: num(0, 1) }),
   guidance: obj({
     language: { enum: ['en', 'de', 'fr'] },
     showAfterMs: int(0),
@@ -91,6 +93,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
         regionP: { type: 'object', additionalProperties: num(0, 1) },
       },
     },
+    advisoryComponents: { type: 'array', uniqueItems: true, items: { enum: [...ADVISORY_PATTERNS] } },
   }),
   xai: obj({ mamFile: { type: ['string', 'null'], minLength: 1 }, everyNthPlq: int(1, 1000) }),
   ui: obj({

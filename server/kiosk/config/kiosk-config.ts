@@ -7,6 +7,15 @@
 import type { GuidanceThresholds } from '../guidance/guidance-rules.js';
 import type { Language } from '../guidance/guidance-ids.js';
 import { DEFAULT_ISO_THRESHOLDS, type IsoThresholds } from '../capture/iso-components.js';
+import { DEFAULT_SUBJECT_SELECTION } from '../pipeline/subject-selection.js';
+
+/**
+ * Advisory by default: the PLQ components. Q^ is gated by `capture.threshold` (a profile's own
+ * level, which may sit below the calibration mean that PlqQualityScore checks), and region
+ * problems are told by the occlusion rules, which combine the map with the region's appearance;
+ * the report still carries both.
+ */
+export const DEFAULT_ADVISORY_COMPONENTS: readonly string[] = ['PlqQualityScore', 'PlqRegion.*'];
 
 export interface KioskConfig {
   /** Profile this config was built from, if any. */
@@ -49,6 +58,16 @@ export interface KioskConfig {
   selection: {
     /** The best-aligned frame of each window goes to the PLQ worker. */
     windowMs: number;
+    /**
+     * The subject is the face with the highest size x centre weight; the weight is a Gaussian of
+     * the distance to the frame centre with this sigma, in frame heights.
+     */
+    centreSigma: number;
+    /**
+     * Another face at least this share of the subject's size (box height) competes with it:
+     * `multiple-faces`, SingleFacePresent fails, no capture. Smaller faces are ignored.
+     */
+    multipleFacesRatio: number;
   };
   guidance: {
     language: Language;
@@ -72,8 +91,16 @@ export interface KioskConfig {
     maxCount: number;
     /** The captured screen returns to searching after this long without accept/retake. */
     resetAfterSeconds: number;
-    /** Pass/fail thresholds of the ISO/IEC 29794-5-named components in capture reports. */
+    /**
+     * Pass/fail thresholds of the ISO/IEC 29794-5-named components: checked live before an
+     * automatic capture, and in the capture report.
+     */
     iso: IsoThresholds;
+    /**
+     * Components that are reported but do not block an automatic capture (names as in the
+     * report, or `PlqRegion.*`). Every other component must pass.
+     */
+    advisoryComponents: string[];
   };
   xai: {
     /**
@@ -124,7 +151,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
   tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3 },
-  selection: { windowMs: 100 },
+  selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },
   guidance: {
     language: 'en',
     showAfterMs: 400,
@@ -134,7 +161,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     assistanceAfterMs: 45_000,
     thresholds: DEFAULT_THRESHOLDS,
   },
-  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS } },
+  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },
   ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

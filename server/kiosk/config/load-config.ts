@@ -14,7 +14,7 @@ export class ConfigError extends Error {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PROFILES_DIR = path.resolve(here, '../../../' + (here.includes(`${path.sep}dist${path.sep}`) ? '../' : '') + 'kiosk-config/profiles');
-export const PROFILES = ['passport-booth', 'border-gate', 'enrolment-desk'] as const;
+export const PROFILES = ['passport-booth', 'border-gate', 'enrolment-desk', 'demo'] as const;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);

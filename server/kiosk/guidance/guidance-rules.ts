@@ -76,13 +76,23 @@ const NON_BLOCKING = new Set<GuidanceId>(['hold-still', 'ask-assistance']);
 
 export const candidate = (id: GuidanceId): GuidanceCandidate => ({ id, priority: RULE_PRIORITY[id], blocking: !NON_BLOCKING.has(id) });
 
-/** Rules on tracking measurements (every frame). */
-export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number, t: GuidanceThresholds): GuidanceCandidate[] {
+/**
+ * Rules on tracking measurements (every frame). `faces` has the subject first (the largest, most
+ * central face); `competingFaces` other faces are comparable to it in size. With competing faces
+ * the kiosk does not guess who is photographed: it says `multiple-faces` (and `move-closer` when
+ * the subject is small, which also makes it stand out) and nothing about anyone's pose. Smaller
+ * faces behind the subject are ignored.
+ */
+export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number, t: GuidanceThresholds, competingFaces: number): GuidanceCandidate[] {
   if (faces.length === 0) return [candidate('no-face')];
-  if (faces.length > 1) return [candidate('multiple-faces')];
   const m = faces[0];
   const out: GuidanceId[] = [];
   const ied = m.interEyeDistance / frameWidth;
+  if (competingFaces > 0) {
+    out.push('multiple-faces');
+    if (ied < t.minInterEyeRatio) out.push('move-closer');
+    return out.map(candidate);
+  }
   if (ied < t.minInterEyeRatio) out.push('move-closer');
   if (ied > t.maxInterEyeRatio) out.push('step-back');
   if (Math.abs(m.offsetX) > t.maxOffsetX || Math.abs(m.offsetY) > t.maxOffsetY) out.push('center-face');

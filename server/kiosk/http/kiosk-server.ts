@@ -72,7 +72,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     retentionMs: config.capture.retentionHours * 3600_000,
     maxCount: config.capture.maxCount,
   });
-  const captures = new CaptureService(store, manifest, config.capture.iso);
+  const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents);
   const tracker = new WorkerClient({
     name: 'tracker',
     entry: workerUrl('tracker-worker'),
@@ -82,6 +82,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
       detectorEveryFrames: config.tracking.detectorEveryFrames,
       iris: config.tracking.iris,
       maxFaces: config.tracking.maxFaces,
+      selection: { centreSigma: config.selection.centreSigma, multipleFacesRatio: config.selection.multipleFacesRatio },
     } satisfies TrackerInit,
   });
   const plq = new WorkerClient({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model, mamFile: config.xai.mamFile } satisfies PlqInit });

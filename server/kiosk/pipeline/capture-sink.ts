@@ -10,7 +10,12 @@ export interface GuidanceHistoryEntry {
 export interface CaptureInput {
   trigger: 'auto' | 'manual';
   frame: Frame;
+  /** The subject's measurements. */
   measurements: FaceMeasurements;
+  /** The subject plus the faces competing with it (SingleFacePresent). */
+  faceCount: number;
+  /** Every face the tracker saw in the frame. */
+  facesDetected: number;
   plq: PlqResult & { overlayPng: Uint8Array; aligned: Uint8Array };
   guidanceHistory: GuidanceHistoryEntry[];
   model: string;
@@ -21,6 +26,8 @@ export interface SavedCapture {
   id: string;
   ts: number;
   qualityScaled: number;
+  /** Required capture checks the report marks as failed. */
+  failedChecks: string[];
 }
 
 /** Where captures go (the capture store). */

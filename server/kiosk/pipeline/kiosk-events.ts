@@ -74,6 +74,8 @@ export interface CaptureEvent {
   ts: number;
   qualityScaled: number;
   trigger: 'auto' | 'manual';
+  /** Required capture checks (ISO components) the captured frame fails: empty for automatic captures. */
+  failedChecks: string[];
   portraitUrl: string;
   frameUrl: string;
   reportUrl: string;

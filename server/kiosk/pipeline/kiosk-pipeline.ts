@@ -33,6 +33,7 @@ import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } 
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, candidate } from '../guidance/guidance-rules.js';
+import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
 import { messageText } from '../guidance/message-catalogue.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
 import type { AlignedMapEvent, CaptureEvent, FrameEvent, GuidanceMessage, KioskEvent } from './kiosk-events.js';
@@ -46,6 +47,8 @@ interface Tracked {
 }
 interface Assessed extends Tracked {
   plq: PlqResponse;
+  /** The capture checks (ISO components) on this frame with its own PLQ result. */
+  checks: LiveChecks;
 }
 
 /** A PLQ result is used for region rules only while it is this fresh. */
@@ -169,7 +172,8 @@ export class KioskPipeline {
     this.subs.add(this.shown$.subscribe(() => this.publishGuidance()));
 
     const assessed$: Observable<Assessed> = tracked$.pipe(
-      filter((t) => t.tracking.faces.length === 1 && this.state !== 'captured' && !this.cameraLost),
+      // one clear subject (faces[0]); with competing faces the kiosk does not guess
+      filter((t) => t.tracking.faces.length > 0 && t.tracking.competingFaces === 0 && this.state !== 'captured' && !this.cameraLost),
       selectBestAligned((t: Tracked) => alignmentScore(t.tracking.faces[0]), this.config.selection.windowMs),
       dropWhileBusy(
         (t: Tracked) =>
@@ -184,7 +188,7 @@ export class KioskPipeline {
               adMam: this.config.xai.mamFile !== null && this.plqCalls++ % this.config.xai.everyNthPlq === 0,
             } satisfies PlqRequest),
           ).pipe(
-            map((plq) => ({ ...t, plq })),
+            map((plq) => ({ ...t, plq, checks: this.checks(t.tracking, plq) })),
             catchError((err: Error) => this.fail(err)),
           ),
         () => this.metrics.counters.droppedPlq++,
@@ -198,10 +202,33 @@ export class KioskPipeline {
         .pipe(
           withLatestFrom(this.shown$),
           filter(() => this.state !== 'captured' && !this.cameraLost),
-          map(([a, shown]) => ({ result: a, qualityScaled: a.plq.qualityScaled, blocked: shown.some((c) => c.blocking) })),
-          captureCondition({ threshold: this.config.capture.threshold, successive: this.config.capture.successive }),
+          map(([a, shown]) => ({
+            result: a,
+            qualityScaled: a.plq.qualityScaled,
+            blocked: shown.some((c) => c.blocking),
+            failed: a.checks.assessment.failed,
+          })),
+          captureCondition({
+            threshold: this.config.capture.threshold,
+            successive: this.config.capture.successive,
+            advisory: this.config.capture.advisoryComponents,
+          }),
         )
         .subscribe((a) => void this.capture(a, 'auto')),
+    );
+  }
+
+  /** The capture checks on the subject (faces[0]) of a tracked frame, with a PLQ result when there is one. */
+  private checks(tracking: TrackingResult, plq: PlqResponse | undefined): LiveChecks {
+    return liveChecks(
+      {
+        face: tracking.faces[0],
+        faceCount: 1 + tracking.competingFaces,
+        frame: { width: tracking.width, height: tracking.height },
+        plq,
+      },
+      this.config.capture.iso,
+      this.config.capture.advisoryComponents,
     );
   }
 
@@ -244,10 +271,12 @@ export class KioskPipeline {
       this.reset();
     }
     if (this.state === 'captured' && now - this.capturedAt > this.config.capture.resetAfterSeconds * 1000) this.reset();
-    const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds);
-    if (faces.length === 1) {
+    const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds, tracking.competingFaces);
+    if (faces.length > 0 && tracking.competingFaces === 0) {
       const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq : undefined;
       candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds));
+      // a capture check that fails says what to do about it, at the check's own threshold
+      for (const id of this.checks(tracking, fresh).guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));
     }
     this.observations$.next({ ts: now, candidates });
     this.updatePersistence(now);
@@ -265,7 +294,7 @@ export class KioskPipeline {
     this.metrics.plqMs.add(a.plq.plqMs);
     this.metrics.frameToPlqMs.add(Date.now() - a.frame.ts);
     if (this.state === 'holding' || this.state === 'adjusting') {
-      this.goodRun = a.plq.qualityScaled >= this.config.capture.threshold ? this.goodRun + 1 : 0;
+      this.goodRun = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0 ? this.goodRun + 1 : 0;
       if (this.state === 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
     }
     const placed = (png: Uint8Array, width: number, height: number): AlignedMapEvent => ({
@@ -342,6 +371,8 @@ export class KioskPipeline {
         trigger,
         frame: a.frame,
         measurements: a.tracking.faces[0],
+        faceCount: 1 + a.tracking.competingFaces,
+        facesDetected: a.tracking.faces.length,
         plq: a.plq,
         guidanceHistory: [...this.history],
         model: this.config.engine.model,
@@ -354,6 +385,7 @@ export class KioskPipeline {
         ts: saved.ts,
         qualityScaled: saved.qualityScaled,
         trigger,
+        failedChecks: saved.failedChecks,
         portraitUrl: `${base}/portrait.jpg`,
         frameUrl: `${base}/frame.jpg`,
         reportUrl: `${base}/report.json`,
@@ -365,7 +397,10 @@ export class KioskPipeline {
     }
   }
 
-  /** Operator: capture the latest assessed frame now. */
+  /**
+   * Operator: capture the latest assessed frame now, whatever its checks say; its report (and the
+   * capture event) lists the required checks that failed in `failedChecks`.
+   */
   async manualCapture(): Promise<boolean> {
     if (!this.latestPlq) return false;
     await this.capture(this.latestPlq, 'manual');

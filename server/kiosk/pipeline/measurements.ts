@@ -44,7 +44,10 @@ export interface TrackingResult {
   ts: number;
   width: number;
   height: number;
+  /** Every tracked face, the subject first (largest, most central: `subject-selection.ts`). */
   faces: FaceMeasurements[];
+  /** Other faces comparable in size to the subject (`selection.multipleFacesRatio`); 0 = one clear subject. */
+  competingFaces: number;
   trackMs: number;
 }
 

@@ -4,6 +4,7 @@ import { HumanFaceDetector } from '../../detect/human-detector.js';
 import { readManifest } from '../../plq/model-manifest.js';
 import { measureFace, type AlignmentSpec } from '../pipeline/face-measurements.js';
 import type { FaceMeasurements, TrackingResult } from '../pipeline/measurements.js';
+import { selectSubject, type SubjectSelectionOptions } from '../pipeline/subject-selection.js';
 import { serveWorker } from './worker-host.js';
 
 export interface TrackerInit {
@@ -12,6 +13,7 @@ export interface TrackerInit {
   detectorEveryFrames: number;
   iris: boolean;
   maxFaces: number;
+  selection: SubjectSelectionOptions;
 }
 
 export interface TrackRequest {
@@ -25,12 +27,14 @@ export interface TrackRequest {
 let detector: HumanFaceDetector | undefined;
 let align: AlignmentSpec | undefined;
 let previous: FaceMeasurements | undefined;
+let selection: SubjectSelectionOptions | undefined;
 
 serveWorker({
   init: async (p: TrackerInit) => {
     await initBackend(p.backend);
     const m = await readManifest(p.model);
     align = { template: m.alignmentTemplate, size: m.inputSize };
+    selection = p.selection;
     detector = await HumanFaceDetector.create({
       maxFaces: p.maxFaces,
       skipFrames: p.detectorEveryFrames,
@@ -44,15 +48,18 @@ serveWorker({
     if (!detector || !align) throw new Error('tracker not initialised');
     const t0 = performance.now();
     const image = { width: p.width, height: p.height, data: p.data };
-    const faces = await detector.detect(image);
-    const measured = faces.map((f) => measureFace(f, image, align!, faces.length === 1 ? previous : undefined));
-    previous = measured.length === 1 ? measured[0] : undefined;
+    const detected = await detector.detect(image);
+    // the subject (largest, most central face) first; motion is measured on the subject only
+    const { order, competing } = selectSubject(detected, image, selection);
+    const measured = order.map((i, k) => measureFace(detected[i], image, align!, k === 0 ? previous : undefined));
+    previous = measured[0];
     const result: TrackingResult & { data: Uint8Array } = {
       seq: p.seq,
       ts: p.ts,
       width: p.width,
       height: p.height,
       faces: measured,
+      competingFaces: competing,
       trackMs: performance.now() - t0,
       data: p.data,
     };

@@ -140,7 +140,8 @@ export class KioskConnection {
       if (!latest || this.#store.state.state !== 'captured' || this.#store.state.capture) return;
       const urls = captureUrls(latest.id);
       this.#store.update({
-        capture: { id: latest.id, ts: latest.ts, qualityScaled: latest.qualityScaled, trigger: latest.trigger, portraitUrl: urls.portrait, frameUrl: urls.frame, reportUrl: urls.report },
+        // failed checks are in the report, not in the summary
+        capture: { id: latest.id, ts: latest.ts, qualityScaled: latest.qualityScaled, trigger: latest.trigger, failedChecks: [], portraitUrl: urls.portrait, frameUrl: urls.frame, reportUrl: urls.report },
       });
     } catch {
       /* the server is away again: the next hello retries */

@@ -1,10 +1,16 @@
 import { filter, map, scan, type OperatorFunction } from 'rxjs';
+import { isAdvisory } from '../../capture/iso-components.js';
 
 export interface CaptureCandidate<T> {
   result: T;
   qualityScaled: number;
   /** A blocking guidance message is shown. */
   blocked: boolean;
+  /**
+   * The capture checks (ISO components) this result fails, advisory ones included; absent or
+   * empty = all pass.
+   */
+  failed?: readonly string[];
 }
 
 export interface CaptureConditionOptions {
@@ -12,18 +18,24 @@ export interface CaptureConditionOptions {
   threshold: number;
   /** ...for this many successive PLQ results. */
   successive: number;
+  /** Checks that do not count (names or `Prefix.*` patterns, `capture.advisoryComponents`). */
+  advisory?: readonly string[];
 }
 
 /**
- * Emits the best result of a run of `successive` results that all reach the threshold while no
- * blocking message is shown; a failing result restarts the count, and so does an emission.
+ * Emits the best result of a run of `successive` results that all reach the threshold, pass every
+ * non-advisory check, and come while no blocking message is shown; a failing result restarts the
+ * count, and so does an emission.
  */
 export function captureCondition<T>(options: CaptureConditionOptions): OperatorFunction<CaptureCandidate<T>, T> {
+  const advisory = options.advisory ?? [];
+  const good = (c: CaptureCandidate<T>): boolean =>
+    !c.blocked && c.qualityScaled >= options.threshold && (c.failed ?? []).every((n) => isAdvisory(n, advisory));
   return (source) =>
     source.pipe(
       scan<CaptureCandidate<T>, { run: CaptureCandidate<T>[]; fire?: CaptureCandidate<T>[] }>(
         ({ run }, c) => {
-          if (c.blocked || c.qualityScaled < options.threshold) return { run: [] };
+          if (!good(c)) return { run: [] };
           const next = [...run, c];
           return next.length >= options.successive ? { run: [], fire: next } : { run: next };
         },

@@ -1,0 +1,105 @@
+/**
+ * The capture's own checks, before the capture: the ISO/IEC 29794-5-named components of
+ * `iso-components.ts` evaluated on the live measurements (every tracked frame, with the latest
+ * PLQ result and the portrait's geometry), so that an automatic capture passes what its report
+ * will check. A required component that fails blocks the capture and drives its guidance
+ * message; an advisory one (`capture.advisoryComponents`) is only reported.
+ */
+import type { GuidanceId } from '../guidance/guidance-ids.js';
+import type { FaceMeasurements, PlqResult } from '../pipeline/measurements.js';
+import { assessIsoComponents, type IsoAssessment, type IsoComponent, type IsoComponentName, type IsoThresholds } from './iso-components.js';
+import { portraitLayout, type PortraitLayout } from './portrait-crop.js';
+
+export interface LiveCheckInput {
+  /** The subject's tracking measurements. */
+  face: FaceMeasurements;
+  /** The subject plus the faces competing with it (see `IsoInput.faceCount`). */
+  faceCount: number;
+  frame: { width: number; height: number };
+  /** The PLQ result of this frame, or a fresh one of the same person; absent = not assessed. */
+  plq?: Pick<PlqResult, 'qualityScaled' | 'regions'>;
+}
+
+export interface LiveChecks {
+  assessment: IsoAssessment;
+  /** Required components that fail (or could not be assessed): they block an automatic capture. */
+  failed: IsoComponentName[];
+  /** The guidance messages of the failed required components, most specific first, no repeats. */
+  guidance: GuidanceId[];
+}
+
+/** The portrait's layout, or undefined when it cannot be made (no mesh): then HeadSize and the crop components are not assessed. */
+export function liveLayout(frame: { width: number; height: number }, face: FaceMeasurements): PortraitLayout | undefined {
+  try {
+    return portraitLayout(frame, face);
+  } catch {
+    return undefined;
+  }
+}
+
+const POSE: GuidanceId = 'look-straight';
+
+/**
+ * The message that fixes one failing component, or null when there is none the person can act on
+ * (the PLQ components: their region problems are told by the occlusion rules, which combine the
+ * map with the region's appearance; a low Q^ is shown as such). `all` gives the other components
+ * (a crop on two opposite sides means the head is too large, on one side that it is off-centre).
+ */
+export function componentGuidance(c: IsoComponent, all: readonly IsoComponent[] = []): GuidanceId | null {
+  if (c.pass || c.native === null) return null;
+  const x = c.native;
+  const below = c.threshold.min !== undefined && x < c.threshold.min;
+  const failed = (n: IsoComponentName): boolean => all.some((o) => o.name === n && o.assessed && !o.pass);
+  switch (c.name) {
+    case 'SingleFacePresent':
+      return x > 1 ? 'multiple-faces' : 'no-face';
+    case 'EyesOpen':
+      return 'open-eyes';
+    case 'MouthClosed':
+      return 'close-mouth';
+    case 'HeadPoseYaw':
+    case 'HeadPosePitch':
+      return POSE;
+    case 'HeadPoseRoll':
+      return 'head-level';
+    case 'InterEyeDistance':
+      return 'move-closer';
+    case 'HeadSize':
+      return below ? 'move-closer' : 'step-back';
+    case 'IlluminationUniformity':
+      return 'uneven-lighting';
+    case 'Sharpness':
+      return 'hold-still';
+    case 'LuminanceMean':
+      return below ? 'too-dark' : 'too-bright';
+    case 'LeftwardCropOfTheFaceImage':
+    case 'RightwardCropOfTheFaceImage':
+      return failed('LeftwardCropOfTheFaceImage') && failed('RightwardCropOfTheFaceImage') ? 'step-back' : 'center-face';
+    case 'UpwardCropOfTheFaceImage':
+    case 'DownwardCropOfTheFaceImage':
+      return failed('UpwardCropOfTheFaceImage') && failed('DownwardCropOfTheFaceImage') ? 'step-back' : 'center-face';
+    default:
+      return null;
+  }
+}
+
+/** The messages of the failed components named in `failed`, in component order, without repeats. */
+export function failureGuidance(components: readonly IsoComponent[], failed: readonly IsoComponentName[]): GuidanceId[] {
+  const out: GuidanceId[] = [];
+  for (const c of components) {
+    if (!failed.includes(c.name)) continue;
+    const id = componentGuidance(c, components);
+    if (id && !out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+/** The ISO components on live measurements, what blocks a capture, and what to tell the person. */
+export function liveChecks(input: LiveCheckInput, thresholds: IsoThresholds, advisory: readonly string[]): LiveChecks {
+  const assessment = assessIsoComponents(
+    { face: input.face, faceCount: input.faceCount, plq: input.plq, portrait: liveLayout(input.frame, input.face) },
+    thresholds,
+    advisory,
+  );
+  return { assessment, failed: assessment.failedRequired, guidance: failureGuidance(assessment.components, assessment.failedRequired) };
+}

@@ -1,0 +1,166 @@
+/** The capture's own checks before the capture: ISO components on live measurements -> guidance. */
+import { describe, expect, it } from 'vitest';
+import { componentGuidance, failureGuidance, liveChecks } from '../server/kiosk/capture/capture-checks.js';
+import { assessIsoComponents, DEFAULT_ISO_THRESHOLDS, ISO_COMPONENT_NAMES, isAdvisory, type IsoComponentName } from '../server/kiosk/capture/iso-components.js';
+import { GUIDANCE_IDS } from '../server/kiosk/guidance/guidance-ids.js';
+import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
+import type { FaceMeasurements } from '../server/kiosk/pipeline/measurements.js';
+import { detector, realFaces } from './helpers/real-faces.js';
+import { portraitFrame } from '../server/kiosk/camera/face-frame.js';
+import { measureFace } from './helpers/capture-measurements.js';
+
+const FRAME = { width: 640, height: 480 };
+const REGIONS = { forehead: 0.6, leftEye: 0.7, rightEye: 0.7, nose: 0.8, leftCheek: 0.7, rightCheek: 0.7, mouth: 0.6, chin: 0.5, face: 0.7 };
+const neutral = { luminance: 1, texture: 1 };
+
+/**
+ * A face that passes every check on a 640x480 frame: frontal, 100 px between the eyes, head
+ * (chin -> mesh point 10) 240 px high, centred, so the portrait fits inside the frame.
+ */
+function goodFace(dy = 0, scale = 1): FaceMeasurements {
+  const cx = 320, cy = 250 + dy;
+  const mesh: Array<[number, number]> = Array.from({ length: 468 }, (_, i) => [cx + scale * 80 * Math.cos(i), cy + scale * 60 * Math.sin(i)]);
+  mesh[152] = [cx, cy + scale * 120]; // chin
+  mesh[10] = [cx, cy - scale * 120]; // top of the forehead
+  return {
+    score: 0.95,
+    box: [cx - scale * 90, cy - scale * 120, scale * 180, scale * 240],
+    offsetX: 0,
+    offsetY: dy / FRAME.height,
+    interEyeDistance: 100 * scale,
+    relativeSize: 0.5,
+    yaw: 2,
+    pitch: 6,
+    roll: 1,
+    leftEyeOpen: 0.28,
+    rightEyeOpen: 0.27,
+    mouthOpen: 0.02,
+    sharpness: 400,
+    luminance: 130,
+    illuminationBalance: 0.03,
+    eyeLuminanceRatio: 0.9,
+    motion: 0.01,
+    appearance: { leftEye: neutral, rightEye: neutral, nose: neutral, leftCheek: neutral, rightCheek: neutral, mouth: neutral, forehead: neutral, chin: neutral } as FaceMeasurements['appearance'],
+    landmarks5: [[cx - 50 * scale, cy - 30 * scale], [cx + 50 * scale, cy - 30 * scale], [cx, cy], [cx - 30 * scale, cy + 50 * scale], [cx + 30 * scale, cy + 50 * scale]],
+    mesh,
+  };
+}
+
+const check = (face: FaceMeasurements, faceCount = 1, advisory: readonly string[] = DEFAULT_CONFIG.capture.advisoryComponents) =>
+  liveChecks({ face, faceCount, frame: FRAME, plq: { qualityScaled: 0.7, regions: REGIONS } }, DEFAULT_ISO_THRESHOLDS, advisory);
+
+describe('capture checks: failing component -> guidance message', () => {
+  it('the good face passes every check and asks for nothing', () => {
+    const c = check(goodFace());
+    expect(c.assessment.failed).toEqual([]);
+    expect(c.failed).toEqual([]);
+    expect(c.guidance).toEqual([]);
+    expect(c.assessment.passed).toBe(true);
+  });
+
+  const cases: Array<[string, Partial<FaceMeasurements>, IsoComponentName, string]> = [
+    ['yaw 10.1 deg (limit 8)', { yaw: 10.1 }, 'HeadPoseYaw', 'look-straight'],
+    ['yaw -9', { yaw: -9 }, 'HeadPoseYaw', 'look-straight'],
+    ['pitch 12', { pitch: 12 }, 'HeadPosePitch', 'look-straight'],
+    ['roll 9', { roll: 9 }, 'HeadPoseRoll', 'head-level'],
+    ['inter-eye distance 75.8 px (minimum 90)', { interEyeDistance: 75.8 }, 'InterEyeDistance', 'move-closer'],
+    ['eyes half closed', { leftEyeOpen: 0.14 }, 'EyesOpen', 'open-eyes'],
+    ['mouth open', { mouthOpen: 0.2 }, 'MouthClosed', 'close-mouth'],
+    ['blurred', { sharpness: 60 }, 'Sharpness', 'hold-still'],
+    ['dark', { luminance: 40 }, 'LuminanceMean', 'too-dark'],
+    ['bright', { luminance: 230 }, 'LuminanceMean', 'too-bright'],
+    ['light from one side', { illuminationBalance: -0.2 }, 'IlluminationUniformity', 'uneven-lighting'],
+  ];
+  for (const [what, change, component, id] of cases) {
+    it(`${what}: ${component} fails -> ${id}`, () => {
+      const c = check({ ...goodFace(), ...change });
+      expect(c.failed).toEqual([component]);
+      expect(c.guidance).toEqual([id]);
+    });
+  }
+
+  it('a second comparable face fails SingleFacePresent -> multiple-faces', () => {
+    const c = check(goodFace(), 2);
+    expect(c.failed).toEqual(['SingleFacePresent']);
+    expect(c.guidance).toEqual(['multiple-faces']);
+  });
+
+  it('a head too high in the frame is cropped at the top -> center-face; a head too large on both sides -> step-back', () => {
+    const high = check(goodFace(-110));
+    expect(high.failed).toEqual(['UpwardCropOfTheFaceImage']);
+    expect(high.guidance).toEqual(['center-face']);
+    const large = check(goodFace(0, 1.4));
+    expect(large.failed).toEqual(expect.arrayContaining(['UpwardCropOfTheFaceImage', 'DownwardCropOfTheFaceImage']));
+    expect(large.guidance).toEqual(['step-back']);
+  });
+
+  it('several failures give several messages, each once', () => {
+    const c = check({ ...goodFace(), yaw: 11, pitch: 13, interEyeDistance: 70, roll: -9 });
+    expect(c.failed).toEqual(['HeadPoseYaw', 'HeadPosePitch', 'HeadPoseRoll', 'InterEyeDistance']);
+    expect(c.guidance).toEqual(['look-straight', 'head-level', 'move-closer']);
+  });
+
+  it('advisory components are reported but neither block nor guide; without them the PLQ components block silently', () => {
+    const lowPlq = liveChecks(
+      { face: goodFace(), faceCount: 1, frame: FRAME, plq: { qualityScaled: 0.45, regions: { ...REGIONS, chin: 0.2 } } },
+      DEFAULT_ISO_THRESHOLDS,
+      DEFAULT_CONFIG.capture.advisoryComponents,
+    );
+    expect(lowPlq.assessment.failed).toEqual(['PlqQualityScore', 'PlqRegion.chin']);
+    expect(lowPlq.failed).toEqual([]);
+    expect(lowPlq.assessment.passed).toBe(true);
+    const strict = liveChecks({ face: goodFace(), faceCount: 1, frame: FRAME, plq: { qualityScaled: 0.45, regions: { ...REGIONS, chin: 0.2 } } }, DEFAULT_ISO_THRESHOLDS, []);
+    expect(strict.failed).toEqual(['PlqQualityScore', 'PlqRegion.chin']);
+    expect(strict.guidance).toEqual([]);
+    // a profile that lets a slight yaw through: reported, not required
+    const lenient = check({ ...goodFace(), yaw: 10 }, 1, ['HeadPoseYaw']);
+    expect(lenient.assessment.failed).toEqual(['HeadPoseYaw']);
+    expect(lenient.failed).toEqual([]);
+    expect(lenient.guidance).toEqual([]);
+  });
+
+  it('without a PLQ result the PLQ components are not assessed (fail), with no message', () => {
+    const c = liveChecks({ face: goodFace(), faceCount: 1, frame: FRAME }, DEFAULT_ISO_THRESHOLDS, []);
+    expect(c.failed).toContain('PlqQualityScore');
+    expect(c.guidance).toEqual([]);
+  });
+
+  it('every component maps to a known guidance id or to none', () => {
+    const a = assessIsoComponents({ face: { ...goodFace(), yaw: 40, pitch: 40, roll: 40, interEyeDistance: 10, leftEyeOpen: 0, mouthOpen: 1, sharpness: 0, luminance: 0, illuminationBalance: 1 }, faceCount: 3, plq: { qualityScaled: 0, regions: { ...REGIONS, nose: 0 } } });
+    for (const c of a.components) {
+      const id = componentGuidance(c, a.components);
+      if (id !== null) expect(GUIDANCE_IDS).toContain(id);
+      else expect(c.pass || !c.assessed || c.source === 'kiosk', c.name).toBe(true);
+    }
+    expect(failureGuidance(a.components, a.failed)).toEqual(
+      expect.arrayContaining(['multiple-faces', 'open-eyes', 'close-mouth', 'look-straight', 'head-level', 'move-closer', 'uneven-lighting', 'hold-still', 'too-dark']),
+    );
+    expect(ISO_COMPONENT_NAMES.length).toBe(a.components.length);
+    expect(isAdvisory('PlqRegion.nose', ['PlqRegion.*'])).toBe(true);
+    expect(isAdvisory('PlqQualityScore', ['PlqRegion.*'])).toBe(false);
+  });
+
+  it('the demo framing (portraitFrame) makes the eyes ISO-distant and keeps the portrait inside the frame', async () => {
+    // sample3's second face: in the earlier demo framing (face box 60 % of the height) 69 px between the eyes
+    const f = (await realFaces()).find((x) => x.photoId === 'face-api/sample3' && x.index === 1)!;
+    const frame = portraitFrame(f.photo, f.face);
+    expect([frame.width, frame.height]).toEqual([640, 480]);
+    const [again] = await (await detector()).detect(frame);
+    const c = liveChecks({ face: measureFace(frame, again), faceCount: 1, frame, plq: { qualityScaled: 0.7, regions: REGIONS } }, DEFAULT_ISO_THRESHOLDS, []);
+    const ied = c.assessment.components.find((x) => x.name === 'InterEyeDistance')!;
+    expect(ied.native!).toBeGreaterThanOrEqual(90);
+    expect(Math.abs(measureFace(frame, again).roll)).toBeLessThan(Math.abs(f.face.pose.roll)); // levelled
+    for (const side of ['Leftward', 'Rightward', 'Upward', 'Downward'] as const) {
+      expect(c.failed, side).not.toContain(`${side}CropOfTheFaceImage`);
+    }
+    expect(c.failed).not.toContain('HeadSize');
+  });
+
+  it('on a real photo: the astronaut (42 px between the eyes, open smile) is told to move closer and close her mouth', async () => {
+    const f = (await realFaces()).find((x) => x.photoId === 'skimage/astronaut');
+    if (!f) throw new Error('astronaut.png missing (apt-get install python3-skimage)');
+    const c = liveChecks({ face: measureFace(f.photo, f.face), faceCount: 1, frame: f.photo, plq: { qualityScaled: 0.7, regions: REGIONS } }, DEFAULT_ISO_THRESHOLDS, DEFAULT_CONFIG.capture.advisoryComponents);
+    expect(c.failed).toEqual(expect.arrayContaining(['MouthClosed', 'InterEyeDistance']));
+    expect(c.guidance).toEqual(expect.arrayContaining(['close-mouth', 'move-closer']));
+  });
+});
