@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { initBackend } from '../server/tf/backend.js';
 import type { DetectedFace, RgbImage } from '../server/detect/face-detector.js';
 import { realFaces, detector } from './helpers/real-faces.js';
-import { faceFrame } from '../server/kiosk/camera/face-frame.js';
+import { faceFrame, portraitFrame } from '../server/kiosk/camera/face-frame.js';
 import { drawOccluder, type Occluder } from './helpers/occluders.js';
 import { startHarness, waitFor, writeFrames, type Harness } from './helpers/kiosk-harness.js';
 import { hugePngHeader } from './helpers/bad-images.js';
@@ -21,8 +21,6 @@ let goodFace: DetectedFace;
 let unseen: RgbImage;
 let unseenFace: DetectedFace;
 const THRESHOLD = DEFAULT_CONFIG.capture.threshold;
-/** Q^ of the unseen face's live PLQ maps. */
-const unseenQ: number[] = [];
 
 beforeAll(async () => {
   await initBackend();
@@ -32,7 +30,7 @@ beforeAll(async () => {
   [goodFace] = await (await detector()).detect(good);
   const photo = await unseenPortrait();
   const [face] = await (await detector()).detect(photo);
-  unseen = await faceFrame(photo, face.box);
+  unseen = portraitFrame(photo, face);
   [unseenFace] = await (await detector()).detect(unseen);
 });
 
@@ -44,7 +42,6 @@ describe('kiosk server: an unseen good face is captured automatically on the def
   beforeAll(async () => {
     expect(THRESHOLD).toBe(0.5);
     h = await startHarness({ replayDir: await writeFrames([unseen]) });
-    h.client.on('plq', (p: PlqEvent) => unseenQ.push(p.qualityScaled));
     // Start a session from here, whatever the pipeline did before this client was connected.
     const searching = waitFor<StateEvent>(h.client, 'state', (s) => s.state === 'searching', 30_000);
     h.client.emit('reset');
@@ -113,29 +110,42 @@ describe('kiosk server: an unseen good face is captured automatically on the def
   });
 });
 
-describe('kiosk server: the unseen face blurred or occluded scores lower and is not captured', () => {
+describe('kiosk server: the unseen face blurred or occluded scores lower, and is not captured', () => {
+  /** Runs the kiosk on one still frame until `n` PLQ maps came; Q^ of each, guidance ids seen, whether it captured. */
+  async function live(frame: RgbImage, n: number, overrides: Record<string, unknown> = {}) {
+    const h = await startHarness({ replayDir: await writeFrames([frame]), overrides });
+    const q: number[] = [];
+    const guidance = new Set<string>();
+    let captured = false;
+    h.client.on('capture', () => (captured = true));
+    h.client.on('plq', (p: PlqEvent) => q.push(p.qualityScaled));
+    h.client.on('guidance', (g: GuidanceEvent) => g.messages.forEach((m) => guidance.add(m.id)));
+    try {
+      h.client.emit('reset');
+      await waitFor<PlqEvent>(h.client, 'plq', () => q.length >= n, 60_000);
+    } finally {
+      await h.close();
+    }
+    return { meanQ: q.reduce((a, b) => a + b, 0) / q.length, guidance, captured };
+  }
+  let clean: Awaited<ReturnType<typeof live>>;
+  beforeAll(async () => {
+    clean = await live(unseen, 8, { capture: { threshold: 1 } });
+  });
+
   const copies: Array<[string, () => Promise<RgbImage>]> = [
     ['blurred (sigma 6 px at 640x480)', async () => blurred(unseen, 6)],
     ['with drawn sunglasses', async () => drawOccluder(unseen, unseenFace, 'sunglasses')],
   ];
   for (const [label, make] of copies) {
     it(label, async () => {
-      expect(unseenQ.length).toBeGreaterThan(0);
-      const h = await startHarness({ replayDir: await writeFrames([await make()]) });
-      let captured = false;
-      h.client.on('capture', () => (captured = true));
-      const q: number[] = [];
-      h.client.on('plq', (p: PlqEvent) => q.push(p.qualityScaled));
-      try {
-        h.client.emit('reset');
-        await waitFor<PlqEvent>(h.client, 'plq', () => q.length >= 6, 60_000);
-        const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-        expect(mean(q)).toBeLessThan(mean(unseenQ));
-        expect(mean(q)).toBeLessThan(THRESHOLD);
-        expect(captured).toBe(false);
-      } finally {
-        await h.close();
-      }
+      const r = await live(await make(), 12);
+      expect(clean.meanQ).toBeGreaterThanOrEqual(THRESHOLD);
+      expect(r.meanQ).toBeLessThan(clean.meanQ);
+      // Q^ alone may stay above the threshold (blur sigma 2 at the model's scale costs ~0.1 on
+      // the validate fold); the sharpness check and the occlusion guidance hold the capture back
+      expect(r.captured).toBe(false);
+      expect(r.guidance.size).toBeGreaterThan(0);
     });
   }
 });

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { initBackend } from '../../server/tf/backend.js';
 import { decodeImage } from '../../server/image/decode-image.js';
 import type { RgbImage } from '../../server/detect/face-detector.js';
@@ -11,11 +12,13 @@ import { defaultFacesDir, readFacePhotos } from '../../server/faceset/shared-fac
 import { splitPhotos, type Fold } from '../../server/faceset/face-split.js';
 
 /**
- * The unseen portrait of the kiosk tests, chosen by a rule on the detections alone (never on a
- * score): the validate-fold clean single-face photo with the largest inter-eye distance among
- * those within 8 degrees of frontal in yaw and roll.
+ * The unseen portrait of the kiosk tests, chosen by its look, never by a score: among the
+ * validate-fold clean single-face photos within 8 degrees of frontal (yaw, roll), the one with
+ * the largest inter-eye distance whose expression is what ICAO asks of a reference image
+ * (neutral, mouth closed; the larger ones smile with their teeth showing, which the kiosk
+ * rightly answers with `close-mouth`). An AFLW2000 portrait on a plain background, 450x450.
  */
-export const UNSEEN_PORTRAIT = 'images/mediapipe/mediapipe/framework/debug/testdata/sergey.png';
+export const UNSEEN_PORTRAIT = 'images/PRNet/TestImages/AFLW2000/image00050.jpg';
 
 export async function foldOf(file: string): Promise<Fold> {
   const photos = await readFacePhotos();
@@ -24,8 +27,18 @@ export async function foldOf(file: string): Promise<Fold> {
   return entry.fold;
 }
 
+/**
+ * The portrait with its edges replicated by 35 % on every side: a tight portrait leaves the
+ * booth framing (face box at 60 % of the frame height) no room, and the kiosk would say `step-back`.
+ */
 export async function unseenPortrait(): Promise<RgbImage> {
   await initBackend();
   if ((await foldOf(UNSEEN_PORTRAIT)) !== 'validate') throw new Error(`${UNSEEN_PORTRAIT} is not in the validate fold`);
-  return decodeImage(await readFile(path.join(defaultFacesDir(), UNSEEN_PORTRAIT)));
+  const tight = await decodeImage(await readFile(path.join(defaultFacesDir(), UNSEEN_PORTRAIT)));
+  const pad = Math.round(tight.height * 0.35);
+  const data = await sharp(Buffer.from(tight.data), { raw: { width: tight.width, height: tight.height, channels: 3 } })
+    .extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' })
+    .raw()
+    .toBuffer();
+  return { width: tight.width + 2 * pad, height: tight.height + 2 * pad, data: new Uint8Array(data) };
 }
