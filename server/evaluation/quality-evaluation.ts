@@ -84,6 +84,7 @@ export interface EvaluationInput {
 
 export const FMR = 0.01;
 const ERC_FRACTIONS = [0, 0.1, 0.2, 0.3, 0.4];
+const SQUARES_PER_FACE = 5;
 const POINTING_REGIONS: RegionName[] = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth'];
 const LADDERS: Array<{ label: string; levels: number[]; damage: (level: number, sq: Square) => Damage }> = [
   { label: 'blur sigma 0..4', levels: [0, 1, 2, 3, 4], damage: (sigma) => ({ kind: 'blur', sigma }) },
@@ -153,18 +154,23 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
   for (const [i, f] of mapFaces.entries()) {
     const x = toTensor(f.crop);
     const orig = assess(x);
-    const sq = randomInnerSquare(112, 112, 30, rand);
+    // several seeded squares per face: where one square lands (hair, background, an eye) decides
+    // its own outcome, so one square per face makes a noisy share
+    const squares = Array.from({ length: SQUARES_PER_FACE }, () => randomInnerSquare(112, 112, 30, rand));
+    const sq = squares[0];
     for (const [k, d0] of headline.entries()) {
-      const d: Damage = d0.kind === 'square' ? { kind: 'square', square: sq } : d0;
-      const y = await applyDamage(x, d);
-      const r = assess(y);
-      y.dispose();
-      const area: RegionBox =
-        d.kind === 'square'
-          ? [Math.round(sq.x * scale), Math.round(sq.y * scale), Math.round((sq.x + sq.size) * scale), Math.round((sq.y + sq.size) * scale)]
-          : boxes.face;
-      if (r.quality < orig.quality) dropCounts[k].q++;
-      if (boxMean(r.map, w, area) < boxMean(orig.map, w, area)) dropCounts[k].p++;
+      const variants: Damage[] = d0.kind === 'square' ? squares.map((square) => ({ kind: 'square', square })) : [d0];
+      for (const d of variants) {
+        const y = await applyDamage(x, d);
+        const r = assess(y);
+        y.dispose();
+        const area: RegionBox =
+          d.kind === 'square'
+            ? [Math.round(d.square.x * scale), Math.round(d.square.y * scale), Math.round((d.square.x + d.square.size) * scale), Math.round((d.square.y + d.square.size) * scale)]
+            : boxes.face;
+        if (r.quality < orig.quality) dropCounts[k].q += 1 / variants.length;
+        if (boxMean(r.map, w, area) < boxMean(orig.map, w, area)) dropCounts[k].p += 1 / variants.length;
+      }
     }
     for (const [li, ladder] of LADDERS.entries()) {
       for (const [k, level] of ladder.levels.entries()) {
@@ -186,7 +192,7 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
       const lowest = named.reduce((a, b) => (means[b] < means[a] ? b : a));
       if (lowest === region) lowestRegion++;
     }
-    const di = await deletionInsertion(engine, x, f.crop, orig.map, rand);
+    const di = await deletionInsertion(engine, x, f.crop, orig.map, mulberry32(1000 + i));
     for (const k of Object.keys(diSums) as Array<keyof typeof diSums>) diSums[k] += di[k];
     x.dispose();
     input.onProgress?.(i + 1, mapFaces.length);
@@ -194,7 +200,7 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
 
   const n = Math.max(mapFaces.length, 1);
   const drops: DropShare[] = headline.map((d, k) => ({
-    label: d.kind === 'square' ? 'square 30 px' : d.kind === 'blur' ? 'blur sigma 2' : d.kind === 'downscale' ? 'downscale 4x' : d.kind === 'jpeg' ? 'JPEG q10' : 'dark -1.5 EV',
+    label: d.kind === 'square' ? `square 30 px (${SQUARES_PER_FACE} per face)` : d.kind === 'blur' ? 'blur sigma 2' : d.kind === 'downscale' ? 'downscale 4x' : d.kind === 'jpeg' ? 'JPEG q10' : 'dark -1.5 EV',
     quality: dropCounts[k].q / n,
     map: dropCounts[k].p / n,
   }));

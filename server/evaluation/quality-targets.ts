@@ -21,7 +21,7 @@ export interface TargetCheck {
   met: boolean;
 }
 
-const pct = (v: number): string => `${Math.round(v * 100)} %`;
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 
 export function checkTargets(r: QualityEvaluation): TargetCheck[] {
   const t = QUALITY_TARGETS;
