@@ -35,6 +35,7 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
       model: { name: input.model, inputSize: this.manifest.inputSize, alpha: cal.alpha, r: cal.r, gamma: cal.gamma, clip: cal.gradClip },
       camera: { description: input.camera, width: frame.image.width, height: frame.image.height, trigger: input.trigger },
       thresholds: this.thresholds,
+      presentationAttack: input.presentationAttack,
     });
     const images = await renderCaptureImages(frame.image, portrait.image, plq);
     const summary = await this.store.save({ report, images });

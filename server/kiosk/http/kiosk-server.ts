@@ -82,6 +82,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
       detectorEveryFrames: config.tracking.detectorEveryFrames,
       iris: config.tracking.iris,
       maxFaces: config.tracking.maxFaces,
+      presentationAttack: config.guidance.presentationAttack.enabled,
     } satisfies TrackerInit,
   });
   const plq = new WorkerClient({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model, mamFile: config.xai.mamFile } satisfies PlqInit });

@@ -32,7 +32,7 @@ import { selectBestAligned } from './operators/select-best-aligned.js';
 import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } from './operators/guidance-hysteresis.js';
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
-import { trackingCandidates, occlusionCandidates, candidate } from '../guidance/guidance-rules.js';
+import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
 import { messageText } from '../guidance/message-catalogue.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
 import type { AlignedMapEvent, CaptureEvent, FrameEvent, GuidanceMessage, KioskEvent } from './kiosk-events.js';
@@ -73,6 +73,11 @@ export class KioskPipeline {
   private history: GuidanceHistoryEntry[] = [];
   private lastShownTs = 0;
   private lastGuidanceKey = '';
+  /**
+   * `presentation-attack` has shown in this session (with `latch`): no auto-capture until the
+   * operator resets the kiosk or captures by hand and the session ends.
+   */
+  private attackLatched = false;
 
   constructor(
     private readonly config: KioskConfig,
@@ -166,7 +171,12 @@ export class KioskPipeline {
         )
         .subscribe((shown) => this.shown$.next(shown)),
     );
-    this.subs.add(this.shown$.subscribe(() => this.publishGuidance()));
+    this.subs.add(
+      this.shown$.subscribe((shown) => {
+        if (this.config.guidance.presentationAttack.latch && shown.some((c) => c.id === 'presentation-attack')) this.attackLatched = true;
+        this.publishGuidance();
+      }),
+    );
 
     const assessed$: Observable<Assessed> = tracked$.pipe(
       filter((t) => t.tracking.faces.length === 1 && this.state !== 'captured' && !this.cameraLost),
@@ -198,7 +208,7 @@ export class KioskPipeline {
         .pipe(
           withLatestFrom(this.shown$),
           filter(() => this.state !== 'captured' && !this.cameraLost),
-          map(([a, shown]) => ({ result: a, qualityScaled: a.plq.qualityScaled, blocked: shown.some((c) => c.blocking) })),
+          map(([a, shown]) => ({ result: a, qualityScaled: a.plq.qualityScaled, blocked: this.attackLatched || shown.some((c) => c.blocking) })),
           captureCondition({ threshold: this.config.capture.threshold, successive: this.config.capture.successive }),
         )
         .subscribe((a) => void this.capture(a, 'auto')),
@@ -227,7 +237,11 @@ export class KioskPipeline {
       width: w,
       height: Math.round(image.height * scale),
       jpeg,
-      faces: t.tracking.faces.map((f) => ({ box: f.box.map((v) => v * scale) as [number, number, number, number] })),
+      faces: t.tracking.faces.map((f) => ({
+        box: f.box.map((v) => v * scale) as [number, number, number, number],
+        ...(f.antispoof !== undefined ? { antispoof: f.antispoof } : {}),
+        ...(f.liveness !== undefined ? { liveness: f.liveness } : {}),
+      })),
     };
   }
 
@@ -248,12 +262,13 @@ export class KioskPipeline {
     if (faces.length === 1) {
       const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq : undefined;
       candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds));
+      candidates.push(...presentationAttackCandidates(faces[0], this.config.guidance.presentationAttack));
     }
     this.observations$.next({ ts: now, candidates });
     this.updatePersistence(now);
     if (this.cameraLost || this.state === 'captured') return;
     if (faces.length === 0) this.setState('searching');
-    else if (this.shown$.value.some((c) => c.blocking)) this.setState('adjusting');
+    else if (this.attackLatched || this.shown$.value.some((c) => c.blocking)) this.setState('adjusting');
     else if (this.state !== 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
     this.publishGuidance();
   }
@@ -313,7 +328,12 @@ export class KioskPipeline {
       const [id] = [...this.persistence.entries()].sort((a, b) => b[1] - a[1])[0];
       hint = this.message(id as GuidanceId, candidate(id as GuidanceId).priority);
     }
-    if (elapsed > this.config.guidance.assistanceAfterMs && !messages.some((m) => m.id === 'ask-assistance')) {
+    // a presentation attack calls staff at once (its message says so) and, latched, stays shown
+    const attack = this.attackLatched || messages.some((m) => m.id === 'presentation-attack');
+    if (this.attackLatched && !messages.some((m) => m.id === 'presentation-attack')) {
+      messages.unshift(this.message('presentation-attack', candidate('presentation-attack').priority));
+    }
+    if (!attack && elapsed > this.config.guidance.assistanceAfterMs && !messages.some((m) => m.id === 'ask-assistance')) {
       messages.push(this.message('ask-assistance', candidate('ask-assistance').priority));
     }
     const key = JSON.stringify([messages.map((m) => m.id), hint?.id, this.language]);
@@ -344,6 +364,10 @@ export class KioskPipeline {
         measurements: a.tracking.faces[0],
         plq: a.plq,
         guidanceHistory: [...this.history],
+        presentationAttack: {
+          ...this.config.guidance.presentationAttack,
+          suspected: this.attackLatched || this.shown$.value.some((c) => c.id === 'presentation-attack'),
+        },
         model: this.config.engine.model,
         camera: this.camera.description,
       });
@@ -382,6 +406,7 @@ export class KioskPipeline {
   /** A new person: forget the session. */
   reset(): void {
     this.latestPlq = undefined;
+    this.attackLatched = false;
     this.sessionStart = undefined;
     this.persistence.clear();
     this.history = [];
@@ -405,7 +430,13 @@ export class KioskPipeline {
     return {
       state: this.state,
       language: this.language,
-      guidance: this.shown$.value.map((c) => this.message(c.id as GuidanceId, c.priority)),
+      guidance: [
+        // a latched presentation attack stays shown (as in publishGuidance)
+        ...(this.attackLatched && !this.shown$.value.some((c) => c.id === 'presentation-attack')
+          ? [this.message('presentation-attack', candidate('presentation-attack').priority)]
+          : []),
+        ...this.shown$.value.map((c) => this.message(c.id as GuidanceId, c.priority)),
+      ],
       captureThreshold: this.config.capture.threshold,
       // a client connecting while the captured screen shows gets the capture too
       capture: this.state === 'captured' ? (this.lastCaptureEvent ?? null) : null,
