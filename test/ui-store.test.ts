@@ -74,4 +74,13 @@ describe('report highlights', () => {
   it('copes with a sparse report', () => {
     expect(reportHighlights({ qualityScaled: 0.5 })).toEqual([]);
   });
+
+  it('shows the presentation-attack scores: last when fine, first and bad when the session was flagged', () => {
+    const pa = { enabled: true, minReal: 0.3, minLive: 0.5, antispoof: 0.62, liveness: 0.99, suspected: false };
+    const fine = reportHighlights({ ...report, presentationAttack: pa });
+    expect(fine.at(-1)).toMatchObject({ key: 'pad', value: '0.62 / 0.99', level: 'ok' });
+    const flagged = reportHighlights({ ...report, presentationAttack: { ...pa, liveness: 0.2, suspected: true } });
+    expect(flagged[0]).toMatchObject({ key: 'pad', value: '0.62 / 0.20', level: 'bad' });
+    expect(reportHighlights({ ...report, presentationAttack: { ...pa, antispoof: null, liveness: null } }).some((h) => h.key === 'pad')).toBe(false);
+  });
 });

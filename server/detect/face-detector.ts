@@ -21,6 +21,9 @@ export interface DetectedFace {
   /** Dense landmarks (e.g. 468-point mesh) in image pixels, when the detector provides them. */
   mesh: Point[];
   pose: HeadPose;
+  /** Presentation-attack scores 0..1 (higher = bona fide), only when the detector runs those models. */
+  antispoof?: number;
+  liveness?: number;
 }
 
 export interface RgbImage {

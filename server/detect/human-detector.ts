@@ -25,10 +25,14 @@ interface HumanFace {
   box: [number, number, number, number];
   mesh: Array<[number, number, number?]>;
   rotation?: { angle: { roll: number; yaw: number; pitch: number } };
+  /** Anti-spoofing model: 0..1, higher = a real face (absent when the model said 0 or is off). */
+  real?: number;
+  /** Liveness model: 0..1, higher = live (absent when the model said 0 or is off). */
+  live?: number;
 }
 interface HumanInstance {
   load(): Promise<void>;
-  detect(input: tf.Tensor): Promise<{ face: HumanFace[]; error?: string | null }>;
+  detect(input: tf.Tensor, config?: Record<string, unknown>): Promise<{ face: HumanFace[]; error?: string | null }>;
   config: Record<string, unknown>;
 }
 interface HumanModule {
@@ -46,7 +50,24 @@ export interface HumanDetectorOptions {
   skipTimeMs?: number;
   /** Iris model (refines eye centres); off saves ~25 % of the tracking time. Default on. */
   iris?: boolean;
+  /**
+   * Presentation-attack models of human-models (run on the detector's face crop): `antispoof`
+   * (128x128 CNN, Human's `face.real`) and `liveness` (32x32 CNN, `face.live`). Both off by
+   * default (the CLI never runs them).
+   */
+  antispoof?: boolean;
+  liveness?: boolean;
+  /**
+   * Video: run those models on every Nth call only (default 1 = every call), or when the last
+   * run is older than `padMaxAgeMs`, and give the faces the last scores in between (by index,
+   * while the number of faces stays the same; when it changes, the faces have no scores until
+   * the next call, which runs the models). Human's own caching is off (cacheSensitivity 0).
+   */
+  padEveryFrames?: number;
+  padMaxAgeMs?: number;
 }
+
+type PadScores = Pick<DetectedFace, 'antispoof' | 'liveness'>;
 
 const mean = (pts: Point[]): Point => {
   const s = pts.reduce((a, p) => [a[0] + p[0], a[1] + p[1]] as Point, [0, 0] as Point);
@@ -55,7 +76,14 @@ const mean = (pts: Point[]): Point => {
 
 export class HumanFaceDetector implements FaceDetector {
   readonly name = 'human-blazeface-facemesh';
-  private constructor(private readonly human: HumanInstance) {}
+  private padCalls = 0;
+  private padAt = -Infinity;
+  private padCache: PadScores[] = [];
+
+  private constructor(
+    private readonly human: HumanInstance,
+    private readonly pad: { antispoof: boolean; liveness: boolean; every: number; maxAgeMs: number },
+  ) {}
 
   static async create(options: HumanDetectorOptions = {}): Promise<HumanFaceDetector> {
     registerFileModelLoader();
@@ -90,8 +118,8 @@ export class HumanFaceDetector implements FaceDetector {
         iris: { enabled: options.iris ?? true },
         description: { enabled: false },
         emotion: { enabled: false },
-        antispoof: { enabled: false },
-        liveness: { enabled: false },
+        antispoof: { enabled: options.antispoof ?? false, skipFrames: 0, skipTime: 0 },
+        liveness: { enabled: options.liveness ?? false, skipFrames: 0, skipTime: 0 },
         gear: { enabled: false },
       },
       body: { enabled: false },
@@ -101,15 +129,36 @@ export class HumanFaceDetector implements FaceDetector {
       segmentation: { enabled: false },
     });
     await human.load();
-    return new HumanFaceDetector(human);
+    return new HumanFaceDetector(human, {
+      antispoof: options.antispoof ?? false,
+      liveness: options.liveness ?? false,
+      every: Math.max(1, Math.round(options.padEveryFrames ?? 1)),
+      maxAgeMs: options.padMaxAgeMs ?? Infinity,
+    });
   }
 
   async detect(image: RgbImage): Promise<DetectedFace[]> {
     const input = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
     try {
-      const result = await this.human.detect(input);
+      const { antispoof, liveness, every, maxAgeMs } = this.pad;
+      const now = performance.now();
+      const runPad = (antispoof || liveness) && (this.padCache.length === 0 || this.padCalls % every === 0 || now - this.padAt >= maxAgeMs);
+      const result = await this.human.detect(input, { face: { antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
       if (result.error) throw new Error(`face detection failed: ${result.error}`);
-      return result.face.filter((f) => f.mesh.length >= 468).map(toDetectedFace);
+      const faces = result.face.filter((f) => f.mesh.length >= 468);
+      let scores: PadScores[];
+      if (runPad) {
+        // Human leaves `real`/`live` out when the model's (2-decimal) score is 0
+        scores = faces.map((f) => ({ ...(antispoof ? { antispoof: f.real ?? 0 } : {}), ...(liveness ? { liveness: f.live ?? 0 } : {}) }));
+        this.padCache = scores;
+        this.padAt = now;
+        this.padCalls = 1;
+      } else {
+        this.padCalls++;
+        if (faces.length !== this.padCache.length) this.padCache = []; // new faces: scored on the next call
+        scores = faces.map((_, i) => this.padCache[i] ?? {});
+      }
+      return faces.map((f, i) => ({ ...toDetectedFace(f), ...scores[i] }));
     } finally {
       input.dispose();
     }

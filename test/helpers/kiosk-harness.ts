@@ -29,17 +29,17 @@ export async function writeFrames(images: RgbImage[], dir?: string): Promise<str
 
 export async function startHarness(options: { replayDir?: string; camera?: CameraSource; overrides?: Record<string, unknown> } = {}): Promise<Harness> {
   const captureDir = await mkdtemp(path.join(os.tmpdir(), 'plq-captures-'));
-  const config = await loadConfig({
-    env: {},
-    overrides: {
-      server: { port: 0 },
-      camera: { source: options.replayDir ? `replay:${options.replayDir}` : 'synthetic', fps: 15 },
-      guidance: { showAfterMs: 300, hideAfterMs: 600 },
-      ...(options.overrides ?? {}),
-      // the test's own capture folder, whatever else the test overrides in `capture`
-      capture: { ...((options.overrides?.capture as object | undefined) ?? {}), dir: captureDir },
-    } as never,
-  });
+  const base: Record<string, Record<string, unknown>> = {
+    server: { port: 0 },
+    camera: { source: options.replayDir ? `replay:${options.replayDir}` : 'synthetic', fps: 15 },
+    capture: { dir: captureDir },
+    guidance: { showAfterMs: 300, hideAfterMs: 600 },
+  };
+  // merged per section: an override of `capture` must not drop the temporary capture dir
+  // (the default, ./captures, is in the repository)
+  const overrides: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(options.overrides ?? {})) overrides[k] = base[k] && typeof v === 'object' && v !== null ? { ...base[k], ...v } : v;
+  const config = await loadConfig({ env: {}, overrides: overrides as never });
   const server = await startKioskServer(config, { camera: options.camera, logger: false });
   const client = io(`${server.url}/kiosk`, { transports: ['websocket'], reconnection: false });
   await new Promise<void>((resolve, reject) => {

@@ -77,15 +77,19 @@ export interface StartOptions {
 /** Starts the real kiosk server (enrolment-desk profile by default: PLQ overlay on). */
 export async function startServer(o: StartOptions): Promise<KioskServer> {
   const { server, config } = await kioskModules();
+  const base: Record<string, Record<string, unknown>> = {
+    server: { host: '127.0.0.1', port: o.port },
+    camera: { source: `replay:${o.replayDir}`, fps: 10 },
+    capture: { dir: o.captureDir },
+  };
+  // merged per section: an override of `capture` must not drop the test's capture dir
+  // (the default, ./captures, is in the repository)
+  const overrides: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(o.overrides ?? {})) overrides[k] = base[k] ? { ...base[k], ...v } : v;
   const cfg = await config.loadConfig({
     profile: o.profile ?? 'enrolment-desk',
     env: {},
-    overrides: {
-      server: { host: '127.0.0.1', port: o.port },
-      camera: { source: `replay:${o.replayDir}`, fps: 10 },
-      ...(o.overrides ?? {}),
-      capture: { ...(o.overrides?.capture ?? {}), dir: o.captureDir },
-    } as NonNullable<Parameters<typeof config.loadConfig>[0]>['overrides'],
+    overrides: overrides as NonNullable<Parameters<typeof config.loadConfig>[0]>['overrides'],
   });
   return server.startKioskServer(cfg, { logger: false });
 }

@@ -40,6 +40,8 @@ export interface HelloEvent {
   guidance?: GuidanceMessage[];
   /** Q^ that counts as good (config capture.threshold); optional, the meter marks it when sent. */
   captureThreshold?: number;
+  /** Presentation-attack thresholds when the kiosk runs that check (null or absent: off). */
+  presentationAttack?: { minReal: number; minLive: number } | null;
 }
 
 export interface FrameEvent {
@@ -48,7 +50,8 @@ export interface FrameEvent {
   width: number;
   height: number;
   jpeg: ArrayBuffer;
-  faces: Array<{ box: Box }>;
+  /** Presentation-attack scores (0..1, higher = bona fide) when the kiosk runs those models. */
+  faces: Array<{ box: Box; antispoof?: number; liveness?: number }>;
 }
 
 export interface PlqEvent {
@@ -173,6 +176,7 @@ export interface CaptureReport {
   failedChecks?: string[];
   iso?: { passed?: boolean; failed?: string[]; components?: IsoComponentReport[] };
   guidance?: Array<{ ts: number; ids: string[] }>;
+  presentationAttack?: { enabled?: boolean; minReal?: number; minLive?: number; antispoof?: number | null; liveness?: number | null; suspected?: boolean };
 }
 
 export const captureUrls = (id: string) => {

@@ -81,6 +81,8 @@ export interface CaptureReportInput {
   thresholds?: IsoThresholds;
   /** Advisory components (`capture.advisoryComponents`): reported, not required. Default none. */
   advisory?: readonly string[];
+  /** Presentation-attack settings of the session and whether it was flagged. */
+  presentationAttack?: { enabled: boolean; minReal: number; minLive: number; latch: boolean; suspected: boolean };
 }
 
 export interface CaptureReportOptions {
@@ -131,6 +133,19 @@ export interface CaptureReport {
     plqMs: number;
   };
   guidance: GuidanceEntry[];
+  /**
+   * Presentation-attack check: the face's antispoof and liveness scores (null when the models
+   * did not run), the thresholds, and whether `presentation-attack` was shown or latched.
+   */
+  presentationAttack: {
+    enabled: boolean;
+    antispoof: number | null;
+    liveness: number | null;
+    minReal: number;
+    minLive: number;
+    latch: boolean;
+    suspected: boolean;
+  };
   model: ModelDescription;
   camera: CameraDescription;
   transforms: {
@@ -208,6 +223,15 @@ export function buildCaptureReport(input: CaptureReportInput, options: CaptureRe
       plqMs: input.plq.plqMs,
     },
     guidance: input.guidance.map((g) => ({ ts: g.ts, ids: [...g.ids] })),
+    presentationAttack: {
+      enabled: input.presentationAttack?.enabled ?? false,
+      antispoof: input.face.antispoof ?? null,
+      liveness: input.face.liveness ?? null,
+      minReal: input.presentationAttack?.minReal ?? 0,
+      minLive: input.presentationAttack?.minLive ?? 0,
+      latch: input.presentationAttack?.latch ?? false,
+      suspected: input.presentationAttack?.suspected ?? false,
+    },
     model: { ...input.model },
     camera: { ...input.camera },
     transforms: { alignedToFrame: [...input.plq.transform], portraitRect: { ...p.rect }, portraitScale: p.scale },

@@ -39,6 +39,7 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
       camera: { description: input.camera, width: frame.image.width, height: frame.image.height, trigger: input.trigger },
       thresholds: this.thresholds,
       advisory: this.advisory,
+      presentationAttack: input.presentationAttack,
     });
     const images = await renderCaptureImages(frame.image, portrait.image, plq);
     const summary = await this.store.save({ report, images });

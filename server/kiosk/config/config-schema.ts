@@ -64,6 +64,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
       darkForeheadRatio: num(0, 2),
       minQualityForRegionRules: num(0, 1),
     }),
+    presentationAttack: obj({ enabled: { type: 'boolean' }, minReal: num(0, 1), minLive: num(0, 1), latch: { type: 'boolean' } }),
   }),
   capture: obj({
     threshold: num(0, 1),

@@ -79,6 +79,8 @@ export interface KioskConfig {
     /** ...and after this long, "please ask for assistance". */
     assistanceAfterMs: number;
     thresholds: GuidanceThresholds;
+    /** Presentation-attack detection (a photo or a screen held up to the camera). */
+    presentationAttack: PresentationAttackConfig;
   };
   capture: {
     /** Q^ that counts as good. */
@@ -120,6 +122,28 @@ export interface KioskConfig {
   };
 }
 
+/**
+ * Presentation-attack detection with the `antispoof` and `liveness` models of human-models, run
+ * by the tracker on each tracked face. Below a threshold the guidance says `presentation-attack`:
+ * auto-capture is blocked and the operator is called. Measured limits: README, "Presentation
+ * attacks" (`npm run bench:pad`).
+ */
+export interface PresentationAttackConfig {
+  /** Run both models in the tracker and judge their scores. */
+  enabled: boolean;
+  /** Antispoof score (Human's `face.real`, 0..1) below this: suspected attack. 0 = not judged. */
+  minReal: number;
+  /** Liveness score (Human's `face.live`, 0..1) below this: suspected attack. 0 = not judged. */
+  minLive: number;
+  /**
+   * Once `presentation-attack` has shown, auto-capture stays off for the rest of the session
+   * (the operator captures by hand or resets), so wiggling until one frame passes does not help.
+   */
+  latch: boolean;
+}
+
+export const DEFAULT_PRESENTATION_ATTACK: PresentationAttackConfig = { enabled: false, minReal: 0.3, minLive: 0.5, latch: true };
+
 export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
   minInterEyeRatio: 0.065,
   maxInterEyeRatio: 0.3,
@@ -160,6 +184,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     hintAfterMs: 20_000,
     assistanceAfterMs: 45_000,
     thresholds: DEFAULT_THRESHOLDS,
+    presentationAttack: DEFAULT_PRESENTATION_ATTACK,
   },
   capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },

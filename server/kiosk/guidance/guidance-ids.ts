@@ -22,6 +22,7 @@ export const GUIDANCE_IDS = [
   'uneven-lighting',
   'hold-still',
   'ask-assistance',
+  'presentation-attack',
 ] as const;
 export type GuidanceId = (typeof GUIDANCE_IDS)[number];
 

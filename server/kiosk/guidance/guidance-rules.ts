@@ -6,6 +6,7 @@
 import type { FaceMeasurements, RegionQuality } from '../pipeline/measurements.js';
 import type { GuidanceCandidate } from '../pipeline/operators/guidance-hysteresis.js';
 import type { GuidanceId } from './guidance-ids.js';
+import type { PresentationAttackConfig } from '../config/kiosk-config.js';
 
 export interface GuidanceThresholds {
   /** Inter-eye distance relative to the frame width. */
@@ -49,6 +50,8 @@ export interface GuidanceThresholds {
 const RULE_PRIORITY: Record<GuidanceId, number> = {
   'no-face': 0,
   'multiple-faces': 1,
+  // needs exactly one face, so never competes with the two above; first of everything else
+  'presentation-attack': 1,
   'move-closer': 2,
   'step-back': 2,
   'center-face': 3,
@@ -151,4 +154,20 @@ export function occlusionCandidates(
   if (rightCheek) out.push('uncover-right-cheek');
   if (mouth) out.push('uncover-mouth');
   return out.map(candidate);
+}
+
+/**
+ * Presentation attack (a photo or screen held up): the tracked face's antispoof or liveness
+ * score below its threshold. Blocking; the pipeline also stops auto-capture for the session
+ * (`latch`) and the message calls staff. A threshold of 0 leaves that model unjudged; a score
+ * the tracker did not compute (models off) never triggers.
+ */
+export function presentationAttackCandidates(
+  m: Pick<FaceMeasurements, 'antispoof' | 'liveness'>,
+  pa: Pick<PresentationAttackConfig, 'enabled' | 'minReal' | 'minLive'>,
+): GuidanceCandidate[] {
+  if (!pa.enabled) return [];
+  const lowReal = pa.minReal > 0 && m.antispoof !== undefined && m.antispoof < pa.minReal;
+  const lowLive = pa.minLive > 0 && m.liveness !== undefined && m.liveness < pa.minLive;
+  return lowReal || lowLive ? [candidate('presentation-attack')] : [];
 }

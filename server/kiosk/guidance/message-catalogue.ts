@@ -25,6 +25,7 @@ const en: Catalogue = {
   'uneven-lighting': 'Your face is unevenly lit',
   'hold-still': 'Hold still',
   'ask-assistance': 'Please ask for assistance',
+  'presentation-attack': 'Please wait: a member of staff will help you',
 };
 
 const de: Catalogue = {
@@ -50,6 +51,7 @@ const de: Catalogue = {
   'uneven-lighting': 'Ihr Gesicht ist ungleichmäßig beleuchtet',
   'hold-still': 'Bitte still halten',
   'ask-assistance': 'Bitte wenden Sie sich an das Personal',
+  'presentation-attack': 'Bitte warten Sie: Das Personal hilft Ihnen gleich',
 };
 
 const fr: Catalogue = {
@@ -75,6 +77,7 @@ const fr: Catalogue = {
   'uneven-lighting': 'Votre visage est éclairé de façon inégale',
   'hold-still': 'Ne bougez plus',
   'ask-assistance': 'Veuillez demander de l’aide',
+  'presentation-attack': 'Veuillez patienter : un agent va vous aider',
 };
 
 export const CATALOGUES: Record<Language, Catalogue> = { en, de, fr };

@@ -83,6 +83,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
       iris: config.tracking.iris,
       maxFaces: config.tracking.maxFaces,
       selection: { centreSigma: config.selection.centreSigma, multipleFacesRatio: config.selection.multipleFacesRatio },
+      presentationAttack: config.guidance.presentationAttack.enabled,
     } satisfies TrackerInit,
   });
   const plq = new WorkerClient({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model, mamFile: config.xai.mamFile } satisfies PlqInit });

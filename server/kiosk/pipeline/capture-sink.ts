@@ -1,5 +1,11 @@
 import type { Frame } from '../camera/frame.js';
 import type { FaceMeasurements, PlqResult } from './measurements.js';
+import type { PresentationAttackConfig } from '../config/kiosk-config.js';
+
+export interface PresentationAttackCapture extends PresentationAttackConfig {
+  /** `presentation-attack` was shown (or latched) when the capture was taken: a manual capture. */
+  suspected: boolean;
+}
 
 export interface GuidanceHistoryEntry {
   ts: number;
@@ -18,6 +24,8 @@ export interface CaptureInput {
   facesDetected: number;
   plq: PlqResult & { overlayPng: Uint8Array; aligned: Uint8Array };
   guidanceHistory: GuidanceHistoryEntry[];
+  /** The presentation-attack settings and whether this session was flagged (scores are in `measurements`). */
+  presentationAttack?: PresentationAttackCapture;
   model: string;
   camera: string;
 }

@@ -104,5 +104,7 @@ export function measureFace(face: DetectedFace, frame: RgbImage, align: Alignmen
     appearance: regionAppearance(frame, face.landmarks5, align.template, align.size),
     landmarks5: face.landmarks5 as P[],
     mesh: hasMesh ? mesh : [],
+    ...(face.antispoof !== undefined ? { antispoof: face.antispoof } : {}),
+    ...(face.liveness !== undefined ? { liveness: face.liveness } : {}),
   };
 }

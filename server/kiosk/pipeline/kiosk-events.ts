@@ -11,8 +11,11 @@ export interface FrameEvent {
   height: number;
   /** Downscaled JPEG preview. */
   jpeg: Buffer;
-  /** Face boxes of the latest tracking, in preview pixels. */
-  faces: Array<{ box: [number, number, number, number] }>;
+  /**
+   * Face boxes of the latest tracking, in preview pixels, with the presentation-attack scores
+   * (antispoof, liveness; 0..1, higher = bona fide) when the tracker runs those models.
+   */
+  faces: Array<{ box: [number, number, number, number]; antispoof?: number; liveness?: number }>;
 }
 
 /** A map in aligned coordinates and where it goes on the frame (PLQ map, AD-MAM_H). */

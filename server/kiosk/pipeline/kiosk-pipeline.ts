@@ -32,7 +32,7 @@ import { selectBestAligned } from './operators/select-best-aligned.js';
 import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } from './operators/guidance-hysteresis.js';
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
-import { trackingCandidates, occlusionCandidates, candidate } from '../guidance/guidance-rules.js';
+import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
 import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
 import { messageText } from '../guidance/message-catalogue.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
@@ -76,6 +76,11 @@ export class KioskPipeline {
   private history: GuidanceHistoryEntry[] = [];
   private lastShownTs = 0;
   private lastGuidanceKey = '';
+  /**
+   * `presentation-attack` has shown in this session (with `latch`): no auto-capture until the
+   * operator resets the kiosk or captures by hand and the session ends.
+   */
+  private attackLatched = false;
 
   constructor(
     private readonly config: KioskConfig,
@@ -169,7 +174,12 @@ export class KioskPipeline {
         )
         .subscribe((shown) => this.shown$.next(shown)),
     );
-    this.subs.add(this.shown$.subscribe(() => this.publishGuidance()));
+    this.subs.add(
+      this.shown$.subscribe((shown) => {
+        if (this.config.guidance.presentationAttack.latch && shown.some((c) => c.id === 'presentation-attack')) this.attackLatched = true;
+        this.publishGuidance();
+      }),
+    );
 
     const assessed$: Observable<Assessed> = tracked$.pipe(
       // one clear subject (faces[0]); with competing faces the kiosk does not guess
@@ -205,7 +215,7 @@ export class KioskPipeline {
           map(([a, shown]) => ({
             result: a,
             qualityScaled: a.plq.qualityScaled,
-            blocked: shown.some((c) => c.blocking),
+            blocked: this.attackLatched || shown.some((c) => c.blocking),
             failed: a.checks.assessment.failed,
           })),
           captureCondition({
@@ -254,7 +264,11 @@ export class KioskPipeline {
       width: w,
       height: Math.round(image.height * scale),
       jpeg,
-      faces: t.tracking.faces.map((f) => ({ box: f.box.map((v) => v * scale) as [number, number, number, number] })),
+      faces: t.tracking.faces.map((f) => ({
+        box: f.box.map((v) => v * scale) as [number, number, number, number],
+        ...(f.antispoof !== undefined ? { antispoof: f.antispoof } : {}),
+        ...(f.liveness !== undefined ? { liveness: f.liveness } : {}),
+      })),
     };
   }
 
@@ -277,12 +291,13 @@ export class KioskPipeline {
       candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds));
       // a capture check that fails says what to do about it, at the check's own threshold
       for (const id of this.checks(tracking, fresh).guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));
+      candidates.push(...presentationAttackCandidates(faces[0], this.config.guidance.presentationAttack));
     }
     this.observations$.next({ ts: now, candidates });
     this.updatePersistence(now);
     if (this.cameraLost || this.state === 'captured') return;
     if (faces.length === 0) this.setState('searching');
-    else if (this.shown$.value.some((c) => c.blocking)) this.setState('adjusting');
+    else if (this.attackLatched || this.shown$.value.some((c) => c.blocking)) this.setState('adjusting');
     else if (this.state !== 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
     this.publishGuidance();
   }
@@ -342,7 +357,12 @@ export class KioskPipeline {
       const [id] = [...this.persistence.entries()].sort((a, b) => b[1] - a[1])[0];
       hint = this.message(id as GuidanceId, candidate(id as GuidanceId).priority);
     }
-    if (elapsed > this.config.guidance.assistanceAfterMs && !messages.some((m) => m.id === 'ask-assistance')) {
+    // a presentation attack calls staff at once (its message says so) and, latched, stays shown
+    const attack = this.attackLatched || messages.some((m) => m.id === 'presentation-attack');
+    if (this.attackLatched && !messages.some((m) => m.id === 'presentation-attack')) {
+      messages.unshift(this.message('presentation-attack', candidate('presentation-attack').priority));
+    }
+    if (!attack && elapsed > this.config.guidance.assistanceAfterMs && !messages.some((m) => m.id === 'ask-assistance')) {
       messages.push(this.message('ask-assistance', candidate('ask-assistance').priority));
     }
     const key = JSON.stringify([messages.map((m) => m.id), hint?.id, this.language]);
@@ -375,6 +395,10 @@ export class KioskPipeline {
         facesDetected: a.tracking.faces.length,
         plq: a.plq,
         guidanceHistory: [...this.history],
+        presentationAttack: {
+          ...this.config.guidance.presentationAttack,
+          suspected: this.attackLatched || this.shown$.value.some((c) => c.id === 'presentation-attack'),
+        },
         model: this.config.engine.model,
         camera: this.camera.description,
       });
@@ -417,6 +441,7 @@ export class KioskPipeline {
   /** A new person: forget the session. */
   reset(): void {
     this.latestPlq = undefined;
+    this.attackLatched = false;
     this.sessionStart = undefined;
     this.persistence.clear();
     this.history = [];
@@ -440,7 +465,13 @@ export class KioskPipeline {
     return {
       state: this.state,
       language: this.language,
-      guidance: this.shown$.value.map((c) => this.message(c.id as GuidanceId, c.priority)),
+      guidance: [
+        // a latched presentation attack stays shown (as in publishGuidance)
+        ...(this.attackLatched && !this.shown$.value.some((c) => c.id === 'presentation-attack')
+          ? [this.message('presentation-attack', candidate('presentation-attack').priority)]
+          : []),
+        ...this.shown$.value.map((c) => this.message(c.id as GuidanceId, c.priority)),
+      ],
       captureThreshold: this.config.capture.threshold,
       // a client connecting while the captured screen shows gets the capture too
       capture: this.state === 'captured' ? (this.lastCaptureEvent ?? null) : null,

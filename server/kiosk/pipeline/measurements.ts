@@ -37,6 +37,12 @@ export interface FaceMeasurements {
   landmarks5: Array<[number, number]>;
   /** Dense mesh in frame pixels (468 points) for region maps; may be empty. */
   mesh: Array<[number, number]>;
+  /**
+   * Presentation-attack scores 0..1 of Human's antispoof (`real`) and liveness (`live`) models,
+   * higher = bona fide; only when the tracker runs them (guidance.presentationAttack.enabled).
+   */
+  antispoof?: number;
+  liveness?: number;
 }
 
 export interface TrackingResult {

@@ -14,7 +14,13 @@ export interface TrackerInit {
   iris: boolean;
   maxFaces: number;
   selection: SubjectSelectionOptions;
+  /** Run the antispoof and liveness models (guidance.presentationAttack.enabled). */
+  presentationAttack: boolean;
 }
+
+/** The presentation-attack models (~10 ms a run at 640x480) run on every 4th frame, at least every 250 ms; scores are kept in between. */
+const PAD_EVERY_FRAMES = 4;
+const PAD_MAX_AGE_MS = 250;
 
 export interface TrackRequest {
   seq: number;
@@ -41,6 +47,10 @@ serveWorker({
       skipTimeMs: p.detectorEveryFrames > 0 ? 2000 : 0,
       iris: p.iris,
       minConfidence: 0.5,
+      antispoof: p.presentationAttack,
+      liveness: p.presentationAttack,
+      padEveryFrames: PAD_EVERY_FRAMES,
+      padMaxAgeMs: PAD_MAX_AGE_MS,
     });
     return { result: true };
   },

@@ -1,5 +1,5 @@
 /** What the kiosk and operator views show, fed by the KioskConnection. */
-import type { CameraStatus, CaptureEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent, Box } from '../protocol.js';
+import type { CameraStatus, CaptureEvent, FrameEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent } from '../protocol.js';
 import { Store } from './store.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -11,7 +11,8 @@ export interface PreviewFrame {
   width: number;
   height: number;
   image: ImageBitmap;
-  faces: Array<{ box: Box }>;
+  /** Face boxes in preview pixels, with presentation-attack scores when the kiosk runs that check. */
+  faces: FrameEvent['faces'];
 }
 
 /** A decoded PLQ map with where it goes. */

@@ -79,7 +79,19 @@ export function guidanceIds(report: CaptureReport): string[] {
   return [...seen];
 }
 
+/** The presentation-attack scores (antispoof real / liveness), bad when the session was flagged. */
+function presentationAttackHighlights(report: CaptureReport): Highlight[] {
+  const pa = report.presentationAttack;
+  const real = num(pa?.antispoof ?? report.measurements?.antispoof), live = num(pa?.liveness ?? report.measurements?.liveness);
+  if (real === null && live === null) return [];
+  const show = (v: number | null): string => (v === null ? '-' : v.toFixed(2));
+  const low = (real !== null && real < (pa?.minReal ?? 0)) || (live !== null && live < (pa?.minLive ?? 0));
+  return [{ key: 'pad', label: 'Presentation attack (real / live)', value: `${show(real)} / ${show(live)}`, level: pa?.suspected ? 'bad' : low ? 'warn' : 'ok' }];
+}
+
 export function reportHighlights(report: CaptureReport): Highlight[] {
   const m = report.measurements && typeof report.measurements === 'object' ? report.measurements : undefined;
-  return [...isoHighlights(report.iso), ...regionHighlights(report), ...measurementHighlights(m)];
+  const pad = presentationAttackHighlights(report);
+  const flagged = pad.some((h) => h.level === 'bad');
+  return [...(flagged ? pad : []), ...isoHighlights(report.iso), ...regionHighlights(report), ...measurementHighlights(m), ...(flagged ? [] : pad)];
 }

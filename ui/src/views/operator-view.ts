@@ -39,6 +39,9 @@ export class OperatorView extends LitElement {
       .live-state { display: flex; justify-content: space-between; font-size: 1.2rem; gap: 1rem; }
       .buttons { display: flex; gap: 0.6rem; flex-wrap: wrap; }
       .messages { min-height: 4.4rem; font-size: 1.15rem; color: var(--accent); }
+      .pad { font-size: 1rem; color: var(--muted); font-variant-numeric: tabular-nums; }
+      .pad .low { color: var(--bad); font-weight: 700; }
+      .alert { padding: 0.6rem 0.8rem; border-radius: 10px; background: var(--bad); color: #fff; font-weight: 700; font-size: 1.1rem; }
       .list { overflow: auto; padding: 1rem; display: grid; gap: 1rem; align-content: start; }
       .empty { color: var(--muted); font-size: 1.3rem; }
       @media (orientation: portrait) {
@@ -48,6 +51,21 @@ export class OperatorView extends LitElement {
       }
     `,
   ];
+
+  /** The presentation-attack scores of the tracked face and, when flagged, an alert for the operator. */
+  #presentationAttack(live: LiveState) {
+    const pa = live.hello?.presentationAttack;
+    if (!pa) return '';
+    const flagged = (live.guidance?.messages ?? []).some((m) => m.id === 'presentation-attack');
+    const face = live.frame?.faces.length === 1 ? live.frame.faces[0] : undefined;
+    const score = (v: number | undefined, min: number) =>
+      v === undefined ? html`-` : html`<span class=${v < min ? 'low' : ''}>${v.toFixed(2)}</span>`;
+    return html`${flagged
+        ? html`<div class="alert" role="alert" data-k="pad-alert">Presentation attack suspected: check the person. Auto-capture is off until you capture or reset.</div>`
+        : ''}
+      <div class="pad" data-k="pad">Presentation attack check: real ${score(face?.antispoof, pa.minReal)} (min ${pa.minReal}) · live
+        ${score(face?.liveness, pa.minLive)} (min ${pa.minLive})</div>`;
+  }
 
   override render() {
     const live = this.#live.value;
@@ -61,6 +79,7 @@ export class OperatorView extends LitElement {
         <div class="live-state"><span data-k="live-state">${stateLabel(live.state, uiStrings('en'))}${live.state === 'holding' && live.remaining ? ` (${live.remaining})` : ''}</span></div>
         <quality-meter compact .value=${live.qualityScaled} .threshold=${threshold} label="Live Q^"></quality-meter>
         ${live.hello?.ui.adMam ? html`<admam-panel .map=${live.adMam}></admam-panel>` : ''}
+        ${this.#presentationAttack(live)}
         <div class="messages" aria-live="polite">${(live.guidance?.messages ?? []).map((m) => html`<div>${m.text}</div>`)}</div>
         <div class="buttons">
           <button class="primary capture" @click=${() => this.#link.connection.manualCapture()}>Capture now</button>
@@ -88,6 +107,8 @@ export class OperatorView extends LitElement {
     `;
   }
 }
+
+type LiveState = OperatorView['kiosk']['state'];
 
 declare global {
   interface HTMLElementTagNameMap {

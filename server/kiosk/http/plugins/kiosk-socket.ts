@@ -42,11 +42,13 @@ export function attachKioskSocket(server: HttpServer, pipeline: KioskPipeline, s
   });
   ns.on('connection', (socket: Socket) => {
     const bucket = new TokenBucket(config.server.clientEventsPerSecond);
+    const pa = config.guidance.presentationAttack;
     socket.emit('hello', {
       ...pipeline.snapshot(),
       profile: config.profile,
       languages: LANGUAGES,
       ui: { plqOverlay: config.ui.plqOverlay, speech: config.ui.speech, adMam: config.xai.mamFile !== null },
+      presentationAttack: pa.enabled ? { minReal: pa.minReal, minLive: pa.minLive } : null,
     });
     socket.onAny(() => undefined);
     const guard = <A extends unknown[]>(fn: (...args: A) => void | Promise<void>) => (...args: A): void => {
