@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
-import { faceFrame } from '../server/kiosk/camera/face-frame.js';
+import { faceFrame, portraitFrame } from '../server/kiosk/camera/face-frame.js';
 import { presentationAttackCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { CATALOGUES } from '../server/kiosk/guidance/message-catalogue.js';
 import { LANGUAGES } from '../server/kiosk/guidance/guidance-ids.js';
@@ -158,7 +158,7 @@ describe('kiosk: with the check on at the shipped thresholds, a bona fide face i
     const photo = await unseenPortrait();
     const [face] = await (await HumanFaceDetector.create()).detect(photo);
     const pa = { ...DEFAULT_CONFIG.guidance.presentationAttack, enabled: true };
-    const h = await startHarness({ replayDir: await writeFrames([await faceFrame(photo, face.box)]), overrides: { guidance: { showAfterMs: 300, hideAfterMs: 600, presentationAttack: pa } } });
+    const h = await startHarness({ replayDir: await writeFrames([portraitFrame(photo, face)]), overrides: { guidance: { showAfterMs: 300, hideAfterMs: 600, presentationAttack: pa } } });
     try {
       const capture = waitFor<CaptureEvent>(h.client, 'capture', (c) => c.trigger === 'auto', 60_000);
       h.client.emit('reset');
