@@ -8,7 +8,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { RgbImage } from '../../server/detect/face-detector.js';
 import { detector, realFaces } from './real-faces.js';
-import { faceFrame } from '../../server/kiosk/camera/face-frame.js';
+import { faceFrame, portraitFrame } from '../../server/kiosk/camera/face-frame.js';
+import { unseenPortrait } from './unseen-faces.js';
 import { drawOccluder, type Occluder } from './occluders.js';
 
 export interface FaceFrameFile {
@@ -42,4 +43,17 @@ export async function writeFaceFrames(dir: string, options: { faceIds?: string[]
     out.push({ faceId, file });
   }
   return out;
+}
+
+/**
+ * One booth frame of the unseen portrait (a validate-fold face of ../shared/faces that no fit
+ * and no threshold saw): frontal, neutral, close enough for every capture check on the defaults.
+ */
+export async function writeUnseenFrame(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const photo = await unseenPortrait();
+  const [face] = await (await detector()).detect(photo);
+  const file = path.join(dir, 'unseen-portrait.jpg');
+  await writeFile(file, await jpeg(portraitFrame(photo, face)));
+  return file;
 }
