@@ -7,7 +7,7 @@ export interface CsvRow {
 }
 
 /** Splits a CSV line (double quotes may wrap a field; "" is a quote). */
-function splitLine(line: string): string[] {
+export function splitLine(line: string): string[] {
   const out: string[] = [];
   let cur = '', quoted = false;
   for (let i = 0; i < line.length; i++) {

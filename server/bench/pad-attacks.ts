@@ -8,6 +8,7 @@
  */
 import sharp from 'sharp';
 import type { RgbImage } from '../detect/face-detector.js';
+import { mulberry32 } from '../plq/seeded-random.js';
 
 export const FRAME_W = 640;
 export const FRAME_H = 480;
@@ -17,16 +18,7 @@ export const FACE_SHARE = 0.42;
 export type Box = [number, number, number, number];
 
 /** Small seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const clamp8 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
 const raw = (img: RgbImage) => ({ raw: { width: img.width, height: img.height, channels: 3 as const } });

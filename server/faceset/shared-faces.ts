@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MODELS_DIR } from '../plq/model-manifest.js';
+import { splitLine } from '../analyze/csv-table.js';
 import { conditionsFromNotes, type PhotoConditions } from './face-conditions.js';
 
 export interface FacePhoto {
@@ -24,35 +25,13 @@ export function defaultFacesDir(): string {
   return process.env.PLQ_FACES_DIR ?? path.resolve(MODELS_DIR, '..', '..', 'shared', 'faces');
 }
 
-/** Splits one CSV line; double quotes wrap a field, "" is a quote. */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 export async function readFacePhotos(dir = defaultFacesDir()): Promise<FacePhoto[]> {
   const manifest = path.join(dir, 'manifest.csv');
   if (!existsSync(manifest)) {
     throw new Error(`face set not found: ${manifest} is missing (set PLQ_FACES_DIR to the folder that holds manifest.csv and images/)`);
   }
   const lines = (await readFile(manifest, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = csvFields(lines[0]);
+  const header = splitLine(lines[0]);
   const col = (name: string): number => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`${manifest}: no "${name}" column`);
@@ -60,7 +39,7 @@ export async function readFacePhotos(dir = defaultFacesDir()): Promise<FacePhoto
   };
   const [fFile, fRepo, fId, fNotes] = [col('file'), col('source_repo'), col('identity'), col('notes')];
   return lines.slice(1).map((line, i) => {
-    const f = csvFields(line);
+    const f = splitLine(line);
     if (f.length !== header.length) throw new Error(`${manifest}:${i + 2}: ${f.length} fields, expected ${header.length}`);
     return {
       file: f[fFile],
