@@ -85,9 +85,12 @@ export class KioskPipeline {
     private readonly captures: CaptureSink,
   ) {
     this.language = config.guidance.language;
-    tracker.on('restart', () => this.workerRestarted('tracker'));
-    plqWorker.on('restart', () => this.workerRestarted('plq'));
+    tracker.on('restart', this.trackerRestarted);
+    plqWorker.on('restart', this.plqRestarted);
   }
+
+  private readonly trackerRestarted = (): void => this.workerRestarted('tracker');
+  private readonly plqRestarted = (): void => this.workerRestarted('plq');
 
   private emit(e: KioskEvent): void {
     this.events$.next(e);
@@ -447,7 +450,10 @@ export class KioskPipeline {
     };
   }
 
+  /** Stops the pipeline; the workers are the caller's (they may serve a next pipeline). */
   stop(): void {
+    this.tracker.off('restart', this.trackerRestarted);
+    this.plqWorker.off('restart', this.plqRestarted);
     this.subs.unsubscribe();
     this.metrics.close();
     this.events$.complete();
