@@ -22,6 +22,7 @@ import { LABELS_FILE, readLabels, type GuidanceLabel } from '../faceset/guidance
 import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidance-frames.js';
 import { GuidanceRunner } from '../evaluation/guidance-runner.js';
 import { drawSynthetic, seedOf, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
+import type { GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { evaluateGuidance, formatGuidanceEvaluation, type CaseResult, type GuidanceCase, type GuidanceEvaluation } from '../evaluation/guidance-evaluation.js';
 
 export interface EvaluateGuidanceOptions {
@@ -40,6 +41,8 @@ export interface EvaluateGuidanceOptions {
   /** Only faces whose `<file>#<face>` id passes (tests pick a subset). */
   filter?: (label: GuidanceLabel) => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Learned detectors; undefined: models/guidance-detectors.json as plq serve loads it; null: rules only. */
+  detectors?: GuidanceDetectors | null;
 }
 
 export interface GuidanceEvaluationRun {
@@ -48,6 +51,8 @@ export interface GuidanceEvaluationRun {
   config: KioskConfig;
   /** Labelled faces whose photo no longer has that face (detections changed): listed, not scored. */
   missing: string[];
+  /** The learned detectors the pipeline ran with (null: rules only). */
+  detectors: GuidanceDetectors | null;
 }
 
 /** The kiosk config `plq serve` would use, showing every message that passes the hysteresis (the display's cap of `maxShown` is left out). */
@@ -72,7 +77,7 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
     backendReady = true;
     return HumanFaceDetector.create({ maxFaces: 20 });
   });
-  const runner = await GuidanceRunner.start(config);
+  const runner = await GuidanceRunner.start(config, { detectors: opts.detectors });
   const results: CaseResult[] = [];
   const missing: string[] = [];
   const total = labels.length + labels.filter((l) => l.clean).length * kinds.length;
@@ -114,7 +119,7 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
   } finally {
     await runner.close();
   }
-  return { evaluation: evaluateGuidance(results, opts.fold), results, config, missing };
+  return { evaluation: evaluateGuidance(results, opts.fold), results, config, missing, detectors: runner.detectors };
 }
 
 export interface EvaluateGuidanceCommandOptions extends EvaluateGuidanceOptions {
@@ -126,16 +131,18 @@ export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptio
   if (opts.fold !== 'validate') process.stderr.write(`plq: evaluating guidance on the ${opts.fold} fold: these figures are not evidence (only validate is)\n`);
   const t0 = Date.now();
   const run = await runGuidanceEvaluation({ ...opts, onProgress: opts.onProgress ?? progress('guidance') });
-  const { evaluation, results, config, missing } = run;
+  const { evaluation, results, config, missing, detectors } = run;
   for (const m of missing) process.stderr.write(`plq: ${m}: the photo no longer has this face (labels out of date?)\n`);
   const header =
     `plq evaluate guidance: ${opts.fold} fold of ../shared/faces, labels ${path.relative(process.cwd(), opts.set ?? LABELS_FILE)}; ` +
     `kiosk config ${config.profile ?? 'defaults'}${opts.config ? ` + ${opts.config}` : ''} (showAfterMs ${config.guidance.showAfterMs}, every message that passes the hysteresis), ` +
+    `${detectors ? `learned detectors for ${detectors.detectors.map((d) => d.id).join(', ')}` : 'rules only'}, ` +
     `${Math.round((Date.now() - t0) / 1000)} s`;
   const json = {
     fold: opts.fold,
     labels: opts.set ?? LABELS_FILE,
     profile: config.profile,
+    detectors: detectors ? detectors.detectors.map((d) => ({ id: d.id, mode: d.mode, threshold: d.threshold })) : null,
     seed: opts.seed ?? 1,
     evaluation,
     missing,

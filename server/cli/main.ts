@@ -17,6 +17,7 @@ import { evaluateGuidanceCommand } from './evaluate-guidance-command.js';
 import { SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import { splitCommand } from './split-command.js';
 import { guidanceLabelsCommand } from './guidance-labels-command.js';
+import { fitDetectorsCommand } from './fit-detectors-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -99,6 +100,23 @@ program
   });
 
 program
+  .command('fit-detectors')
+  .description('train the learned occlusion detectors on the fit fold (thresholds on the calibrate fold); writes models/guidance-detectors.json')
+  .option('--cases <fit.json,calibrate.json>', 'reuse plq evaluate guidance --json outputs of the fit and calibrate folds instead of measuring them')
+  .option('--out <file>', 'write here instead of models/guidance-detectors.json')
+  .option('--dry-run', 'print the figures without writing', false)
+  .addOption(backendOption())
+  .action(async (o) => {
+    let cases: [string, string] | undefined;
+    if (o.cases) {
+      const parts = String(o.cases).split(',');
+      if (parts.length !== 2) throw new InvalidArgumentError('--cases takes two files: fit.json,calibrate.json');
+      cases = [parts[0], parts[1]];
+    }
+    process.exitCode = await fitDetectorsCommand({ cases, out: o.out, dryRun: o.dryRun, backend: o.backend });
+  });
+
+program
   .command('evaluate')
   .description('on the validate fold: quality (the candidates: drops, ladders, AUCs, ERC, pointing game, clean Q^) or guidance (per message: recall, precision, false alarms, confusion)')
   .argument('[what]', 'quality or guidance', 'quality')
@@ -112,6 +130,7 @@ program
   .option('--seed <n>', 'guidance: seed of the synthetic occluders', positiveInt, 1)
   .option('--config <file>', 'guidance: kiosk config JSON (as plq serve)')
   .option('--profile <name>', 'guidance: kiosk profile (as plq serve)')
+  .option('--rules-only', 'guidance: without the learned detectors (models/guidance-detectors.json)', false)
   .addOption(backendOption())
   .action(async (what: string, o) => {
     if (what === 'guidance') {
@@ -119,6 +138,7 @@ program
       for (const k of kinds) if (!(SYNTHETIC_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown synthetic occluder "${k}" (known: ${SYNTHETIC_KINDS.join(', ')}, none)`);
       process.exitCode = await evaluateGuidanceCommand({
         set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, config: o.config, profile: o.profile, backend: o.backend, json: o.json,
+        ...(o.rulesOnly ? { detectors: null } : {}),
       });
       return;
     }

@@ -17,6 +17,7 @@ import { plqWorker, trackerWorker } from '../kiosk/workers/kiosk-workers.js';
 import type { CaptureSink, SavedCapture } from '../kiosk/pipeline/capture-sink.js';
 import type { FaceMeasurements, RegionQuality, TrackingResult } from '../kiosk/pipeline/measurements.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
+import { loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 
 /** A tracker client that also hands every tracking result to a listener (the evaluation watches the frames go by). */
 class WatchedTracker extends WorkerClient {
@@ -48,6 +49,8 @@ export interface GuidanceRun {
 }
 
 export interface RunnerOptions {
+  /** Learned detectors for the pipeline; undefined: the shipped file, as plq serve; null: rules only. */
+  detectors?: GuidanceDetectors | null;
   /** Hold the image this long after the first PLQ result (default: the config's showAfterMs + 3 frame periods). */
   settleMs?: number;
   /** Give up waiting for a PLQ result after this long (default 30 s: a loaded machine is slow, not wrong). */
@@ -64,7 +67,11 @@ export class GuidanceRunner {
     private readonly tracker: WatchedTracker,
     private readonly plq: WorkerClient,
     private readonly options: RunnerOptions,
-  ) {}
+  ) {
+    this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
+  }
+
+  readonly detectors: GuidanceDetectors | null;
 
   /** Starts the tracker and PLQ workers the kiosk would start for `config`. */
   static async start(config: KioskConfig, options: RunnerOptions = {}): Promise<GuidanceRunner> {
@@ -86,7 +93,7 @@ export class GuidanceRunner {
     const settleMs = this.options.settleMs ?? config.guidance.showAfterMs + 3 * period;
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const camera = new SyntheticSource({ images: [image], fps: config.camera.fps });
-    const pipeline = new KioskPipeline(config, camera, this.tracker, this.plq, NO_CAPTURE);
+    const pipeline = new KioskPipeline(config, camera, this.tracker, this.plq, NO_CAPTURE, { detectors: this.detectors });
     const emitted = new Set<GuidanceId>();
     let final: GuidanceId[] = [];
     let plqResults = 0;

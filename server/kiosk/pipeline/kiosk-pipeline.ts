@@ -33,6 +33,7 @@ import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } 
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, candidate } from '../guidance/guidance-rules.js';
+import { loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
 import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
 import { messageText } from '../guidance/message-catalogue.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
@@ -77,13 +78,18 @@ export class KioskPipeline {
   private lastShownTs = 0;
   private lastGuidanceKey = '';
 
+  /** Learned occlusion detectors (models/guidance-detectors.json), or null: rules only. */
+  readonly detectors: GuidanceDetectors | null;
+
   constructor(
     private readonly config: KioskConfig,
     private readonly camera: CameraSource,
     private readonly tracker: WorkerClient,
     private readonly plqWorker: WorkerClient,
     private readonly captures: CaptureSink,
+    options: { detectors?: GuidanceDetectors | null } = {},
   ) {
+    this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
     this.language = config.guidance.language;
     tracker.on('restart', this.trackerRestarted);
     plqWorker.on('restart', this.plqRestarted);
@@ -277,7 +283,7 @@ export class KioskPipeline {
     const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds, tracking.competingFaces);
     if (faces.length > 0 && tracking.competingFaces === 0) {
       const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq : undefined;
-      candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds));
+      candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds, this.detectors));
       // a capture check that fails says what to do about it, at the check's own threshold
       for (const id of this.checks(tracking, fresh).guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));
     }
