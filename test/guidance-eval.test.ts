@@ -6,6 +6,8 @@
  * accuracy"); what the full run shows is not met is asserted as not met, so a change shows here.
  */
 import path from 'node:path';
+import os from 'node:os';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
@@ -14,6 +16,10 @@ import { readLabels, type GuidanceLabel } from '../server/faceset/guidance-label
 import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../server/evaluation/guidance-frames.js';
 import { drawSynthetic, seedOf, SYNTHETIC_KINDS } from '../server/evaluation/synthetic-occluders.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
+import { runGuidanceEvaluation, type GuidanceEvaluationRun } from '../server/cli/evaluate-guidance-command.js';
+import { formatGuidanceEvaluation, ratio } from '../server/evaluation/guidance-evaluation.js';
+import { BLOCKING_IDS, labelsCsv, LABELS_FILE } from '../server/faceset/guidance-labels.js';
+import { plq } from './helpers/plq-cli.js';
 import type { Point } from '../server/align/similarity.js';
 
 const PORTRAIT = 'images/mediapipe/mediapipe/framework/debug/testdata/sergey.png';
@@ -97,4 +103,113 @@ describe('booth frames and synthetic occluders', () => {
       expect(hand.variant.startsWith(hand.must[0].replace('uncover-', ''))).toBe(true);
     }
   });
+});
+
+/**
+ * The subset: clean frontal faces (the false alarms the full run keeps at or below 5 %), real faces
+ * whose message the full run gives (eyes closed, sunglasses, a mask, a strong turn), and the four
+ * synthetic occluders on one clean face. Ids as in models/guidance-labels.csv.
+ */
+const K = 'images/face-recognition-krasserm/images/';
+const J = 'images/Face-Recognition-with-Mask-Jetson-Nano/img/';
+const CLEAN = [PORTRAIT, 'images/Deep3DFaceReconstruction/input/vd025.png', 'images/InsightFace_Pytorch/mtcnn_pytorch/images/jf.jpg', `${K}George_W_Bush/George_W_Bush_0001.jpg`];
+const REAL: Array<[string, number, string]> = [
+  [`${J}Helen Mirren.jpg`, 0, 'open-eyes'],
+  [`${J}Felicity Jones.jpg`, 0, 'open-eyes'],
+  [`${K}Arnold_Schwarzenegger/Arnold_Schwarzenegger_0008.jpg`, 0, 'remove-sunglasses'],
+  ['images/FaceX-Zoo/face_sdk/api_usage/test_images/test4_mask.jpg', 1, 'uncover-mouth'],
+  ['images/PRNet/TestImages/1.jpg', 0, 'look-straight'],
+];
+/** Messages whose false alarms on clean frontal faces the full validate run keeps at or below 5 %. */
+const QUIET_ON_CLEAN = ['no-face', 'multiple-faces', 'step-back', 'remove-sunglasses', 'remove-glasses', 'remove-headgear', 'uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek', 'too-dark', 'too-bright'];
+
+describe('plq evaluate guidance on a labelled subset of the validate fold (real photos, real models, the kiosk pipeline)', () => {
+  let run: GuidanceEvaluationRun;
+  const byId = (id: string) => run.results.find((r) => r.id === id)!;
+
+  beforeAll(async () => {
+    const wanted = new Set([...CLEAN.map((f) => `${f}#0`), ...REAL.map(([f, k]) => `${f}#${k}`)]);
+    run = await runGuidanceEvaluation({
+      fold: 'validate',
+      backend: 'wasm',
+      filter: (l) => wanted.has(`${l.file}#${l.face}`),
+      syntheticOn: (l) => l.file === PORTRAIT,
+    });
+  }, 600_000);
+
+  it('runs every chosen face, the shipped detectors loaded, the config plq serve uses', () => {
+    expect(run.missing).toEqual([]);
+    expect(run.results.filter((r) => r.source === 'real')).toHaveLength(CLEAN.length + REAL.length);
+    expect(run.results.filter((r) => r.source === 'synthetic')).toHaveLength(SYNTHETIC_KINDS.length);
+    expect(run.detectors?.detectors.length).toBeGreaterThan(0);
+    expect(run.config.guidance.showAfterMs).toBe(400);
+    for (const r of run.results) {
+      expect(r.fold).toBe('validate');
+      expect(r.run.withFace, r.id).toBeGreaterThan(0);
+      expect(r.run.plqResults, r.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('clean frontal faces get none of the messages whose false alarms the full run keeps at or below 5 %', () => {
+    for (const f of CLEAN) {
+      const r = byId(`${f}#0`);
+      expect(r.clean).toBe(true);
+      expect(r.run.emitted.filter((id) => QUIET_ON_CLEAN.includes(id)), r.id).toEqual([]);
+    }
+    for (const id of QUIET_ON_CLEAN) {
+      const s = run.evaluation.stats.find((x) => x.id === id);
+      if (s?.falseAlarm.n) expect(ratio(s.falseAlarm), id).toBe(0);
+    }
+  });
+
+  it('real faces get their message: eyes closed -> open-eyes, sunglasses, a mask, a strong turn', () => {
+    for (const [file, face, id] of REAL) {
+      const r = byId(`${file}#${face}`);
+      expect(r.must, r.id).toContain(id);
+      expect(r.run.emitted, r.id).toContain(id);
+    }
+  });
+
+  it('synthetic sunglasses, mask, cap and hand on a clean face each get their message, and no other occlusion message is wrong', () => {
+    for (const kind of SYNTHETIC_KINDS) {
+      const r = byId(`${PORTRAIT}#0/${kind}`);
+      expect(r.source).toBe('synthetic');
+      expect(r.run.emitted, `${kind}: ${r.variant}`).toContain(r.must[0]);
+      const wrong = r.run.emitted.filter((id) => r.mustNot.includes(id) && QUIET_ON_CLEAN.includes(id));
+      expect(wrong, kind).toEqual([]);
+    }
+  });
+
+  it('the per-message table: recall, precision, false alarms, support and the confusion rows', () => {
+    const s = (id: string) => run.evaluation.stats.find((x) => x.id === id)!;
+    expect(s('open-eyes').recall).toEqual({ k: 2, n: 2 });
+    expect(s('remove-sunglasses').recall).toEqual({ k: 2, n: 2 }); // one real, one synthetic
+    expect(s('uncover-mouth').recallReal).toEqual({ k: 1, n: 1 });
+    expect(s('remove-headgear').recallSynthetic).toEqual({ k: 1, n: 1 });
+    const text = formatGuidanceEvaluation(run.evaluation, 'subset');
+    expect(text).toMatch(/\| remove-sunglasses \| >= 0.9 \|/);
+    expect(text).toMatch(/\| real clean frontal \| 4 \|/);
+    expect(text).toMatch(/\| synthetic mask \| 1 \|/);
+    expect(BLOCKING_IDS).not.toContain('hold-still');
+  });
+});
+
+describe('the command line', () => {
+  it('plq evaluate guidance --set FILE --synthetic none --json prints the figures as JSON; unknown occluders are refused', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-guidance-'));
+    const one = (await readLabels()).filter((l) => l.file === 'images/Deep3DFaceReconstruction/input/vd025.png');
+    const set = path.join(dir, 'labels.csv');
+    await writeFile(set, labelsCsv(one));
+    const r = await plq(['evaluate', 'guidance', '--set', set, '--synthetic', 'none', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { fold: string; cases: Array<{ id: string; emitted: string[]; clean: boolean }>; evaluation: { cases: { real: number } } };
+    expect(json.fold).toBe('validate');
+    expect(json.evaluation.cases.real).toBe(1);
+    expect(json.cases[0].id).toBe('images/Deep3DFaceReconstruction/input/vd025.png#0');
+    expect(json.cases[0].clean).toBe(true);
+    const bad = await plq(['evaluate', 'guidance', '--set', set, '--synthetic', 'scarf']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/unknown synthetic occluder "scarf"/);
+    expect(await readFile(LABELS_FILE, 'utf8')).toContain('vd025.png');
+  }, 300_000);
 });

@@ -40,6 +40,8 @@ export interface EvaluateGuidanceOptions {
   facesDir?: string;
   /** Only faces whose `<file>#<face>` id passes (tests pick a subset). */
   filter?: (label: GuidanceLabel) => boolean;
+  /** Synthetic occluders only on the clean faces that pass (default: every clean face). */
+  syntheticOn?: (label: GuidanceLabel) => boolean;
   onProgress?: (done: number, total: number) => void;
   /** Learned detectors; undefined: models/guidance-detectors.json as plq serve loads it; null: rules only. */
   detectors?: GuidanceDetectors | null;
@@ -80,7 +82,8 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
   const runner = await GuidanceRunner.start(config, { detectors: opts.detectors });
   const results: CaseResult[] = [];
   const missing: string[] = [];
-  const total = labels.length + labels.filter((l) => l.clean).length * kinds.length;
+  const synthOn = (l: GuidanceLabel): boolean => l.clean && (opts.syntheticOn?.(l) ?? true);
+  const total = labels.length + labels.filter(synthOn).length * kinds.length;
   let done = 0;
   try {
     let photo: { file: string; image: RgbImage; faces: PhotoFace[] } | undefined;
@@ -98,7 +101,7 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
       const base: GuidanceCase = { id, source: 'real', fold: label.fold, clean: label.clean, must: label.must, mustNot: label.mustNot };
       results.push({ ...base, run: await runner.run(frame.image) });
       opts.onProgress?.(++done, total);
-      if (!label.clean) continue;
+      if (!synthOn(label)) continue;
       for (const kind of kinds) {
         const occ = drawSynthetic(frame.image, frame.mesh, kind, seedOf(`${id}/${kind}/${seed}`));
         const excluded = new Set<GuidanceId>([...occ.must, ...occ.free]);
