@@ -13,7 +13,11 @@ import { workerCommand } from './worker-command.js';
 import { deletionInsertionCommand } from './experiment-deletion-command.js';
 import { inpaintCommand } from './experiment-inpaint-command.js';
 import { evaluateCommand } from './evaluate-command.js';
+import { evaluateGuidanceCommand } from './evaluate-guidance-command.js';
+import { SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import { splitCommand } from './split-command.js';
+import { guidanceLabelsCommand } from './guidance-labels-command.js';
+import { fitDetectorsCommand } from './fit-detectors-command.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -87,17 +91,59 @@ program
   });
 
 program
+  .command('guidance-labels')
+  .description('the labelled guidance set: per face of ../shared/faces the messages that must and must not appear (notes + overrides); writes models/guidance-labels.csv (or --check it)')
+  .option('--check', 'fail when models/guidance-labels.csv differs from the rules', false)
+  .option('--out <file>', 'write here instead of models/guidance-labels.csv')
+  .action(async (o) => {
+    process.exitCode = await guidanceLabelsCommand({ check: o.check, out: o.out });
+  });
+
+program
+  .command('fit-detectors')
+  .description('train the learned occlusion detectors on the fit fold (thresholds on the calibrate fold); writes models/guidance-detectors.json')
+  .option('--cases <fit.json,calibrate.json>', 'reuse plq evaluate guidance --json outputs of the fit and calibrate folds instead of measuring them')
+  .option('--out <file>', 'write here instead of models/guidance-detectors.json')
+  .option('--dry-run', 'print the figures without writing', false)
+  .addOption(backendOption())
+  .action(async (o) => {
+    let cases: [string, string] | undefined;
+    if (o.cases) {
+      const parts = String(o.cases).split(',');
+      if (parts.length !== 2) throw new InvalidArgumentError('--cases takes two files: fit.json,calibrate.json');
+      cases = [parts[0], parts[1]];
+    }
+    process.exitCode = await fitDetectorsCommand({ cases, out: o.out, dryRun: o.dryRun, backend: o.backend });
+  });
+
+program
   .command('evaluate')
-  .description('judge the quality candidates on the validate fold: drops, ladders, AUCs, ERC, pointing game, clean Q^')
-  .argument('[what]', 'quality (the guidance evaluation is separate)', 'quality')
-  .option('--candidates <list>', 'comma-separated candidates (default: all)')
+  .description('on the validate fold: quality (the candidates: drops, ladders, AUCs, ERC, pointing game, clean Q^) or guidance (per message: recall, precision, false alarms, confusion)')
+  .argument('[what]', 'quality or guidance', 'quality')
+  .option('--candidates <list>', 'quality: comma-separated candidates (default: all)')
   .addOption(new Option('--fold <fold>', 'fold to judge on (only validate is evidence)').choices(['fit', 'calibrate', 'validate']).default('validate'))
   .option('--limit <n>', 'at most n faces of the fold, taken evenly (quick runs)', positiveInt)
-  .option('--max-map-faces <n>', 'at most n clean faces for the map-based checks', positiveInt)
-  .option('--json <file>', 'also write the figures as JSON')
+  .option('--max-map-faces <n>', 'quality: at most n clean faces for the map-based checks', positiveInt)
+  .option('--json [file]', 'guidance: JSON on stdout instead of the table, or also to a file; quality: also write the figures to a file')
+  .option('--set <file>', 'guidance: label file (default models/guidance-labels.csv)')
+  .option('--synthetic <kinds>', `guidance: synthetic occluders on each clean face, comma-separated (${SYNTHETIC_KINDS.join(', ')}) or none`, SYNTHETIC_KINDS.join(','))
+  .option('--seed <n>', 'guidance: seed of the synthetic occluders', positiveInt, 1)
+  .option('--config <file>', 'guidance: kiosk config JSON (as plq serve)')
+  .option('--profile <name>', 'guidance: kiosk profile (as plq serve)')
+  .option('--rules-only', 'guidance: without the learned detectors (models/guidance-detectors.json)', false)
   .addOption(backendOption())
   .action(async (what: string, o) => {
-    if (what !== 'quality') throw new InvalidArgumentError(`unknown evaluation "${what}" (known: quality)`);
+    if (what === 'guidance') {
+      const kinds = o.synthetic === 'none' ? [] : String(o.synthetic).split(',').map((k: string) => k.trim()).filter(Boolean);
+      for (const k of kinds) if (!(SYNTHETIC_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown synthetic occluder "${k}" (known: ${SYNTHETIC_KINDS.join(', ')}, none)`);
+      process.exitCode = await evaluateGuidanceCommand({
+        set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, config: o.config, profile: o.profile, backend: o.backend, json: o.json,
+        ...(o.rulesOnly ? { detectors: null } : {}),
+      });
+      return;
+    }
+    if (what !== 'quality') throw new InvalidArgumentError(`unknown evaluation "${what}" (known: quality, guidance)`);
+    if (o.json === true) throw new InvalidArgumentError('plq evaluate quality --json needs a file');
     process.exitCode = await evaluateCommand({
       candidates: o.candidates, fold: o.fold, limit: o.limit, maxMapFaces: o.maxMapFaces, json: o.json, backend: o.backend,
     });

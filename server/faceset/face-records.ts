@@ -88,16 +88,28 @@ async function padded(img: RgbImage, pad: number): Promise<RgbImage> {
   return { width: img.width + 2 * pad, height: img.height + 2 * pad, data: new Uint8Array(data) };
 }
 
-async function detectPhoto(detector: FaceDetector, bytes: Buffer): Promise<CachedDetection[]> {
+/** A detected face in photo pixels, with its 468-point mesh. */
+export interface PhotoFace extends CachedDetection {
+  mesh: Point[];
+}
+
+/**
+ * Every usable face of a photo as face-records.ts sees it (detected on the photo downscaled to
+ * at most 1600 px, small photos padded; score >= 0.5, eyes >= 12 px apart), largest first, in
+ * photo pixels: the order of `faceIndex`.
+ */
+export async function detectPhotoFaces(detector: FaceDetector, bytes: Buffer): Promise<PhotoFace[]> {
   const { image, scale } = await decodeScaled(bytes, DETECT_MAX_SIDE);
-  const keep = (faces: DetectedFace[], dx: number): CachedDetection[] =>
+  const back = (dx: number) => ([x, y]: Point | number[]): Point => [(x - dx) / scale, (y - dx) / scale];
+  const keep = (faces: DetectedFace[], dx: number): PhotoFace[] =>
     faces
       .filter((f) => f.score >= MIN_SCORE)
       .map((f) => ({
         box: [(f.box[0] - dx) / scale, (f.box[1] - dx) / scale, f.box[2] / scale, f.box[3] / scale] as [number, number, number, number],
-        landmarks5: f.landmarks5.map(([x, y]) => [(x - dx) / scale, (y - dx) / scale] as Point),
+        landmarks5: f.landmarks5.map(back(dx)),
         pose: f.pose,
         score: f.score,
+        mesh: f.mesh.map(back(dx)),
       }));
   let found = keep(await detector.detect(image), 0);
   if (found.length === 0 && Math.max(image.width, image.height) <= 400) {
@@ -105,6 +117,10 @@ async function detectPhoto(detector: FaceDetector, bytes: Buffer): Promise<Cache
     found = keep(await detector.detect(await padded(image, pad)), pad);
   }
   return found.filter((f) => eyeDistanceOf(f.landmarks5) >= MIN_EYE_DISTANCE).sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+}
+
+async function detectPhoto(detector: FaceDetector, bytes: Buffer): Promise<CachedDetection[]> {
+  return (await detectPhotoFaces(detector, bytes)).map(({ box, landmarks5, pose, score }) => ({ box, landmarks5, pose, score }));
 }
 
 export interface FaceSetOptions {

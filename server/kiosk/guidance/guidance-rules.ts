@@ -7,6 +7,7 @@ import type { FaceMeasurements, RegionQuality } from '../pipeline/measurements.j
 import type { GuidanceCandidate } from '../pipeline/operators/guidance-hysteresis.js';
 import type { GuidanceId } from './guidance-ids.js';
 import type { PresentationAttackConfig } from '../config/kiosk-config.js';
+import { detectedIds, type GuidanceDetectors } from './guidance-detectors.js';
 
 export interface GuidanceThresholds {
   /** Inter-eye distance relative to the frame width. */
@@ -119,11 +120,16 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
  * Measured on real faces with drawn occluders: P-region statistics localise a covered cheek
  * clearly (0.2-0.5 of the other cheek), but a covered eye lowers both eyes' P, so eyes are
  * told apart by appearance.
+ *
+ * With learned detectors (guidance-detectors.ts) and a fresh map, a detector in `replace` mode
+ * decides its message instead of the rule; one in `add` mode adds to the rule. Without a map the
+ * messages of `replace` detectors wait for one.
  */
 export function occlusionCandidates(
   m: FaceMeasurements,
   plq: { regions: RegionQuality; qualityScaled: number } | undefined,
   t: GuidanceThresholds,
+  detectors?: GuidanceDetectors | null,
 ): GuidanceCandidate[] {
   const a = m.appearance;
   const out: GuidanceId[] = [];
@@ -153,7 +159,19 @@ export function occlusionCandidates(
   if (leftCheek) out.push('uncover-left-cheek');
   if (rightCheek) out.push('uncover-right-cheek');
   if (mouth) out.push('uncover-mouth');
-  return out.map(candidate);
+  if (!detectors || detectors.detectors.length === 0) return out.map(candidate);
+  const replaced = new Set(detectors.detectors.filter((d) => d.mode === 'replace').map((d) => d.id));
+  let kept = out.filter((id) => !replaced.has(id));
+  let learned = plq ? detectedIds(detectors, a, plq) : [];
+  // one eye far darker than the other is a hand, a patch or a square over that eye, not glasses
+  const eyes = [a.leftEye.luminance, a.rightEye.luminance];
+  if (Math.min(...eyes) < ONE_EYE_RATIO * Math.max(...eyes)) learned = learned.filter((id) => id !== 'remove-sunglasses' && id !== 'remove-glasses');
+  // sunglasses say it all about the eyes: not also glasses, nor one eye for a lens darker than the other
+  if (learned.includes('remove-sunglasses')) {
+    learned = learned.filter((id) => id !== 'remove-glasses');
+    kept = kept.filter((id) => id !== 'uncover-left-eye' && id !== 'uncover-right-eye');
+  }
+  return [...new Set([...kept, ...learned])].map(candidate);
 }
 
 /**
@@ -171,3 +189,5 @@ export function presentationAttackCandidates(
   const lowLive = pa.minLive > 0 && m.liveness !== undefined && m.liveness < pa.minLive;
   return lowReal || lowLive ? [candidate('presentation-attack')] : [];
 }
+/** Below this ratio of the two eyes' mean grey, one eye is covered (a structural constant, not fitted). */
+const ONE_EYE_RATIO = 0.5;

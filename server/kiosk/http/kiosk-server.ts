@@ -12,10 +12,8 @@ import { createCameraSource } from '../camera/camera-spec.js';
 import { DEMO_SPEC, ensureDemoFrames } from '../camera/demo-frames.js';
 import { HumanFaceDetector } from '../../detect/human-detector.js';
 import { initBackend } from '../../tf/backend.js';
-import { WorkerClient } from '../workers/worker-client.js';
-import type { TrackerInit } from '../workers/tracker-worker.js';
-import type { PlqInit } from '../workers/plq-worker.js';
-import type { AssessInit } from '../workers/assess-worker.js';
+import type { WorkerClient } from '../workers/worker-client.js';
+import { assessWorker, plqWorker, trackerWorker } from '../workers/kiosk-workers.js';
 import { KioskPipeline } from '../pipeline/kiosk-pipeline.js';
 import { CaptureStore } from '../capture/capture-store.js';
 import { CaptureService } from '../capture/capture-service.js';
@@ -29,7 +27,6 @@ import { attachKioskSocket } from './plugins/kiosk-socket.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const workerUrl = (name: string): URL => new URL(`../workers/${name}${ext}`, import.meta.url);
 /** ui/dist at the repository root, from server/kiosk/http or dist/server/kiosk/http. */
 export const UI_DIST = path.resolve(here, ext === '.ts' ? '../../../ui/dist' : '../../../../ui/dist');
 
@@ -73,25 +70,9 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     maxCount: config.capture.maxCount,
   });
   const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents);
-  const tracker = new WorkerClient({
-    name: 'tracker',
-    entry: workerUrl('tracker-worker'),
-    init: {
-      backend: config.engine.backend,
-      model: config.engine.model,
-      detectorEveryFrames: config.tracking.detectorEveryFrames,
-      iris: config.tracking.iris,
-      maxFaces: config.tracking.maxFaces,
-      selection: { centreSigma: config.selection.centreSigma, multipleFacesRatio: config.selection.multipleFacesRatio },
-      presentationAttack: config.guidance.presentationAttack.enabled,
-    } satisfies TrackerInit,
-  });
-  const plq = new WorkerClient({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model, mamFile: config.xai.mamFile } satisfies PlqInit });
-  const assess = new WorkerClient({
-    name: 'assess',
-    entry: workerUrl('assess-worker'),
-    init: { backend: config.engine.backend, model: config.engine.model, maxPixels: config.server.maxImagePixels } satisfies AssessInit,
-  });
+  const tracker = trackerWorker(config);
+  const plq = plqWorker(config);
+  const assess = assessWorker(config);
   const workers = [tracker, plq, assess];
   try {
     await Promise.all([tracker.start(), plq.start()]);

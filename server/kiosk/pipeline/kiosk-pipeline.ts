@@ -33,6 +33,7 @@ import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } 
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
+import { loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
 import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
 import { messageText } from '../guidance/message-catalogue.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
@@ -82,17 +83,25 @@ export class KioskPipeline {
    */
   private attackLatched = false;
 
+  /** Learned occlusion detectors (models/guidance-detectors.json), or null: rules only. */
+  readonly detectors: GuidanceDetectors | null;
+
   constructor(
     private readonly config: KioskConfig,
     private readonly camera: CameraSource,
     private readonly tracker: WorkerClient,
     private readonly plqWorker: WorkerClient,
     private readonly captures: CaptureSink,
+    options: { detectors?: GuidanceDetectors | null } = {},
   ) {
+    this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
     this.language = config.guidance.language;
-    tracker.on('restart', () => this.workerRestarted('tracker'));
-    plqWorker.on('restart', () => this.workerRestarted('plq'));
+    tracker.on('restart', this.trackerRestarted);
+    plqWorker.on('restart', this.plqRestarted);
   }
+
+  private readonly trackerRestarted = (): void => this.workerRestarted('tracker');
+  private readonly plqRestarted = (): void => this.workerRestarted('plq');
 
   private emit(e: KioskEvent): void {
     this.events$.next(e);
@@ -288,7 +297,7 @@ export class KioskPipeline {
     const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds, tracking.competingFaces);
     if (faces.length > 0 && tracking.competingFaces === 0) {
       const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq : undefined;
-      candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds));
+      candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds, this.detectors));
       // a capture check that fails says what to do about it, at the check's own threshold
       for (const id of this.checks(tracking, fresh).guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));
       candidates.push(...presentationAttackCandidates(faces[0], this.config.guidance.presentationAttack));
@@ -478,7 +487,10 @@ export class KioskPipeline {
     };
   }
 
+  /** Stops the pipeline; the workers are the caller's (they may serve a next pipeline). */
   stop(): void {
+    this.tracker.off('restart', this.trackerRestarted);
+    this.plqWorker.off('restart', this.plqRestarted);
     this.subs.unsubscribe();
     this.metrics.close();
     this.events$.complete();

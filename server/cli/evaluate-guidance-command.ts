@@ -1,0 +1,183 @@
+/**
+ * plq evaluate guidance: every labelled face of a fold (models/guidance-labels.csv), framed like a
+ * booth camera (the other faces of a group photo pixelated), and synthetic sunglasses, masks, caps
+ * and hands drawn from the mesh on its clean faces, each held in front of the kiosk's own pipeline
+ * (tracker worker, PLQ worker, rules, hysteresis: guidance-runner.ts) with the kiosk config `plq
+ * serve` would use; per guidance id: recall, precision, false alarms on clean frontal faces,
+ * support, and a confusion table.
+ */
+import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { initBackend, type BackendName } from '../tf/backend.js';
+import { HumanFaceDetector } from '../detect/human-detector.js';
+import type { RgbImage } from '../detect/face-detector.js';
+import { loadConfig } from '../kiosk/config/load-config.js';
+import type { KioskConfig } from '../kiosk/config/kiosk-config.js';
+import { GUIDANCE_IDS, type GuidanceId } from '../kiosk/guidance/guidance-ids.js';
+import { defaultFacesDir } from '../faceset/shared-faces.js';
+import { evenly } from '../faceset/fold-faces.js';
+import type { Fold } from '../faceset/face-split.js';
+import type { PhotoFace } from '../faceset/face-records.js';
+import { LABELS_FILE, readLabels, type GuidanceLabel } from '../faceset/guidance-labels.js';
+import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidance-frames.js';
+import { GuidanceRunner } from '../evaluation/guidance-runner.js';
+import { drawSynthetic, seedOf, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
+import type { GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+import { evaluateGuidance, formatGuidanceEvaluation, type CaseResult, type GuidanceCase, type GuidanceEvaluation } from '../evaluation/guidance-evaluation.js';
+
+export interface EvaluateGuidanceOptions {
+  /** Label file (default models/guidance-labels.csv). */
+  set?: string;
+  fold: Fold;
+  /** At most this many labelled real faces, taken evenly (synthetic cases come from the clean ones among them). */
+  limit?: number;
+  /** Synthetic occluder kinds drawn on each clean face (default all; [] = none). */
+  synthetic?: readonly SyntheticKind[];
+  seed?: number;
+  config?: string;
+  profile?: string;
+  backend: BackendName | 'auto';
+  facesDir?: string;
+  /** Only faces whose `<file>#<face>` id passes (tests pick a subset). */
+  filter?: (label: GuidanceLabel) => boolean;
+  /** Synthetic occluders only on the clean faces that pass (default: every clean face). */
+  syntheticOn?: (label: GuidanceLabel) => boolean;
+  onProgress?: (done: number, total: number) => void;
+  /** Learned detectors; undefined: models/guidance-detectors.json as plq serve loads it; null: rules only. */
+  detectors?: GuidanceDetectors | null;
+}
+
+export interface GuidanceEvaluationRun {
+  evaluation: GuidanceEvaluation;
+  results: CaseResult[];
+  config: KioskConfig;
+  /** Labelled faces whose photo no longer has that face (detections changed): listed, not scored. */
+  missing: string[];
+  /** The learned detectors the pipeline ran with (null: rules only). */
+  detectors: GuidanceDetectors | null;
+}
+
+/** The kiosk config `plq serve` would use, showing every message that passes the hysteresis (the display's cap of `maxShown` is left out). */
+export async function evaluationConfig(opts: Pick<EvaluateGuidanceOptions, 'config' | 'profile' | 'backend'>): Promise<KioskConfig> {
+  const config = await loadConfig({ file: opts.config, profile: opts.profile, overrides: { engine: { backend: opts.backend } } });
+  return { ...config, guidance: { ...config.guidance, maxShown: GUIDANCE_IDS.length } };
+}
+
+export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Promise<GuidanceEvaluationRun> {
+  const all = await readLabels(opts.set ?? LABELS_FILE);
+  const labels = evenly(
+    all.filter((l) => l.fold === opts.fold && (l.must.length > 0 || l.mustNot.length > 0) && (opts.filter?.(l) ?? true)),
+    opts.limit,
+  );
+  const kinds = opts.synthetic ?? SYNTHETIC_KINDS;
+  const seed = opts.seed ?? 1;
+  const facesDir = opts.facesDir ?? defaultFacesDir();
+  const config = await evaluationConfig(opts);
+  let backendReady = false;
+  const meshes = new PhotoMeshes(async () => {
+    if (!backendReady) await initBackend(opts.backend);
+    backendReady = true;
+    return HumanFaceDetector.create({ maxFaces: 20 });
+  });
+  const runner = await GuidanceRunner.start(config, { detectors: opts.detectors });
+  const results: CaseResult[] = [];
+  const missing: string[] = [];
+  const synthOn = (l: GuidanceLabel): boolean => l.clean && (opts.syntheticOn?.(l) ?? true);
+  const total = labels.length + labels.filter(synthOn).length * kinds.length;
+  let done = 0;
+  try {
+    let photo: { file: string; image: RgbImage; faces: PhotoFace[] } | undefined;
+    for (const label of labels) {
+      if (photo?.file !== label.file) {
+        const { bytes, image } = await readPhoto(path.join(facesDir, label.file));
+        photo = { file: label.file, image, faces: await meshes.faces(bytes) };
+      }
+      const id = `${label.file}#${label.face}`;
+      if (!photo.faces[label.face]) {
+        missing.push(id);
+        continue;
+      }
+      const frame = await isolatedBoothFrame(photo.image, photo.faces, label.face);
+      const base: GuidanceCase = { id, source: 'real', fold: label.fold, clean: label.clean, must: label.must, mustNot: label.mustNot };
+      results.push({ ...base, run: await runner.run(frame.image) });
+      opts.onProgress?.(++done, total);
+      if (!synthOn(label)) continue;
+      for (const kind of kinds) {
+        const occ = drawSynthetic(frame.image, frame.mesh, kind, seedOf(`${id}/${kind}/${seed}`));
+        const excluded = new Set<GuidanceId>([...occ.must, ...occ.free]);
+        results.push({
+          id: `${id}/${kind}`,
+          source: 'synthetic',
+          kind,
+          variant: occ.variant,
+          fold: label.fold,
+          clean: false,
+          must: occ.must,
+          mustNot: label.mustNot.filter((x) => !excluded.has(x)),
+          run: await runner.run(occ.image),
+        });
+        opts.onProgress?.(++done, total);
+      }
+    }
+  } finally {
+    await runner.close();
+  }
+  return { evaluation: evaluateGuidance(results, opts.fold), results, config, missing, detectors: runner.detectors };
+}
+
+export interface EvaluateGuidanceCommandOptions extends EvaluateGuidanceOptions {
+  /** true: JSON on stdout instead of the table; a path: the table on stdout and JSON to that file. */
+  json?: boolean | string;
+}
+
+export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptions): Promise<number> {
+  if (opts.fold !== 'validate') process.stderr.write(`plq: evaluating guidance on the ${opts.fold} fold: these figures are not evidence (only validate is)\n`);
+  const t0 = Date.now();
+  const run = await runGuidanceEvaluation({ ...opts, onProgress: opts.onProgress ?? progress('guidance') });
+  const { evaluation, results, config, missing, detectors } = run;
+  for (const m of missing) process.stderr.write(`plq: ${m}: the photo no longer has this face (labels out of date?)\n`);
+  const header =
+    `plq evaluate guidance: ${opts.fold} fold of ../shared/faces, labels ${path.relative(process.cwd(), opts.set ?? LABELS_FILE)}; ` +
+    `kiosk config ${config.profile ?? 'defaults'}${opts.config ? ` + ${opts.config}` : ''} (showAfterMs ${config.guidance.showAfterMs}, every message that passes the hysteresis), ` +
+    `${detectors ? `learned detectors for ${detectors.detectors.map((d) => d.id).join(', ')}` : 'rules only'}, ` +
+    `${Math.round((Date.now() - t0) / 1000)} s`;
+  const json = {
+    fold: opts.fold,
+    labels: opts.set ?? LABELS_FILE,
+    profile: config.profile,
+    detectors: detectors ? detectors.detectors.map((d) => ({ id: d.id, mode: d.mode, threshold: d.threshold })) : null,
+    seed: opts.seed ?? 1,
+    evaluation,
+    missing,
+    cases: results.map(({ run: r, ...c }) => ({
+      ...c,
+      emitted: r.emitted,
+      final: r.final,
+      tracked: r.tracked,
+      withFace: r.withFace,
+      competingFaces: r.competingFaces,
+      plqResults: r.plqResults,
+      qualityScaled: r.plq?.qualityScaled ?? null,
+      regions: r.plq?.regions ?? null,
+      measurements: r.measurements,
+      holdMs: r.holdMs,
+    })),
+  };
+  if (opts.json === true) process.stdout.write(JSON.stringify(json) + '\n');
+  else {
+    process.stdout.write(formatGuidanceEvaluation(evaluation, header) + '\n');
+    if (typeof opts.json === 'string') await writeFile(opts.json, JSON.stringify(json, null, 2) + '\n');
+  }
+  return missing.length ? 1 : 0;
+}
+
+function progress(label: string): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done === total || now - last > 10_000) {
+      last = now;
+      process.stderr.write(`plq: ${label} ${done}/${total}\n`);
+    }
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * plq fit-detectors: the learned occlusion detectors (server/evaluation/fit-detectors.ts), trained
+ * on the fit fold and thresholded on the calibrate fold, written to models/guidance-detectors.json
+ * with the command and the figures. The cases are the kiosk's own measurements of each labelled
+ * face and synthetic occluder, taken through the pipeline exactly as `plq evaluate guidance` takes
+ * them (rules only), or read from that command's --json output of the two folds (--cases).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { initBackend, type BackendName } from '../tf/backend.js';
+import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+import type { Fold } from '../faceset/face-split.js';
+import { FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
+import { runGuidanceEvaluation } from './evaluate-guidance-command.js';
+
+export interface FitDetectorsOptions {
+  /** `plq evaluate guidance --json` outputs of the fit and the calibrate fold, instead of running them. */
+  cases?: [string, string];
+  out?: string;
+  dryRun: boolean;
+  backend: BackendName | 'auto';
+}
+
+interface JsonCase {
+  id: string;
+  source: 'real' | 'synthetic';
+  fold: Fold;
+  clean: boolean;
+  must: TrainingCase['must'];
+  mustNot: TrainingCase['mustNot'];
+  measurements: { appearance: TrainingCase['appearance'] } | null;
+  regions: TrainingCase['regions'] | null;
+  qualityScaled: number | null;
+}
+
+const usable = (c: JsonCase): boolean => c.measurements !== null && c.regions !== null && c.qualityScaled !== null;
+const toTraining = (c: JsonCase): TrainingCase => ({
+  id: c.id,
+  source: c.source,
+  clean: c.clean,
+  must: c.must,
+  mustNot: c.mustNot,
+  appearance: c.measurements!.appearance,
+  regions: c.regions!,
+  qualityScaled: c.qualityScaled!,
+});
+
+async function foldCases(fold: Fold, file: string | undefined, backend: FitDetectorsOptions['backend']): Promise<TrainingCase[]> {
+  let cases: JsonCase[];
+  if (file) {
+    const json = JSON.parse(await readFile(file, 'utf8')) as { fold: Fold; cases: JsonCase[] };
+    if (json.fold !== fold) throw new Error(`${file} holds the ${json.fold} fold, ${fold} expected`);
+    cases = json.cases;
+  } else {
+    process.stderr.write(`plq: measuring the ${fold} fold through the kiosk pipeline\n`);
+    const run = await runGuidanceEvaluation({ fold, backend, detectors: null, onProgress: progress(fold) });
+    cases = run.results.map(({ run: r, ...c }) => ({ ...c, measurements: r.measurements, regions: r.plq?.regions ?? null, qualityScaled: r.plq?.qualityScaled ?? null }));
+  }
+  if (cases.some((c) => c.fold !== fold)) throw new Error(`cases of another fold than ${fold}`);
+  return cases.filter(usable).map(toTraining);
+}
+
+const pct = (r: { k: number; n: number }): string => (r.n ? `${Math.round((100 * r.k) / r.n)} % (${r.k}/${r.n})` : '-');
+
+export function formatFigures(figures: DetectorFigures[]): string {
+  const out = [
+    '| message | mode | fit: positives real + synthetic / negatives | calibrate: threshold | recall real | recall synthetic | false alarms, clean real | must-not cases hit |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const f of figures) {
+    const c = f.calibrate;
+    out.push(`| ${f.id} | ${f.mode} | ${f.fit.positivesReal} + ${f.fit.positivesSynthetic} / ${f.fit.negatives} | ${c.threshold.toFixed(3)} | ${pct(c.recallReal)} | ${pct(c.recallSynthetic)} | ${pct(c.falseAlarmClean)} | ${pct(c.mustNot)} |`);
+  }
+  return out.join('\n');
+}
+
+export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<number> {
+  const fit = await foldCases('fit', opts.cases?.[0], opts.backend);
+  const calibrate = await foldCases('calibrate', opts.cases?.[1], opts.backend);
+  const backend = await initBackend(opts.backend);
+  process.stderr.write(`plq: training on ${fit.length} fit cases, thresholds from ${calibrate.length} calibrate cases (backend ${backend.name})\n`);
+  const { detectors, figures } = fitDetectors(fit, calibrate);
+  const file: GuidanceDetectors = {
+    version: 1,
+    features: [...DETECTOR_FEATURES],
+    detectors,
+    command: opts.cases
+      ? 'plq evaluate guidance --fold fit --json fit.json && plq evaluate guidance --fold calibrate --json calibrate.json && plq fit-detectors --cases fit.json,calibrate.json (rules only: no detectors file yet)'
+      : 'plq fit-detectors',
+    trainedOn:
+      `weights: ${fit.length} cases of the fit fold (its labelled real faces and synthetic sunglasses, masks, caps and hands on its clean faces, seed 1); ` +
+      `thresholds: ${calibrate.length} cases of the calibrate fold (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
+      'the validate fold is never seen',
+    figures: { settings: FIT_SETTINGS, detectors: figures },
+  };
+  process.stdout.write(formatFigures(figures) + '\n');
+  if (opts.dryRun) return 0;
+  const out = opts.out ?? DETECTORS_FILE;
+  await writeFile(out, JSON.stringify(file, null, 1) + '\n');
+  process.stderr.write(`plq: wrote ${out}\n`);
+  return 0;
+}
+
+function progress(label: string): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done === total || now - last > 10_000) {
+      last = now;
+      process.stderr.write(`plq: ${label} ${done}/${total}\n`);
+    }
+  };
+}

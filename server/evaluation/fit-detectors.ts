@@ -1,0 +1,133 @@
+/**
+ * Training of the learned occlusion detectors (server/kiosk/guidance/guidance-detectors.ts):
+ * per message, an L2-regularised logistic regression (tfjs, full batch, Adam, zero start, so the
+ * same cases give the same weights) on the fit fold's cases — real labelled faces and synthetic
+ * occluders on its clean faces, positives where the message is a must, negatives where it is a
+ * must-not — and a threshold from the calibrate fold: the lowest probability at which at most 2 %
+ * of its clean frontal real faces and 5 % of all its must-not cases would get the message.
+ */
+import { tf } from '../tf/backend.js';
+import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, type DetectorMode, type LinearDetector } from '../kiosk/guidance/guidance-detectors.js';
+import type { RegionAppearance } from '../kiosk/pipeline/region-appearance.js';
+import type { RegionQuality } from '../kiosk/pipeline/measurements.js';
+import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
+import type { LabelToken } from '../faceset/guidance-labels.js';
+
+/** What training needs of an evaluated case (a `plq evaluate guidance --json` case has it). */
+export interface TrainingCase {
+  id: string;
+  source: 'real' | 'synthetic';
+  clean: boolean;
+  must: LabelToken[];
+  mustNot: GuidanceId[];
+  appearance: RegionAppearance;
+  regions: RegionQuality;
+  qualityScaled: number;
+}
+
+export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
+  ['remove-sunglasses', 'replace'],
+  ['remove-glasses', 'replace'],
+  ['uncover-mouth', 'replace'],
+  ['remove-headgear', 'replace'],
+  ['uncover-left-eye', 'add'],
+  ['uncover-right-eye', 'add'],
+  ['uncover-left-cheek', 'add'],
+  ['uncover-right-cheek', 'add'],
+];
+
+export const FIT_SETTINGS = { l2: 1, steps: 600, learningRate: 0.05, cleanFalseAlarm: 0.02, mustNotFalseAlarm: 0.05 } as const;
+
+/** 1 = must, 0 = must-not, null = free (or a hand of unknown side for a one-side message). */
+export function labelOf(c: Pick<TrainingCase, 'must' | 'mustNot'>, id: GuidanceId): 0 | 1 | null {
+  if (c.must.includes(id)) return 1;
+  if (c.mustNot.includes(id)) return 0;
+  return null;
+}
+
+export function fitLogistic(x: number[][], y: number[], settings = FIT_SETTINGS): Omit<LinearDetector, 'id' | 'mode' | 'threshold'> {
+  const n = x.length, k = x[0].length;
+  const mean = Array.from({ length: k }, (_, j) => x.reduce((s, r) => s + r[j], 0) / n);
+  const sd = Array.from({ length: k }, (_, j) => Math.sqrt(x.reduce((s, r) => s + (r[j] - mean[j]) ** 2, 0) / n) || 1);
+  const pos = y.filter((v) => v === 1).length;
+  const wPos = (n - pos) / Math.max(1, pos); // balanced classes
+  const out = tf.tidy(() => {
+    const z = tf.tensor2d(x.map((r) => r.map((v, j) => (v - mean[j]) / sd[j])));
+    const t = tf.tensor1d(y);
+    const sw = tf.tensor1d(y.map((v) => (v === 1 ? wPos : 1)));
+    const w = tf.variable(tf.zeros([k, 1]));
+    const b = tf.variable(tf.scalar(0));
+    const opt = tf.train.adam(settings.learningRate);
+    for (let s = 0; s < settings.steps; s++) {
+      opt.minimize(() => {
+        const logits = z.matMul(w).squeeze([1]).add(b);
+        // binary cross-entropy on logits, the stable form: max(z, 0) - z y + log(1 + exp(-|z|))
+        const bce = tf.relu(logits).sub(logits.mul(t)).add(tf.log1p(tf.exp(tf.abs(logits).neg())));
+        return bce.mul(sw).sum().div(n).add(w.square().sum().mul(settings.l2 / (2 * n))) as tf.Scalar;
+      });
+    }
+    const weights = Array.from(w.dataSync());
+    const bias = b.dataSync()[0];
+    opt.dispose();
+    w.dispose();
+    b.dispose();
+    return { weights, bias };
+  });
+  return { mean, sd, ...out };
+}
+
+/** The lowest threshold that lets at most `share` of `negatives` through (scores at or above it). */
+function thresholdFor(negatives: number[], share: number): number {
+  const sorted = [...negatives].sort((a, b) => b - a);
+  const allowed = Math.floor(share * sorted.length);
+  return sorted.length > allowed ? sorted[allowed] + 1e-6 : 0;
+}
+
+export interface Ratio {
+  k: number;
+  n: number;
+}
+
+export interface DetectorFigures {
+  id: GuidanceId;
+  mode: DetectorMode;
+  fit: { positivesReal: number; positivesSynthetic: number; negatives: number };
+  calibrate: { threshold: number; recallReal: Ratio; recallSynthetic: Ratio; falseAlarmClean: Ratio; mustNot: Ratio };
+}
+
+export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], settings = FIT_SETTINGS): { detectors: LinearDetector[]; figures: DetectorFigures[] } {
+  const detectors: LinearDetector[] = [];
+  const figures: DetectorFigures[] = [];
+  const feats = (c: TrainingCase): number[] => detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled });
+  for (const [id, mode] of DETECTOR_MODES) {
+    const train = fit.map((c) => ({ c, y: labelOf(c, id) })).filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
+    const positives = train.filter((e) => e.y === 1);
+    if (positives.length < 3) continue;
+    const model = fitLogistic(train.map((e) => feats(e.c)), train.map((e) => e.y), settings);
+    const scored = calibrate
+      .map((c) => ({ c, y: labelOf(c, id), p: 0 }))
+      .filter((e) => e.y !== null)
+      .map((e) => ({ ...e, p: detectorProbability({ id, mode, threshold: 0, ...model }, feats(e.c)) }));
+    const neg = scored.filter((e) => e.y === 0);
+    const clean = neg.filter((e) => e.c.source === 'real' && e.c.clean);
+    const threshold = Math.max(0.05, thresholdFor(clean.map((e) => e.p), settings.cleanFalseAlarm), thresholdFor(neg.map((e) => e.p), settings.mustNotFalseAlarm));
+    const ratio = (es: typeof scored): Ratio => ({ k: es.filter((e) => e.p >= threshold).length, n: es.length });
+    const pos = scored.filter((e) => e.y === 1);
+    detectors.push({ id, mode, threshold, ...model });
+    figures.push({
+      id,
+      mode,
+      fit: { positivesReal: positives.filter((e) => e.c.source === 'real').length, positivesSynthetic: positives.filter((e) => e.c.source === 'synthetic').length, negatives: train.length - positives.length },
+      calibrate: {
+        threshold,
+        recallReal: ratio(pos.filter((e) => e.c.source === 'real')),
+        recallSynthetic: ratio(pos.filter((e) => e.c.source === 'synthetic')),
+        falseAlarmClean: ratio(clean),
+        mustNot: ratio(neg),
+      },
+    });
+  }
+  return { detectors, figures };
+}
+
+export { DETECTOR_FEATURES };

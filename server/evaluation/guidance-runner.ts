@@ -1,0 +1,159 @@
+/**
+ * Runs still images through the kiosk's own guidance path: a `KioskPipeline` (the class `plq serve`
+ * runs) with the kiosk's tracker and PLQ workers, fed the image as camera frames at the configured
+ * frame rate until every message the frame brings has had time to pass the hysteresis. What the
+ * pipeline shows is what the kiosk would show a person holding still in front of the camera.
+ *
+ * Each image gets a fresh pipeline (fresh hysteresis, session and PLQ state); the two workers stay
+ * up between images. Captures go nowhere (the sink only records that one would have happened).
+ */
+import type { TransferListItem } from 'node:worker_threads';
+import type { KioskConfig } from '../kiosk/config/kiosk-config.js';
+import type { RgbImage } from '../detect/face-detector.js';
+import { KioskPipeline } from '../kiosk/pipeline/kiosk-pipeline.js';
+import { SyntheticSource } from '../kiosk/camera/synthetic-source.js';
+import { WorkerClient } from '../kiosk/workers/worker-client.js';
+import { plqWorker, trackerWorker } from '../kiosk/workers/kiosk-workers.js';
+import type { CaptureSink, SavedCapture } from '../kiosk/pipeline/capture-sink.js';
+import type { FaceMeasurements, RegionQuality, TrackingResult } from '../kiosk/pipeline/measurements.js';
+import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
+import { loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+
+/** A tracker client that also hands every tracking result to a listener (the evaluation watches the frames go by). */
+class WatchedTracker extends WorkerClient {
+  onTracked: ((t: TrackingResult) => void) | undefined;
+  override async call<R>(method: string, payload: unknown, transfer: readonly TransferListItem[] = []): Promise<R> {
+    const r = await super.call<R>(method, payload, transfer);
+    if (method === 'track') this.onTracked?.(r as TrackingResult);
+    return r;
+  }
+}
+
+export interface GuidanceRun {
+  /** Every message the kiosk showed while the image was held (union; `ask-assistance` never comes this soon). */
+  emitted: GuidanceId[];
+  /** The messages shown at the end of the hold, most important first. */
+  final: GuidanceId[];
+  /** Tracked frames, and of them frames with a face. */
+  tracked: number;
+  withFace: number;
+  /** Other faces as large as the subject (the kiosk then says only multiple-faces). */
+  competingFaces: number;
+  plqResults: number;
+  /** The subject's measurements on the last tracked frame (for diagnostics). */
+  measurements: Omit<FaceMeasurements, 'mesh' | 'landmarks5'> | null;
+  plq: { qualityScaled: number; regions: RegionQuality } | null;
+  /** An automatic capture would have happened. */
+  captured: boolean;
+  holdMs: number;
+}
+
+export interface RunnerOptions {
+  /** Learned detectors for the pipeline; undefined: the shipped file, as plq serve; null: rules only. */
+  detectors?: GuidanceDetectors | null;
+  /** Hold the image this long after the first PLQ result (default: the config's showAfterMs + 3 frame periods). */
+  settleMs?: number;
+  /** Give up waiting for a PLQ result after this long (default 30 s: a loaded machine is slow, not wrong). */
+  timeoutMs?: number;
+}
+
+const NO_CAPTURE: CaptureSink = {
+  save: async (): Promise<SavedCapture> => ({ id: 'evaluation', ts: Date.now(), qualityScaled: 0, failedChecks: [] }),
+};
+
+export class GuidanceRunner {
+  private constructor(
+    readonly config: KioskConfig,
+    private readonly tracker: WatchedTracker,
+    private readonly plq: WorkerClient,
+    private readonly options: RunnerOptions,
+  ) {
+    this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
+  }
+
+  readonly detectors: GuidanceDetectors | null;
+
+  /** Starts the tracker and PLQ workers the kiosk would start for `config`. */
+  static async start(config: KioskConfig, options: RunnerOptions = {}): Promise<GuidanceRunner> {
+    const tracker = trackerWorker(config, WatchedTracker) as WatchedTracker;
+    const plq = plqWorker(config);
+    try {
+      await Promise.all([tracker.start(), plq.start()]);
+    } catch (err) {
+      await Promise.all([tracker.close(), plq.close()]);
+      throw err;
+    }
+    return new GuidanceRunner(config, tracker, plq, options);
+  }
+
+  /** Holds `image` in front of the kiosk and returns what it said. */
+  async run(image: RgbImage): Promise<GuidanceRun> {
+    const { config } = this;
+    const period = 1000 / config.camera.fps;
+    const settleMs = this.options.settleMs ?? config.guidance.showAfterMs + 3 * period;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const camera = new SyntheticSource({ images: [image], fps: config.camera.fps });
+    const pipeline = new KioskPipeline(config, camera, this.tracker, this.plq, NO_CAPTURE, { detectors: this.detectors });
+    const emitted = new Set<GuidanceId>();
+    let final: GuidanceId[] = [];
+    let plqResults = 0;
+    let plq: GuidanceRun['plq'] = null;
+    let captured = false;
+    let tracked = 0, withFace = 0, competing = 0;
+    let measurements: GuidanceRun['measurements'] = null;
+    const start = Date.now();
+    let firstPlqAt: number | undefined;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    let stopAt: number | undefined;
+    pipeline.events$.subscribe((e) => {
+      if (e.type === 'guidance') {
+        final = e.data.messages.map((m) => m.id as GuidanceId).filter((id) => id !== 'ask-assistance');
+        for (const id of final) emitted.add(id);
+      } else if (e.type === 'plq') {
+        plqResults++;
+        plq = { qualityScaled: e.data.qualityScaled, regions: e.data.regions };
+        firstPlqAt ??= Date.now();
+      } else if (e.type === 'capture') captured = true;
+    });
+    this.tracker.onTracked = (t) => {
+      // a frame's candidates are observed right after this result; the stop is decided one frame later
+      if (stopAt !== undefined && t.ts >= stopAt) return done();
+      tracked++;
+      const subject = t.faces[0];
+      if (subject) {
+        withFace++;
+        const { mesh: _m, landmarks5: _l, ...rest } = subject;
+        measurements = rest;
+      }
+      competing = t.competingFaces;
+      const plqExpected = subject !== undefined && t.competingFaces === 0;
+      if (stopAt === undefined) {
+        if (!plqExpected && t.ts - start >= settleMs + 2 * period) stopAt = t.ts + period;
+        else if (firstPlqAt !== undefined && t.ts >= firstPlqAt + settleMs) stopAt = t.ts + period;
+      }
+    };
+    const timer = setTimeout(() => done(), timeoutMs);
+    pipeline.start();
+    await finished;
+    clearTimeout(timer);
+    this.tracker.onTracked = undefined;
+    pipeline.stop();
+    return {
+      emitted: [...emitted],
+      final,
+      tracked,
+      withFace,
+      competingFaces: competing,
+      plqResults,
+      measurements,
+      plq,
+      captured,
+      holdMs: Date.now() - start,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.tracker.close(), this.plq.close()]);
+  }
+}

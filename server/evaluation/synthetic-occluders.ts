@@ -1,0 +1,385 @@
+/**
+ * Synthetic occluders for the guidance evaluation, drawn on a clean booth frame from the face's own
+ * 468-point mesh (MediaPipe canonical indices) so that they turn, tilt and scale with the face:
+ * sunglasses (two lenses in each eye's own frame, a bridge and the arms), a face mask (the lower
+ * face oval up over the nose, a little wider than the face, with pleats), a cap or beanie (a dome
+ * over the head down to a line between hairline and brows, with or without a peak) and a hand
+ * (palm and fingers, in the face's own skin tone) over the mouth, one cheek or one eye.
+ * Colours, sizes and placements come from a seeded generator: the same seed gives the same pixels.
+ * Nothing is stored: the evaluation draws them on each run. Left/right are the person's own (the
+ * person's left is the image's right).
+ */
+import type { Point } from '../align/similarity.js';
+import type { RgbImage } from '../detect/face-detector.js';
+import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
+import { mulberry32 } from '../plq/seeded-random.js';
+
+export const SYNTHETIC_KINDS = ['sunglasses', 'mask', 'cap', 'hand'] as const;
+export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
+
+export interface SyntheticOccluder {
+  kind: SyntheticKind;
+  /** What was drawn (colour, size, placement), for the report. */
+  variant: string;
+  /** The message the occluder must bring, and related messages left free. */
+  must: GuidanceId[];
+  free: GuidanceId[];
+  image: RgbImage;
+}
+
+type RGB = [number, number, number];
+
+// ---- geometry helpers ----
+const add = (a: Point, b: Point): Point => [a[0] + b[0], a[1] + b[1]];
+const sub = (a: Point, b: Point): Point => [a[0] - b[0], a[1] - b[1]];
+const mul = (a: Point, k: number): Point => [a[0] * k, a[1] * k];
+const len = (a: Point): number => Math.hypot(a[0], a[1]);
+const lerp = (a: Point, b: Point, t: number): Point => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+const norm = (a: Point): Point => mul(a, 1 / Math.max(1e-9, len(a)));
+const mean = (ps: Point[]): Point => mul(ps.reduce(add, [0, 0] as Point), 1 / ps.length);
+
+/** Mesh indices (MediaPipe canonical face mesh). */
+const M = {
+  rightEyeRing: [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246],
+  leftEyeRing: [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466],
+  rightEyeOuter: 33,
+  rightEyeInner: 133,
+  leftEyeOuter: 263,
+  leftEyeInner: 362,
+  noseBridge: 168,
+  noseUpper: 197,
+  noseMid: 195,
+  noseLow: 5,
+  noseTip: 4,
+  chin: 152,
+  foreheadTop: 10,
+  rightEar: 234,
+  leftEar: 454,
+  rightTemple: 127,
+  leftTemple: 356,
+  mouthRight: 61,
+  mouthLeft: 291,
+  upperLip: 13,
+  rightCheek: 50,
+  leftCheek: 280,
+  /** Face oval from the top, clockwise on the image (towards the image's right first). */
+  oval: [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109],
+  /** Brows from the image's left (person's right brow, outer to inner) to the image's right. */
+  brows: [70, 63, 105, 66, 107, 336, 296, 334, 293, 300],
+};
+
+/**
+ * Fills a polygon with anti-aliased edges (4 sub-rows per pixel, exact horizontal coverage),
+ * `colour(x, y)` per pixel, blended with `alpha`.
+ */
+function fillPolygon(img: RgbImage, poly: Point[], colour: (x: number, y: number) => RGB, alpha = 1): void {
+  if (poly.length < 3) return;
+  const ys = poly.map((p) => p[1]), xs = poly.map((p) => p[0]);
+  const y0 = Math.max(0, Math.floor(Math.min(...ys))), y1 = Math.min(img.height - 1, Math.ceil(Math.max(...ys)));
+  const x0 = Math.max(0, Math.floor(Math.min(...xs))), x1 = Math.min(img.width - 1, Math.ceil(Math.max(...xs)));
+  if (y1 < y0 || x1 < x0) return;
+  const w = x1 - x0 + 1;
+  const cov = new Float32Array(w);
+  const SUB = 4;
+  for (let y = y0; y <= y1; y++) {
+    cov.fill(0);
+    for (let s = 0; s < SUB; s++) {
+      const sy = y + (s + 0.5) / SUB;
+      const cross: number[] = [];
+      for (let i = 0; i < poly.length; i++) {
+        const a = poly[i], b = poly[(i + 1) % poly.length];
+        if ((a[1] <= sy && b[1] > sy) || (b[1] <= sy && a[1] > sy)) cross.push(a[0] + ((sy - a[1]) / (b[1] - a[1])) * (b[0] - a[0]));
+      }
+      cross.sort((p, q) => p - q);
+      for (let k = 0; k + 1 < cross.length; k += 2) {
+        const l = Math.max(x0, cross[k]), r = Math.min(x1 + 1, cross[k + 1]);
+        for (let x = Math.floor(l); x < r; x++) {
+          const c = Math.min(x + 1, r) - Math.max(x, l);
+          if (c > 0) cov[x - x0] += c / SUB;
+        }
+      }
+    }
+    for (let i = 0; i < w; i++) {
+      const a = Math.min(1, cov[i]) * alpha;
+      if (a <= 0) continue;
+      const x = x0 + i;
+      const rgb = colour(x, y);
+      const o = (y * img.width + x) * 3;
+      for (let c = 0; c < 3; c++) img.data[o + c] = Math.round(img.data[o + c] * (1 - a) + rgb[c] * a);
+    }
+  }
+}
+
+/** A superellipse outline (|u/a|^n + |v/b|^n = 1) in the frame spanned by unit axes ex, ey around c. */
+function superellipse(c: Point, ex: Point, ey: Point, a: number, b: number, n: number, steps = 48): Point[] {
+  const out: Point[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = (2 * Math.PI * i) / steps;
+    const ct = Math.cos(t), st = Math.sin(t);
+    const u = a * Math.sign(ct) * Math.abs(ct) ** (2 / n), v = b * Math.sign(st) * Math.abs(st) ** (2 / n);
+    out.push(add(c, add(mul(ex, u), mul(ey, v))));
+  }
+  return out;
+}
+
+/** A thick segment as a quadrilateral. */
+function bar(a: Point, b: Point, width: number): Point[] {
+  const d = norm(sub(b, a));
+  const n: Point = [-d[1] * width / 2, d[0] * width / 2];
+  return [add(a, n), add(b, n), sub(b, n), sub(a, n)];
+}
+
+/** A capsule (rounded bar) outline from a to b. */
+function capsule(a: Point, b: Point, width: number, steps = 10): Point[] {
+  const d = norm(sub(b, a));
+  const n: Point = [-d[1], d[0]];
+  const r = width / 2;
+  const out: Point[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const t = -Math.PI / 2 + (Math.PI * i) / steps;
+    out.push(add(b, add(mul(d, r * Math.cos(t)), mul(n, r * Math.sin(t)))));
+  }
+  for (let i = 0; i <= steps; i++) {
+    const t = Math.PI / 2 + (Math.PI * i) / steps;
+    out.push(add(a, add(mul(d, r * Math.cos(t)), mul(n, r * Math.sin(t)))));
+  }
+  return out;
+}
+
+const shade = (rgb: RGB, k: number): RGB => [rgb[0] * k, rgb[1] * k, rgb[2] * k].map((v) => Math.max(0, Math.min(255, v))) as RGB;
+
+/** The face's own axes: ex along the eyes (image left to right), ey down the face; unit vectors. */
+function faceAxes(mesh: Point[]): { ex: Point; ey: Point; ied: number; height: number } {
+  const rEye = mean(M.rightEyeRing.map((i) => mesh[i])), lEye = mean(M.leftEyeRing.map((i) => mesh[i]));
+  const ex = norm(sub(lEye, rEye));
+  const ey: Point = [-ex[1], ex[0]];
+  return { ex, ey, ied: len(sub(lEye, rEye)), height: len(sub(mesh[M.chin], mesh[M.foreheadTop])) };
+}
+
+const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length) % xs.length];
+const between = (rnd: () => number, a: number, b: number): number => a + (b - a) * rnd();
+
+// ---- occluders ----
+
+const LENS_COLOURS: Array<[string, RGB, number]> = [
+  ['black', [14, 14, 18], 1],
+  ['brown', [52, 36, 24], 0.95],
+  ['dark green', [22, 40, 30], 0.95],
+  ['dark blue', [22, 30, 58], 0.95],
+  ['grey mirror', [72, 78, 86], 0.97],
+];
+
+function sunglasses(img: RgbImage, mesh: Point[], rnd: () => number): string {
+  const [name, rgb, alpha] = pick(rnd, LENS_COLOURS);
+  const size = between(rnd, 0.9, 1.2);
+  const roundness = pick(rnd, [2.2, 3, 4]);
+  const { ex, ey } = faceAxes(mesh);
+  const frame: RGB = shade(rgb, 0.6);
+  const lenses: Array<{ c: Point; a: number; outer: Point; inner: Point }> = [];
+  for (const [ring, outerI, innerI] of [[M.rightEyeRing, M.rightEyeOuter, M.rightEyeInner], [M.leftEyeRing, M.leftEyeOuter, M.leftEyeInner]] as const) {
+    const outer = mesh[outerI], inner = mesh[innerI];
+    const eyeW = len(sub(outer, inner)); // foreshortened under yaw: the lens follows
+    const ax = norm(sub(inner, outer));
+    const exLocal = ax[0] * ex[0] + ax[1] * ex[1] >= 0 ? ax : mul(ax, -1);
+    const eyLocal: Point = [-exLocal[1], exLocal[0]];
+    const c = add(mean(ring.map((i) => mesh[i])), mul(eyLocal, 0.08 * eyeW));
+    const a = 1.0 * eyeW * size, b = 0.78 * eyeW * size;
+    fillPolygon(img, superellipse(c, exLocal, eyLocal, a * 1.08, b * 1.1, roundness), () => frame);
+    fillPolygon(img, superellipse(c, exLocal, eyLocal, a, b, roundness), (x, y) => {
+      // a faint sheen from top to bottom
+      const t = ((x - c[0]) * ey[0] + (y - c[1]) * ey[1]) / (2 * b) + 0.5;
+      return shade(rgb, 1.25 - 0.4 * t);
+    }, alpha);
+    lenses.push({ c, a, outer, inner });
+  }
+  const [r, l] = lenses;
+  const bw = Math.max(2, 0.06 * len(sub(l.c, r.c)));
+  // the bridge between the lenses' inner edges, and the arms towards the ears
+  fillPolygon(img, bar(add(r.c, mul(ex, r.a * 0.95)), sub(l.c, mul(ex, l.a * 0.95)), bw), () => frame);
+  fillPolygon(img, bar(sub(r.c, mul(ex, r.a)), mesh[M.rightEar], bw), () => frame);
+  fillPolygon(img, bar(add(l.c, mul(ex, l.a)), mesh[M.leftEar], bw), () => frame);
+  return `${name}, size ${size.toFixed(2)}, roundness ${roundness}`;
+}
+
+const MASK_COLOURS: Array<[string, RGB]> = [
+  ['surgical blue', [142, 182, 212]],
+  ['white', [232, 234, 236]],
+  ['black', [28, 28, 32]],
+  ['grey', [150, 152, 158]],
+  ['pink', [218, 168, 180]],
+  ['navy', [40, 52, 92]],
+];
+
+function mask(img: RgbImage, mesh: Point[], rnd: () => number): string {
+  const [name, rgb] = pick(rnd, MASK_COLOURS);
+  const top = between(rnd, 0.15, 0.6); // how high over the nose: 0 = the bridge, 1 = the tip
+  const widen = between(rnd, 1.02, 1.08);
+  const { ey, height } = faceAxes(mesh);
+  const centre = mean(M.oval.map((i) => mesh[i]));
+  const out = (i: number): Point => add(centre, mul(sub(mesh[i], centre), widen));
+  // the lower oval from the image-right cheek (323) round the chin to the image-left cheek (93)
+  const lower = [323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93].map(out);
+  const noseTop = lerp(mesh[M.noseUpper], mesh[M.noseTip], top);
+  const sideUp = (i: number): Point => sub(out(i), mul(ey, 0.04 * height));
+  // over the nose from the image-left cheek to the image-right one (the lower oval ends at 93)
+  const upper = [sideUp(93), sub(lerp(sideUp(93), noseTop, 0.5), mul(ey, 0.04 * height)), noseTop, sub(lerp(sideUp(323), noseTop, 0.5), mul(ey, 0.04 * height)), sideUp(323)];
+  const poly = [...lower, ...upper];
+  const mouthY = (mesh[M.upperLip][0] - centre[0]) * ey[0] + (mesh[M.upperLip][1] - centre[1]) * ey[1];
+  fillPolygon(img, poly, (x, y) => {
+    // three soft pleats across the mouth and a little shading towards the edge
+    const v = (x - centre[0]) * ey[0] + (y - centre[1]) * ey[1];
+    const pleat = Math.cos(((v - mouthY) / (0.07 * height)) * Math.PI);
+    return shade(rgb, 0.96 + 0.05 * pleat);
+  });
+  return `${name}, top ${top.toFixed(2)} of the nose, width x${widen.toFixed(2)}`;
+}
+
+const CAP_COLOURS: Array<[string, RGB]> = [
+  ['red', [178, 32, 38]],
+  ['navy', [32, 42, 82]],
+  ['black', [26, 26, 28]],
+  ['beige', [198, 178, 140]],
+  ['white', [230, 230, 228]],
+  ['green', [52, 92, 54]],
+  ['grey', [128, 128, 132]],
+];
+
+function cap(img: RgbImage, mesh: Point[], rnd: () => number): string {
+  const [name, rgb] = pick(rnd, CAP_COLOURS);
+  const depth = between(rnd, 0.35, 0.8); // the lower edge: 0 = at the hairline (point 10), 1 = on the brows
+  const peak = rnd() < 0.6;
+  const { ex, ey, height } = faceAxes(mesh);
+  const brows = M.brows.map((i) => mesh[i]);
+  const browMid = mean(brows);
+  const top10 = mesh[M.foreheadTop];
+  const up = (browMid[0] - top10[0]) * ey[0] + (browMid[1] - top10[1]) * ey[1]; // brows below point 10, > 0
+  const lift = (1 - depth) * up;
+  const edge = brows.map((p) => sub(p, mul(ey, lift + 0.03 * height)));
+  // extend the edge sideways to the temples
+  const rT = sub(mesh[M.rightTemple], mul(ey, lift * 0.8)), lT = sub(mesh[M.leftTemple], mul(ey, lift * 0.8));
+  const bottom = [sub(rT, mul(ex, 0.04 * height)), ...edge, add(lT, mul(ex, 0.04 * height))];
+  const a = len(sub(bottom[bottom.length - 1], bottom[0])) / 2;
+  const c = mean(edge);
+  const domeH = 0.4 * height + lift;
+  const dome: Point[] = [];
+  for (let i = 1; i < 24; i++) {
+    const t = Math.PI * (i / 24);
+    dome.push(add(c, add(mul(ex, a * Math.cos(t) * 1.02), mul(ey, -domeH * Math.sin(t)))));
+  }
+  // the edge runs image-left to image-right, the dome back from right to left
+  fillPolygon(img, [...bottom, ...dome], (x, y) => {
+    const v = (x - c[0]) * ey[0] + (y - c[1]) * ey[1];
+    return shade(rgb, 0.85 + 0.25 * Math.max(0, Math.min(1, -v / domeH)));
+  });
+  if (peak) {
+    // a peak: a darker crescent below the edge, over the brows' centre
+    const pc = add(c, mul(ey, 0.02 * height));
+    fillPolygon(img, superellipse(pc, ex, ey, a * 0.75, 0.07 * height, 2.2), () => shade(rgb, 0.7));
+  } else {
+    // a beanie's folded band
+    fillPolygon(img, [...bottom, ...bottom.slice().reverse().map((p) => sub(p, mul(ey, 0.08 * height)))], () => shade(rgb, 0.88));
+  }
+  return `${peak ? 'cap' : 'beanie'}, ${name}, down ${depth.toFixed(2)} of the forehead`;
+}
+
+export const HAND_PLACES = ['mouth', 'left-cheek', 'right-cheek', 'left-eye', 'right-eye'] as const;
+export type HandPlace = (typeof HAND_PLACES)[number];
+
+function hand(img: RgbImage, mesh: Point[], rnd: () => number, place: HandPlace): string {
+  const { ex, ey, ied } = faceAxes(mesh);
+  const size = between(rnd, 0.9, 1.15);
+  // the face's own skin tone, from both cheeks, a little lighter or darker
+  const skin: RGB = [0, 0, 0];
+  let n = 0;
+  for (const ci of [M.rightCheek, M.leftCheek]) {
+    const [cx, cy] = mesh[ci].map(Math.round);
+    for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) {
+      const x = Math.min(img.width - 1, Math.max(0, cx + dx)), y = Math.min(img.height - 1, Math.max(0, cy + dy));
+      const o = (y * img.width + x) * 3;
+      skin[0] += img.data[o];
+      skin[1] += img.data[o + 1];
+      skin[2] += img.data[o + 2];
+      n++;
+    }
+  }
+  const tone = between(rnd, 0.9, 1.1);
+  const base = shade([skin[0] / n, skin[1] / n, skin[2] / n], tone);
+  let centre: Point;
+  let tilt = between(rnd, -0.35, 0.35); // radians off the face's up axis
+  const sideSign = place.startsWith('left') ? 1 : -1; // person's left = image right = +ex
+  switch (place) {
+    case 'mouth':
+      centre = lerp(mesh[M.upperLip], mesh[M.chin], 0.25);
+      tilt = between(rnd, 1.2, 1.5) * (rnd() < 0.5 ? 1 : -1); // a hand held across the mouth, fingers sideways
+      break;
+    case 'left-cheek':
+    case 'right-cheek':
+      centre = add(mesh[place === 'left-cheek' ? M.leftCheek : M.rightCheek], mul(ex, sideSign * 0.12 * ied));
+      break;
+    default: {
+      const ring = place === 'left-eye' ? M.leftEyeRing : M.rightEyeRing;
+      centre = add(mean(ring.map((i) => mesh[i])), mul(ey, 0.35 * ied));
+    }
+  }
+  // palm: an ellipse below the fingers' roots; fingers point "up" along the hand's axis
+  const cu = Math.cos(tilt), su = Math.sin(tilt);
+  const hx: Point = add(mul(ex, cu), mul(ey, su)); // across the palm
+  const hy: Point = add(mul(ey, cu), mul(ex, -su)); // wrist to fingertips is -hy
+  const palmW = 0.62 * ied * size, palmH = 0.7 * ied * size;
+  const palmC = place === 'mouth' ? centre : add(centre, mul(hy, 0.45 * palmH));
+  const fillSkin = (x: number, y: number): RGB => {
+    const d = len(sub([x, y], palmC)) / (2.2 * palmH);
+    return shade(base, 1.04 - 0.16 * Math.min(1, d));
+  };
+  fillPolygon(img, superellipse(palmC, hx, hy, palmW, palmH, 2.3), fillSkin);
+  const fingerW = 0.3 * ied * size;
+  const lengths = [0.95, 1.08, 1.0, 0.8].map((k) => k * 0.95 * ied * size);
+  for (let f = 0; f < 4; f++) {
+    const root = add(palmC, add(mul(hx, (-0.72 + 0.48 * f) * palmW), mul(hy, -0.75 * palmH)));
+    const tip = add(root, mul(hy, -lengths[f]));
+    fillPolygon(img, capsule(root, tip, fingerW), fillSkin);
+    // the gap between fingers
+    if (f > 0) fillPolygon(img, bar(add(root, mul(hx, -fingerW / 2)), add(tip, mul(hx, -fingerW / 2)), Math.max(1, 0.035 * ied)), () => shade(base, 0.72), 0.8);
+  }
+  const thumbRoot = add(palmC, add(mul(hx, -0.85 * palmW), mul(hy, 0.2 * palmH)));
+  fillPolygon(img, capsule(thumbRoot, add(thumbRoot, add(mul(hx, -0.55 * ied * size), mul(hy, -0.45 * ied * size))), fingerW * 1.1), fillSkin);
+  return `${place}, size ${size.toFixed(2)}, tone x${tone.toFixed(2)}, tilt ${tilt.toFixed(2)}`;
+}
+
+const HAND_LABELS: Record<HandPlace, { must: GuidanceId; free: GuidanceId[] }> = {
+  mouth: { must: 'uncover-mouth', free: ['uncover-left-cheek', 'uncover-right-cheek', 'close-mouth'] },
+  'left-cheek': { must: 'uncover-left-cheek', free: ['uncover-mouth', 'uncover-left-eye'] },
+  'right-cheek': { must: 'uncover-right-cheek', free: ['uncover-mouth', 'uncover-right-eye'] },
+  'left-eye': { must: 'uncover-left-eye', free: ['uncover-left-cheek', 'remove-headgear', 'remove-glasses'] },
+  'right-eye': { must: 'uncover-right-eye', free: ['uncover-right-cheek', 'remove-headgear', 'remove-glasses'] },
+};
+
+/** A 32-bit seed from text (FNV-1a). */
+export function seedOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Draws one occluder of `kind` on a copy of `frame`; `seed` fixes colour, size and placement. */
+export function drawSynthetic(frame: RgbImage, mesh: Point[], kind: SyntheticKind, seed: number): SyntheticOccluder {
+  if (mesh.length < 468) throw new Error('synthetic occluders need the 468-point mesh');
+  const image: RgbImage = { width: frame.width, height: frame.height, data: Uint8Array.from(frame.data) };
+  const rnd = mulberry32(seed);
+  switch (kind) {
+    case 'sunglasses':
+      return { kind, variant: sunglasses(image, mesh, rnd), must: ['remove-sunglasses'], free: ['remove-glasses'], image };
+    case 'mask':
+      return { kind, variant: mask(image, mesh, rnd), must: ['uncover-mouth'], free: ['uncover-left-cheek', 'uncover-right-cheek', 'close-mouth'], image };
+    case 'cap':
+      return { kind, variant: cap(image, mesh, rnd), must: ['remove-headgear'], free: [], image };
+    case 'hand': {
+      const place = pick(rnd, HAND_PLACES);
+      const l = HAND_LABELS[place];
+      return { kind, variant: hand(image, mesh, rnd, place), must: [l.must], free: l.free, image };
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Small learned occlusion detectors (`plq fit-detectors`, models/guidance-detectors.json): one
+ * logistic probe per message over features the kiosk already has for every assessed frame — each
+ * region's appearance in the aligned crop (log mean grey and log grey spread relative to the face)
+ * and the PLQ map's region means (log, relative to the face's) with Q^. Trained on the fit fold
+ * only (real faces and mesh-following synthetic occluders), thresholds set on the calibrate fold.
+ * The occlusion rules use a probe's decision for its message where one is loaded (sunglasses,
+ * glasses, mask, head covering) or add it to the rule's (the eye and cheek messages, whose drawn
+ * squares the rule already tells).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MODELS_DIR } from '../../plq/model-manifest.js';
+import type { RegionQuality } from '../pipeline/measurements.js';
+import type { RegionAppearance } from '../pipeline/region-appearance.js';
+import { GUIDANCE_IDS, type GuidanceId } from './guidance-ids.js';
+
+export const DETECTORS_FILE = path.join(MODELS_DIR, 'guidance-detectors.json');
+
+const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin'] as const;
+
+/** Feature names, in vector order. */
+export const DETECTOR_FEATURES: readonly string[] = [
+  ...REGIONS.map((r) => `log luminance ${r}`),
+  ...REGIONS.map((r) => `log texture ${r}`),
+  ...REGIONS.map((r) => `log P ${r} / P face`),
+  'Q^',
+];
+
+const log = (v: number): number => Math.log(Math.max(1e-3, v));
+
+export function detectorFeatures(appearance: RegionAppearance, plq: { regions: RegionQuality; qualityScaled: number }): number[] {
+  return [
+    ...REGIONS.map((r) => log(appearance[r].luminance)),
+    ...REGIONS.map((r) => log(appearance[r].texture)),
+    ...REGIONS.map((r) => log(plq.regions[r] / Math.max(1e-3, plq.regions.face))),
+    plq.qualityScaled,
+  ];
+}
+
+/** How a probe's decision combines with its rule: `replace` the rule's, or `add` to it. */
+export type DetectorMode = 'replace' | 'add';
+
+export interface LinearDetector {
+  id: GuidanceId;
+  mode: DetectorMode;
+  /** Standardisation of the features (training set). */
+  mean: number[];
+  sd: number[];
+  weights: number[];
+  bias: number;
+  /** Probability at or above which the message holds. */
+  threshold: number;
+}
+
+export interface GuidanceDetectors {
+  version: 1;
+  features: string[];
+  detectors: LinearDetector[];
+  /** How they were made, and what they did on the folds (see `plq fit-detectors`). */
+  command: string;
+  trainedOn: string;
+  figures: unknown;
+}
+
+export function detectorProbability(d: LinearDetector, x: readonly number[]): number {
+  let z = d.bias;
+  for (let i = 0; i < x.length; i++) z += d.weights[i] * ((x[i] - d.mean[i]) / d.sd[i]);
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The messages whose probes fire on this frame. */
+export function detectedIds(dets: GuidanceDetectors, appearance: RegionAppearance, plq: { regions: RegionQuality; qualityScaled: number }): GuidanceId[] {
+  const x = detectorFeatures(appearance, plq);
+  return dets.detectors.filter((d) => detectorProbability(d, x) >= d.threshold).map((d) => d.id);
+}
+
+export function parseDetectors(json: unknown, what = 'detectors'): GuidanceDetectors {
+  const d = json as GuidanceDetectors;
+  if (d?.version !== 1 || !Array.isArray(d.detectors)) throw new Error(`${what}: not a guidance detectors file (version 1)`);
+  if (JSON.stringify(d.features) !== JSON.stringify(DETECTOR_FEATURES)) throw new Error(`${what}: made for other features (run plq fit-detectors)`);
+  const n = DETECTOR_FEATURES.length;
+  for (const x of d.detectors) {
+    if (!GUIDANCE_IDS.includes(x.id)) throw new Error(`${what}: unknown message ${x.id}`);
+    if (x.mode !== 'replace' && x.mode !== 'add') throw new Error(`${what}: ${x.id}: mode must be replace or add`);
+    if ([x.mean, x.sd, x.weights].some((v) => !Array.isArray(v) || v.length !== n)) throw new Error(`${what}: ${x.id}: ${n} features expected`);
+  }
+  return d;
+}
+
+/** The shipped detectors, or null where there is no file. */
+export function loadDetectors(file = DETECTORS_FILE): GuidanceDetectors | null {
+  if (!existsSync(file)) return null;
+  return parseDetectors(JSON.parse(readFileSync(file, 'utf8')), file);
+}

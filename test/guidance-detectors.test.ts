@@ -1,0 +1,120 @@
+/**
+ * The learned occlusion detectors (models/guidance-detectors.json, `plq fit-detectors`): the
+ * shipped file, the training (deterministic, fit fold only, thresholds on calibrate), and how the
+ * occlusion rules combine with them.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../server/tf/backend.js';
+import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
+import { fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
+import { occlusionCandidates } from '../server/kiosk/guidance/guidance-rules.js';
+import { DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
+import type { RegionAppearance } from '../server/kiosk/pipeline/region-appearance.js';
+import type { FaceMeasurements, RegionQuality } from '../server/kiosk/pipeline/measurements.js';
+import { mulberry32 } from '../server/plq/seeded-random.js';
+
+const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin', 'face'] as const;
+const look = (over: Partial<Record<(typeof REGIONS)[number], [number, number]>> = {}): RegionAppearance =>
+  Object.fromEntries(REGIONS.map((r) => [r, { luminance: over[r]?.[0] ?? 1, texture: over[r]?.[1] ?? 0.8 }])) as RegionAppearance;
+const regions = (over: Partial<RegionQuality> = {}): RegionQuality => ({ forehead: 0.5, leftEye: 0.7, rightEye: 0.7, nose: 0.8, leftCheek: 0.7, rightCheek: 0.7, mouth: 0.75, chin: 0.6, face: 0.7, ...over });
+const measurements = (appearance: RegionAppearance): FaceMeasurements => ({ appearance }) as FaceMeasurements;
+
+describe('the shipped detectors', () => {
+  let dets: GuidanceDetectors;
+  beforeAll(() => {
+    dets = loadDetectors()!;
+  });
+
+  it('load, for the kiosk\'s features, with the command and the figures that made them', () => {
+    expect(dets).not.toBeNull();
+    expect(dets.features).toEqual(DETECTOR_FEATURES);
+    expect(dets.command).toMatch(/plq fit-detectors/);
+    expect(dets.trainedOn).toMatch(/fit fold/);
+    expect(dets.trainedOn).toMatch(/validate fold is never seen/);
+    expect(dets.detectors.map((d) => d.id)).toEqual(expect.arrayContaining(['remove-sunglasses', 'remove-glasses', 'uncover-mouth', 'remove-headgear']));
+    for (const d of dets.detectors) {
+      expect(d.threshold).toBeGreaterThan(0);
+      expect(d.threshold).toBeLessThan(1);
+    }
+  });
+
+  it('an ordinary face gets nothing; dark lenses over both eyes, a uniform mouth cover do', () => {
+    const q = { regions: regions(), qualityScaled: 0.7 };
+    expect(occlusionCandidates(measurements(look()), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).toEqual([]);
+    const sun = occlusionCandidates(measurements(look({ leftEye: [0.3, 0.3], rightEye: [0.3, 0.3] })), { regions: regions({ leftEye: 0.3, rightEye: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
+    expect(sun).toContain('remove-sunglasses');
+    expect(sun).not.toContain('remove-glasses');
+    expect(sun).not.toContain('uncover-left-eye');
+    const mask = occlusionCandidates(measurements(look({ mouth: [1, 0.05], chin: [1, 0.05] })), { regions: regions({ mouth: 0.4, chin: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
+    expect(mask).toContain('uncover-mouth');
+  });
+
+  it('one eye far darker than the other is a covered eye, never sunglasses or glasses', () => {
+    const a = look({ leftEye: [0.1, 0.1], rightEye: [1, 0.8] });
+    const ids = occlusionCandidates(measurements(a), { regions: regions({ leftEye: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
+    expect(ids).toContain('uncover-left-eye');
+    expect(ids).not.toContain('remove-sunglasses');
+    expect(ids).not.toContain('remove-glasses');
+  });
+
+  it('replace-mode messages wait for a PLQ map; the rules alone still work without detectors', () => {
+    const a = look({ leftEye: [0.3, 0.3], rightEye: [0.3, 0.3] });
+    expect(occlusionCandidates(measurements(a), undefined, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).not.toContain('remove-sunglasses');
+    expect(occlusionCandidates(measurements(a), undefined, DEFAULT_THRESHOLDS, null).map((c) => c.id)).toContain('remove-sunglasses');
+  });
+
+  it('a file made for other features is refused', () => {
+    expect(() => parseDetectors({ ...dets, features: ['x'] })).toThrow(/other features/);
+    expect(() => parseDetectors({ version: 2 })).toThrow(/version 1/);
+  });
+});
+
+describe('training', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('logistic regression separates a separable set, the same way every time', () => {
+    const rnd = mulberry32(5);
+    const x = Array.from({ length: 80 }, (_, i) => [rnd() + (i % 2 ? 1.5 : 0), rnd()]);
+    const y = x.map((_, i) => i % 2);
+    const a = fitLogistic(x, y), b = fitLogistic(x, y);
+    expect(a).toEqual(b);
+    const acc = x.filter((r, i) => (detectorProbability({ id: 'remove-glasses', mode: 'replace', threshold: 0.5, ...a }, r) >= 0.5 ? 1 : 0) === y[i]).length / x.length;
+    expect(acc).toBeGreaterThan(0.95);
+    expect(a.weights[0]).toBeGreaterThan(Math.abs(a.weights[1]));
+  });
+
+  it('labels: must = 1, must-not = 0, free and a hand of unknown side = not used', () => {
+    expect(labelOf({ must: ['uncover-mouth'], mustNot: [] }, 'uncover-mouth')).toBe(1);
+    expect(labelOf({ must: [], mustNot: ['uncover-mouth'] }, 'uncover-mouth')).toBe(0);
+    expect(labelOf({ must: ['uncover-*'], mustNot: [] }, 'uncover-mouth')).toBeNull();
+  });
+
+  it('thresholds come from the calibrate cases: at most 2 % of clean faces and 5 % of must-not cases get the message', () => {
+    const rnd = mulberry32(9);
+    const make = (n: number, sun: boolean, clean: boolean, source: 'real' | 'synthetic'): TrainingCase[] =>
+      Array.from({ length: n }, (_, i) => {
+        const e = sun ? 0.3 + 0.3 * rnd() : 0.7 + 0.4 * rnd();
+        return {
+          id: `${source}${i}`,
+          source,
+          clean,
+          must: sun ? ['remove-sunglasses'] : [],
+          mustNot: sun ? [] : ['remove-sunglasses'],
+          appearance: look({ leftEye: [e, 0.6], rightEye: [e * (0.9 + 0.2 * rnd()), 0.6] }),
+          regions: regions(),
+          qualityScaled: 0.6 + 0.2 * rnd(),
+        };
+      });
+    const fit = [...make(30, true, false, 'synthetic'), ...make(60, false, true, 'real')];
+    const cal = [...make(30, true, false, 'synthetic'), ...make(100, false, true, 'real')];
+    const { detectors, figures } = fitDetectors(fit, cal);
+    expect(detectors.map((d) => d.id)).toEqual(['remove-sunglasses']);
+    const f = figures[0].calibrate;
+    expect(f.falseAlarmClean.k).toBeLessThanOrEqual(2);
+    expect(f.recallSynthetic.k / f.recallSynthetic.n).toBeGreaterThan(0.9);
+    const x = detectorFeatures(look({ leftEye: [0.35, 0.6], rightEye: [0.35, 0.6] }), { regions: regions(), qualityScaled: 0.7 });
+    expect(detectorProbability(detectors[0], x)).toBeGreaterThanOrEqual(detectors[0].threshold);
+  });
+});
