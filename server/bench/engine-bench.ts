@@ -3,12 +3,11 @@
  * whole PLQ map and the ratio PLQ / forward, for each shipped model; medians over real faces.
  *   npm run bench
  */
-import { readdir } from 'node:fs/promises';
 import { tf, initBackend } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
 import { FrModel } from '../plq/fr-model.js';
 import { PixelQualityEngine } from '../plq/pixel-quality.js';
-import { MODELS_DIR } from '../plq/model-manifest.js';
+import { listModels } from '../plq/model-manifest.js';
 import { loadFaces } from '../experiments/face-set.js';
 import { alignedTensors } from '../experiments/aligned-set.js';
 
@@ -21,7 +20,7 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const detector = await HumanFaceDetector.create();
   const faces = await loadFaces(detector);
-  const names = (await readdir(MODELS_DIR)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+  const names = await listModels();
   console.log(`engine bench: backend ${backend.name}, ${faces.length} real faces, medians in ms`);
   console.log('model        forward   serfiq(m=100)   fwd+grad   whole PLQ   PLQ/forward   tensors(before/after)');
   for (const name of names) {

@@ -1,5 +1,5 @@
 /** Per-model manifest (models/<name>.json): where the weights are and how the method is tuned. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Point } from '../align/similarity.js';
@@ -86,6 +86,20 @@ export async function readManifest(name: string, dir = MODELS_DIR): Promise<Mode
     if (m[key] === undefined) throw new Error(`model manifest ${file} lacks "${key}"`);
   }
   return m;
+}
+
+/** Names of the FR model manifests in `dir` (models/ also holds other data: the split, labels, detectors). */
+export async function listModels(dir = MODELS_DIR): Promise<string[]> {
+  const names: string[] = [];
+  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
+    try {
+      const m = JSON.parse(await readFile(path.join(dir, f), 'utf8')) as Partial<ModelManifest>;
+      if (m.package && m.preEmbeddingNode) names.push(f.replace(/\.json$/, ''));
+    } catch {
+      // not a manifest
+    }
+  }
+  return names;
 }
 
 export async function writeManifest(m: ModelManifest, dir = MODELS_DIR): Promise<string> {
