@@ -8,9 +8,10 @@
  *   reconnects by itself;
  * - the same face uncovered: the hold-still countdown, then the captured portrait with accept /
  *   retake; the operator view lists that capture with its portrait, map, Q^ and measurements.
- * Screenshots go to test-artifacts/ui/.
+ * Screenshots go to $PLQ_TEST_ARTIFACTS (default <tmp>/plq-test-artifacts/ui), never into the source tree.
  */
 import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ interface KioskView {
   store: { state: { state: string; connection: string; frame: object | null; capture: { id: string } | null } };
 }
 
-const ART = path.resolve('test-artifacts/ui');
+const ART = process.env.PLQ_TEST_ARTIFACTS ?? path.join(os.tmpdir(), 'plq-test-artifacts', 'ui');
 const FACE = 'face-api/sample3#0';
 
 let browser: Browser;
