@@ -15,6 +15,7 @@ import { candidateByName, CANDIDATES, loadCandidateModel, type CandidateSpec } f
 import { evaluateQuality, ercFaces } from '../evaluation/quality-evaluation.js';
 import { laplacianVariance } from '../evaluation/metrics.js';
 import { formatEvaluation, type CandidateResult } from '../evaluation/evaluation-report.js';
+import { progressLines } from './progress.js';
 
 export interface EvaluateOptions {
   candidates?: string;
@@ -33,7 +34,7 @@ export async function evaluateCommand(opts: EvaluateOptions): Promise<number> {
   const backend = await initBackend(opts.backend);
   const specs: CandidateSpec[] = opts.candidates ? opts.candidates.split(',').map((n) => candidateByName(n.trim())) : CANDIDATES;
   const threshold = DEFAULT_CONFIG.capture.threshold;
-  const query = { facesDir: opts.facesDir, limit: opts.limit, onPhoto: progress('faces') };
+  const query = { facesDir: opts.facesDir, limit: opts.limit, onPhoto: progressLines('faces') };
 
   // one recognition system for every candidate's ERC: mobileface's trained embedding
   const recogniser = await FrModel.load('mobileface', MODELS_DIR, { withoutAdaptedHead: true });
@@ -79,7 +80,7 @@ export async function evaluateCommand(opts: EvaluateOptions): Promise<number> {
       baselines: { 'inter-eye distance': eyeDistance, sharpness },
       captureThreshold: threshold,
       maxMapFaces: opts.maxMapFaces,
-      onProgress: progress(spec.name),
+      onProgress: progressLines(spec.name),
     });
     rows.push({ name: spec.name, description: spec.description, calibration, result });
     engine.dispose();
@@ -90,13 +91,3 @@ export async function evaluateCommand(opts: EvaluateOptions): Promise<number> {
   return rows.length === specs.length ? 0 : 1;
 }
 
-function progress(label: string): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (done === total || now - last > 5000) {
-      last = now;
-      process.stderr.write(`plq: ${label} ${done}/${total}\n`);
-    }
-  };
-}

@@ -24,6 +24,7 @@ import { GuidanceRunner } from '../evaluation/guidance-runner.js';
 import { drawSynthetic, seedOf, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import type { GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { evaluateGuidance, formatGuidanceEvaluation, type CaseResult, type GuidanceCase, type GuidanceEvaluation } from '../evaluation/guidance-evaluation.js';
+import { progressLines } from './progress.js';
 
 export interface EvaluateGuidanceOptions {
   /** Label file (default models/guidance-labels.csv). */
@@ -133,7 +134,7 @@ export interface EvaluateGuidanceCommandOptions extends EvaluateGuidanceOptions 
 export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptions): Promise<number> {
   if (opts.fold !== 'validate') process.stderr.write(`plq: evaluating guidance on the ${opts.fold} fold: these figures are not evidence (only validate is)\n`);
   const t0 = Date.now();
-  const run = await runGuidanceEvaluation({ ...opts, onProgress: opts.onProgress ?? progress('guidance') });
+  const run = await runGuidanceEvaluation({ ...opts, onProgress: opts.onProgress ?? progressLines('guidance', 10_000) });
   const { evaluation, results, config, missing, detectors } = run;
   for (const m of missing) process.stderr.write(`plq: ${m}: the photo no longer has this face (labels out of date?)\n`);
   const header =
@@ -171,13 +172,3 @@ export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptio
   return missing.length ? 1 : 0;
 }
 
-function progress(label: string): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (done === total || now - last > 10_000) {
-      last = now;
-      process.stderr.write(`plq: ${label} ${done}/${total}\n`);
-    }
-  };
-}

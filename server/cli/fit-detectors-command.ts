@@ -11,6 +11,7 @@ import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../ki
 import type { Fold } from '../faceset/face-split.js';
 import { FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
 import { runGuidanceEvaluation } from './evaluate-guidance-command.js';
+import { progressLines } from './progress.js';
 
 export interface FitDetectorsOptions {
   /** `plq evaluate guidance --json` outputs of the fit and the calibrate fold, instead of running them. */
@@ -52,7 +53,7 @@ async function foldCases(fold: Fold, file: string | undefined, backend: FitDetec
     cases = json.cases;
   } else {
     process.stderr.write(`plq: measuring the ${fold} fold through the kiosk pipeline\n`);
-    const run = await runGuidanceEvaluation({ fold, backend, detectors: null, onProgress: progress(fold) });
+    const run = await runGuidanceEvaluation({ fold, backend, detectors: null, onProgress: progressLines(fold, 10_000) });
     cases = run.results.map(({ run: r, ...c }) => ({ ...c, measurements: r.measurements, regions: r.plq?.regions ?? null, qualityScaled: r.plq?.qualityScaled ?? null }));
   }
   if (cases.some((c) => c.fold !== fold)) throw new Error(`cases of another fold than ${fold}`);
@@ -100,13 +101,3 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
   return 0;
 }
 
-function progress(label: string): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (done === total || now - last > 10_000) {
-      last = now;
-      process.stderr.write(`plq: ${label} ${done}/${total}\n`);
-    }
-  };
-}

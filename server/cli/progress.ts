@@ -15,3 +15,15 @@ export function progress(total: number, title: string): Progress {
   bar.start(total, 0, { label: '' });
   return { tick: (label) => bar.increment(1, { label }), stop: () => bar.stop() };
 }
+
+/** Progress as plain stderr lines (`plq: LABEL done/total`), at most one every `everyMs` and always the last. */
+export function progressLines(label: string, everyMs = 5000): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done === total || now - last > everyMs) {
+      last = now;
+      process.stderr.write(`plq: ${label} ${done}/${total}\n`);
+    }
+  };
+}

@@ -28,6 +28,7 @@ import { candidate } from '../kiosk/guidance/guidance-rules.js';
 import type { Condition } from './face-conditions.js';
 import type { FaceRecord } from './face-records.js';
 import type { Fold } from './face-split.js';
+import { splitLine } from '../analyze/csv-table.js';
 
 export const LABELS_FILE = path.join(MODELS_DIR, 'guidance-labels.csv');
 export const OVERRIDES_FILE = path.join(MODELS_DIR, 'guidance-label-overrides.csv');
@@ -204,27 +205,8 @@ export function buildLabels(
 
 const q = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** Splits one CSV line; double quotes wrap a field, "" is a quote. */
-export function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
+/** Splits one CSV line (the shared reader; fields trimmed). */
+export const csvFields = splitLine;
 
 const LABEL_HEADER = ['file', 'face', 'fold', 'clean', 'must', 'must_not', 'conditions', 'source', 'reason'];
 
