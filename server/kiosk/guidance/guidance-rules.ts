@@ -122,8 +122,8 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
  * told apart by appearance.
  *
  * With learned detectors (guidance-detectors.ts) and a fresh map, a detector in `replace` mode
- * decides its message instead of the rule; one in `add` mode adds to the rule. Without a map the
- * messages of `replace` detectors wait for one.
+ * decides its message instead of the rule (except the rule's sunglasses: both eyes dark); one in
+ * `add` mode adds to the rule. Without a map the messages of `replace` detectors wait for one.
  */
 export function occlusionCandidates(
   m: FaceMeasurements,
@@ -161,7 +161,9 @@ export function occlusionCandidates(
   if (mouth) out.push('uncover-mouth');
   if (!detectors || detectors.detectors.length === 0) return out.map(candidate);
   const replaced = new Set(detectors.detectors.filter((d) => d.mode === 'replace').map((d) => d.id));
-  let kept = out.filter((id) => !replaced.has(id));
+  // both eyes far darker than the face is dark lenses whatever the detector says (drawn or
+  // real): the rule's sunglasses stay, the detector only adds the cases the rule misses
+  let kept = out.filter((id) => !replaced.has(id) || id === 'remove-sunglasses');
   let learned = plq ? detectedIds(detectors, a, plq) : [];
   // one eye far darker than the other is a hand, a patch or a square over that eye, not glasses
   const eyes = [a.leftEye.luminance, a.rightEye.luminance];
