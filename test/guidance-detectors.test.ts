@@ -57,10 +57,13 @@ describe('the shipped detectors', () => {
     expect(ids).not.toContain('remove-glasses');
   });
 
-  it('replace-mode messages wait for a PLQ map; the rules alone still work without detectors', () => {
-    const a = look({ leftEye: [0.3, 0.3], rightEye: [0.3, 0.3] });
-    expect(occlusionCandidates(measurements(a), undefined, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).not.toContain('remove-sunglasses');
-    expect(occlusionCandidates(measurements(a), undefined, DEFAULT_THRESHOLDS, null).map((c) => c.id)).toContain('remove-sunglasses');
+  it('replace-mode messages wait for a PLQ map, except dark lenses over both eyes; the rules alone still work without detectors', () => {
+    const mouth = look({ mouth: [1, 0.05] });
+    expect(occlusionCandidates(measurements(mouth), undefined, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).not.toContain('uncover-mouth');
+    expect(occlusionCandidates(measurements(mouth), undefined, DEFAULT_THRESHOLDS, null).map((c) => c.id)).toContain('uncover-mouth');
+    const lenses = look({ leftEye: [0.3, 0.3], rightEye: [0.3, 0.3] });
+    expect(occlusionCandidates(measurements(lenses), undefined, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).toContain('remove-sunglasses');
+    expect(occlusionCandidates(measurements(lenses), undefined, DEFAULT_THRESHOLDS, null).map((c) => c.id)).toContain('remove-sunglasses');
   });
 
   it('a file made for other features is refused', () => {
