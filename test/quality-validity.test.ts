@@ -12,6 +12,7 @@ import { foldFaces, type FoldFace } from '../server/faceset/fold-faces.js';
 import { evaluateQuality, ercFaces, type QualityEvaluation } from '../server/evaluation/quality-evaluation.js';
 import { QUALITY_TARGETS } from '../server/evaluation/quality-targets.js';
 import { laplacianVariance } from '../server/evaluation/metrics.js';
+import { rgbTensor } from '../server/experiments/aligned-set.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 
 describe(`quality of the default model (${DEFAULT_MODEL}) on unseen faces (validate fold)`, () => {
@@ -28,7 +29,7 @@ describe(`quality of the default model (${DEFAULT_MODEL}) on unseen faces (valid
     const sharpness = new Map<string, number>();
     const eyes = new Map<string, number>();
     for (const f of ercFaces(faces)) {
-      const x = tf.tensor4d(Float32Array.from(f.crop.data), [1, 112, 112, 3]);
+      const x = rgbTensor(f.crop);
       recognition.set(f.record.id, recogniser.embed(x).dataSync() as Float32Array);
       x.dispose();
       sharpness.set(f.record.id, laplacianVariance(f.crop));

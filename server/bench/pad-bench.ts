@@ -14,6 +14,7 @@ import { tf, initBackend } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
 import type { DetectedFace, RgbImage } from '../detect/face-detector.js';
 import { decodeImage } from '../image/decode-image.js';
+import { fitWithin, padEdges } from '../image/resample.js';
 import { defaultFacesDir, readFacePhotos, type FacePhoto } from '../faceset/shared-faces.js';
 import { isClean } from '../faceset/face-conditions.js';
 import { splitPhotos, type Fold } from '../faceset/face-split.js';
@@ -61,21 +62,7 @@ const pct = (k: number, n: number): string => (n ? `${((100 * k) / n).toFixed(1)
 const hash32 = (s: string): number => createHash('sha256').update(s).digest().readUInt32BE(0);
 
 async function decodeScaled(file: string): Promise<{ image: RgbImage; scale: number }> {
-  const full = await decodeImage(await readFile(file));
-  const longest = Math.max(full.width, full.height);
-  if (longest <= DETECT_MAX_SIDE) return { image: full, scale: 1 };
-  const scale = DETECT_MAX_SIDE / longest;
-  const width = Math.round(full.width * scale), height = Math.round(full.height * scale);
-  const data = await sharp(Buffer.from(full.data), { raw: { width: full.width, height: full.height, channels: 3 } }).resize(width, height).raw().toBuffer();
-  return { image: { width, height, data: new Uint8Array(data) }, scale };
-}
-
-async function padImage(img: RgbImage, pad: number): Promise<RgbImage> {
-  const data = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } })
-    .extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' })
-    .raw()
-    .toBuffer();
-  return { width: img.width + 2 * pad, height: img.height + 2 * pad, data: new Uint8Array(data) };
+  return fitWithin(await decodeImage(await readFile(file)), DETECT_MAX_SIDE);
 }
 
 /** Faces of a photo, largest first (a tight crop is padded once, as the face-set loader does). */
@@ -84,7 +71,7 @@ async function detectPhoto(det: HumanFaceDetector, image: RgbImage): Promise<{ f
   let faces = usable(await det.detect(image));
   if (faces.length === 0 && Math.max(image.width, image.height) <= 400) {
     const pad = Math.round(Math.max(image.width, image.height) * 0.4);
-    const input = await padImage(image, pad);
+    const input = await padEdges(image, pad);
     faces = usable(await det.detect(input));
     return { faces, pad, input };
   }

@@ -10,6 +10,7 @@ import { fitDropoutHead, meanSquares, secondMoment } from '../plq/head-adaptatio
 import { mulberry32 } from '../plq/seeded-random.js';
 import type { SetFace } from '../experiments/face-set.js';
 import { downUpscale, gaussianBlur } from '../experiments/degradations.js';
+import { rgbTensor } from '../experiments/aligned-set.js';
 import { DEFAULT_PHOTOMETRIC, photometricAugment, type PhotometricRanges } from './photometric-augment.js';
 
 export interface AugmentationRecipe {
@@ -111,7 +112,7 @@ export function negativeActivations(model: FrModel, faces: SetFace[], recipe: Ne
   const k = m.inputSize[0] / 112;
   for (const f of faces) {
     const { image } = alignFace(f.photo, f.face.landmarks5, m.alignmentTemplate, m.inputSize);
-    const x = tf.tensor4d(Float32Array.from(image.data), [1, image.height, image.width, 3]);
+    const x = rgbTensor(image);
     for (let i = 0; i < recipe.perFace; i += BATCH) {
       const n = Math.min(BATCH, recipe.perFace - i);
       const state = tf.tidy(() => {

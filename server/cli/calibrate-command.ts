@@ -1,7 +1,7 @@
 import { tf, initBackend, type BackendName } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
 import { loadFaces, photosInFolder } from '../experiments/face-set.js';
-import { alignedTensors } from '../experiments/aligned-set.js';
+import { alignedTensors, rgbTensor } from '../experiments/aligned-set.js';
 import { FrModel } from '../plq/fr-model.js';
 import { PixelQualityEngine } from '../plq/pixel-quality.js';
 import { readManifest, writeManifest } from '../plq/model-manifest.js';
@@ -23,7 +23,7 @@ export async function calibrateCommand(
     setName = dir;
   } else {
     const fold = await foldFaces(['calibrate'], model.manifest, { filter: (r) => r.clean });
-    aligned = fold.faces.map((f) => tf.tensor4d(Float32Array.from(f.crop.data), [1, f.crop.height, f.crop.width, 3]));
+    aligned = fold.faces.map((f) => rgbTensor(f.crop));
     setName = `the clean frontal faces of the calibrate fold of ../shared/faces (models/face-split.csv)`;
   }
   const engine = new PixelQualityEngine(model);

@@ -8,12 +8,13 @@ import { FrModel } from '../plq/fr-model.js';
 import { MODELS_DIR } from '../plq/model-manifest.js';
 import { PixelQualityEngine } from '../plq/pixel-quality.js';
 import { calibrate } from '../calibration/calibrate-model.js';
-import { foldFaces, type FoldFace } from '../faceset/fold-faces.js';
+import { foldFaces } from '../faceset/fold-faces.js';
 import type { Fold } from '../faceset/face-split.js';
 import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
 import { candidateByName, CANDIDATES, loadCandidateModel, type CandidateSpec } from '../evaluation/candidates.js';
 import { evaluateQuality, ercFaces } from '../evaluation/quality-evaluation.js';
 import { laplacianVariance } from '../evaluation/metrics.js';
+import { rgbTensor } from '../experiments/aligned-set.js';
 import { formatEvaluation, type CandidateResult } from '../evaluation/evaluation-report.js';
 import { progressLines } from './progress.js';
 
@@ -27,7 +28,6 @@ export interface EvaluateOptions {
   facesDir?: string;
 }
 
-const toTensor = (f: FoldFace): tf.Tensor4D => tf.tensor4d(Float32Array.from(f.crop.data), [1, f.crop.height, f.crop.width, 3]);
 
 export async function evaluateCommand(opts: EvaluateOptions): Promise<number> {
   if (opts.fold !== 'validate') process.stderr.write(`plq: evaluating on the ${opts.fold} fold: these figures are not evidence (only validate is)\n`);
@@ -43,7 +43,7 @@ export async function evaluateCommand(opts: EvaluateOptions): Promise<number> {
   const sharpness = new Map<string, number>();
   const eyeDistance = new Map<string, number>();
   for (const f of ercFaces(recFaces.faces)) {
-    const x = toTensor(f);
+    const x = rgbTensor(f.crop);
     recognition.set(f.record.id, recogniser.embed(x).dataSync() as Float32Array);
     x.dispose();
     sharpness.set(f.record.id, laplacianVariance(f.crop));
@@ -64,16 +64,16 @@ export async function evaluateCommand(opts: EvaluateOptions): Promise<number> {
     let calibration = model.manifest.calibration.source;
     if (spec.calibration === 'calibrate-fold') {
       const cal = await foldFaces(['calibrate'], model.manifest, { facesDir: opts.facesDir, filter: (r) => r.clean });
-      const xs = cal.faces.map(toTensor);
+      const xs = cal.faces.map((f) => rgbTensor(f.crop));
       const c = calibrate(engine, xs);
       tf.dispose(xs);
       calibration = `in memory, same rule as plq calibrate, on ${c.faces} clean faces of the calibrate fold`;
       engine.dispose();
       engine = new PixelQualityEngine(model, { qualityNode: spec.qualityNode, calibration: { ...c, source: calibration } });
     }
-    const faces = model.manifest.inputSize[0] === 112 && model.manifest.alignmentTemplate === recogniser.manifest.alignmentTemplate
-      ? recFaces.faces
-      : (await foldFaces([opts.fold], model.manifest, query)).faces;
+    // the recogniser's crops serve every model aligned the same way
+    const sameCrops = JSON.stringify([model.manifest.inputSize, model.manifest.alignmentTemplate]) === JSON.stringify([recogniser.manifest.inputSize, recogniser.manifest.alignmentTemplate]);
+    const faces = sameCrops ? recFaces.faces : (await foldFaces([opts.fold], model.manifest, query)).faces;
     const result = await evaluateQuality(engine, {
       faces,
       recognition,

@@ -16,6 +16,7 @@ import { errorVersusReject } from '../xai/error-reject.js';
 import type { FaceRecord } from '../faceset/face-records.js';
 import { NATURAL_CONDITIONS, type NaturalCondition } from '../faceset/face-conditions.js';
 import { evenly } from '../faceset/fold-faces.js';
+import { rgbTensor } from '../experiments/aligned-set.js';
 import { applyDamage, type Damage } from './damage.js';
 import { auc, fallsMonotonically, mean, quantile } from './metrics.js';
 
@@ -92,7 +93,6 @@ const LADDERS: Array<{ label: string; levels: number[]; damage: (level: number, 
   { label: 'squares 0..50 px', levels: [0, 10, 20, 30, 40, 50], damage: (size, sq) => ({ kind: 'square', square: { ...sq, size } }) },
 ];
 
-const toTensor = (img: RgbImage): tf.Tensor4D => tf.tensor4d(Float32Array.from(img.data), [1, img.height, img.width, 3]);
 
 function boxMean(map: Float32Array, w: number, b: RegionBox): number {
   let s = 0, n = 0;
@@ -126,7 +126,7 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
   // Q^ of every face (natural conditions, ERC, clean distribution)
   const qHat = new Map<string, number>();
   for (const f of input.faces) {
-    const x = toTensor(f.crop);
+    const x = rgbTensor(f.crop);
     qHat.set(f.record.id, engine.scaled(engine.quality(x)[0]));
     x.dispose();
   }
@@ -152,7 +152,7 @@ export async function evaluateQuality(engine: PixelQualityEngine, input: Evaluat
   };
 
   for (const [i, f] of mapFaces.entries()) {
-    const x = toTensor(f.crop);
+    const x = rgbTensor(f.crop);
     const orig = assess(x);
     // several seeded squares per face: where one square lands (hair, background, an eye) decides
     // its own outcome, so one square per face makes a noisy share

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../image/decode-image.js';
+import { fitWithin, padEdges, resizeRgb } from '../image/resample.js';
 import { alignFace } from '../align/align-face.js';
 import type { Point } from '../align/similarity.js';
 import type { DetectedFace, FaceDetector, HeadPose, RgbImage } from '../detect/face-detector.js';
@@ -67,25 +68,7 @@ const eyeDistanceOf = (l: Point[]): number => Math.hypot(l[1][0] - l[0][0], l[1]
 
 /** Decodes a photo, downscaled so its longest side is at most `maxSide` (area resampling). */
 async function decodeScaled(bytes: Buffer, maxSide: number): Promise<{ image: RgbImage; scale: number }> {
-  const full = await decodeImage(bytes);
-  const longest = Math.max(full.width, full.height);
-  if (longest <= maxSide) return { image: full, scale: 1 };
-  const scale = maxSide / longest;
-  const width = Math.round(full.width * scale), height = Math.round(full.height * scale);
-  const data = await sharp(Buffer.from(full.data), { raw: { width: full.width, height: full.height, channels: 3 } })
-    .resize(width, height, { kernel: 'lanczos3' })
-    .raw()
-    .toBuffer();
-  return { image: { width, height, data: new Uint8Array(data) }, scale };
-}
-
-/** Pads with replicated edges: detectors miss faces in tight crops without context. */
-async function padded(img: RgbImage, pad: number): Promise<RgbImage> {
-  const data = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } })
-    .extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' })
-    .raw()
-    .toBuffer();
-  return { width: img.width + 2 * pad, height: img.height + 2 * pad, data: new Uint8Array(data) };
+  return fitWithin(await decodeImage(bytes), maxSide);
 }
 
 /** A detected face in photo pixels, with its 468-point mesh. */
@@ -114,7 +97,7 @@ export async function detectPhotoFaces(detector: FaceDetector, bytes: Buffer): P
   let found = keep(await detector.detect(image), 0);
   if (found.length === 0 && Math.max(image.width, image.height) <= 400) {
     const pad = Math.round(Math.max(image.width, image.height) * 0.4);
-    found = keep(await detector.detect(await padded(image, pad)), pad);
+    found = keep(await detector.detect(await padEdges(image, pad)), pad);
   }
   return found.filter((f) => eyeDistanceOf(f.landmarks5) >= MIN_EYE_DISTANCE).sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
 }
@@ -213,16 +196,11 @@ export async function alignedCrop(face: FaceRecord, photoPath: string, m: ModelM
   const bytes = await readFile(photoPath);
   const templateEye = eyeDistanceOf(m.alignmentTemplate);
   const ratio = face.eyeDistance / templateEye;
-  const { image, scale } = await decodeScaled(bytes, Number.POSITIVE_INFINITY);
-  let src = image, s = scale;
+  const image = await decodeImage(bytes);
+  let src = image, s = 1;
   if (ratio > 2) {
     s = 1.5 / ratio;
-    const width = Math.max(1, Math.round(image.width * s)), height = Math.max(1, Math.round(image.height * s));
-    const data = await sharp(Buffer.from(image.data), { raw: { width: image.width, height: image.height, channels: 3 } })
-      .resize(width, height, { kernel: 'lanczos3' })
-      .raw()
-      .toBuffer();
-    src = { width, height, data: new Uint8Array(data) };
+    src = await resizeRgb(image, Math.max(1, Math.round(image.width * s)), Math.max(1, Math.round(image.height * s)));
   }
   const { image: crop } = alignFace(src, face.landmarks5.map(([x, y]) => [x * s, y * s] as Point), m.alignmentTemplate, m.inputSize);
   await writeAtomic(file, await sharp(Buffer.from(crop.data), { raw: { width: w, height: h, channels: 3 } }).png().toBuffer());

@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { initBackend } from '../../server/tf/backend.js';
 import { decodeImage } from '../../server/image/decode-image.js';
+import { padEdges } from '../../server/image/resample.js';
 import type { RgbImage } from '../../server/detect/face-detector.js';
 import { defaultFacesDir, readFacePhotos } from '../../server/faceset/shared-faces.js';
 import { splitPhotos, type Fold } from '../../server/faceset/face-split.js';
@@ -35,10 +35,5 @@ export async function unseenPortrait(): Promise<RgbImage> {
   await initBackend();
   if ((await foldOf(UNSEEN_PORTRAIT)) !== 'validate') throw new Error(`${UNSEEN_PORTRAIT} is not in the validate fold`);
   const tight = await decodeImage(await readFile(path.join(defaultFacesDir(), UNSEEN_PORTRAIT)));
-  const pad = Math.round(tight.height * 0.35);
-  const data = await sharp(Buffer.from(tight.data), { raw: { width: tight.width, height: tight.height, channels: 3 } })
-    .extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' })
-    .raw()
-    .toBuffer();
-  return { width: tight.width + 2 * pad, height: tight.height + 2 * pad, data: new Uint8Array(data) };
+  return padEdges(tight, Math.round(tight.height * 0.35));
 }
