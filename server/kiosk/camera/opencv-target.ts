@@ -1,3 +1,5 @@
+import { maskCredentials } from '../../security/mask-credentials.js';
+
 /** What an OpenCV VideoCapture opens, classified once so the right backend is asked. */
 export type OpenCvTarget =
   | { kind: 'index'; index: number }
@@ -35,7 +37,7 @@ export function describeOpenCvTarget(t: OpenCvTarget): string {
     case 'device-path':
       return `camera ${t.path}`;
     case 'url':
-      return `stream ${t.url.replace(/\/\/[^@/]*@/, '//***@')}`;
+      return `stream ${maskCredentials(t.url)}`;
     case 'pipeline':
       return `GStreamer pipeline ${t.pipeline.split('!')[0]!.trim()} ! ...`;
     case 'file':
