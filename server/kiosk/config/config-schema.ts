@@ -10,6 +10,8 @@ const obj = (properties: Record<string, object>): object => ({
   properties,
 });
 
+const workerTimeouts = obj({ callTimeoutMs: int(10), firstCallTimeoutMs: int(10), initTimeoutMs: int(100) });
+
 export const KIOSK_CONFIG_SCHEMA = obj({
   profile: { type: ['string', 'null'] },
   server: obj({
@@ -97,6 +99,21 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     advisoryComponents: { type: 'array', uniqueItems: true, items: { enum: [...ADVISORY_PATTERNS] } },
   }),
   xai: obj({ mamFile: { type: ['string', 'null'], minLength: 1 }, everyNthPlq: int(1, 1000) }),
+  workers: obj({
+    tracker: workerTimeouts,
+    plq: workerTimeouts,
+    assess: workerTimeouts,
+    restartMinDelayMs: int(1, 600_000),
+    restartMaxDelayMs: int(1, 3_600_000),
+  }),
+  health: obj({
+    heartbeatIntervalMs: int(100, 600_000),
+    heartbeatTimeoutMs: int(10, 600_000),
+    maxPlqAgeMs: int(100),
+    minFreeMb: num(0),
+    maxWorkerDownMs: int(1000),
+    maxEventLoopStallMs: int(50),
+  }),
   ui: obj({
     plqOverlay: { type: 'boolean' },
     speech: { type: 'boolean' },

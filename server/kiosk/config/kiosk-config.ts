@@ -113,6 +113,30 @@ export interface KioskConfig {
     /** AD-MAM_H costs one Score-CAM (~0.5 s): computed on every Nth PLQ map only. */
     everyNthPlq: number;
   };
+  /** Model worker threads: call timeouts (a hang is terminated and restarted) and restart back-off. */
+  workers: {
+    tracker: WorkerTimeouts;
+    plq: WorkerTimeouts;
+    assess: WorkerTimeouts;
+    /** First delay before restarting a crashed or hung worker, or retrying a failed init; doubles on each failure in a row. */
+    restartMinDelayMs: number;
+    restartMaxDelayMs: number;
+  };
+  /** /healthz, /readyz and the systemd watchdog. */
+  health: {
+    /** Every worker is pinged this often; /readyz reports the latest answers. */
+    heartbeatIntervalMs: number;
+    /** A ping not answered this fast: the worker's thread is not turning. */
+    heartbeatTimeoutMs: number;
+    /** Not ready while a face is in front of the camera and no PLQ map came for this long. */
+    maxPlqAgeMs: number;
+    /** Not ready when the capture store has less free space than this. */
+    minFreeMb: number;
+    /** Not alive (503 on /healthz, no watchdog ping) when a worker has been down this long. */
+    maxWorkerDownMs: number;
+    /** Not alive when the event loop was held up this long in the last few seconds. */
+    maxEventLoopStallMs: number;
+  };
   ui: {
     plqOverlay: boolean;
     speech: boolean;
@@ -140,6 +164,15 @@ export interface PresentationAttackConfig {
    * (the operator captures by hand or resets), so wiggling until one frame passes does not help.
    */
   latch: boolean;
+}
+
+export interface WorkerTimeouts {
+  /** A call not answered within this is a hang: the worker is terminated and restarted. */
+  callTimeoutMs: number;
+  /** The first call after each (re)start (kernel compilation, weight upload). */
+  firstCallTimeoutMs: number;
+  /** Loading the models. */
+  initTimeoutMs: number;
 }
 
 export const DEFAULT_PRESENTATION_ATTACK: PresentationAttackConfig = { enabled: false, minReal: 0.3, minLive: 0.5, latch: true };
@@ -188,5 +221,13 @@ export const DEFAULT_CONFIG: KioskConfig = {
   },
   capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },
+  workers: {
+    tracker: { callTimeoutMs: 2000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000 },
+    plq: { callTimeoutMs: 5000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000 },
+    assess: { callTimeoutMs: 60_000, firstCallTimeoutMs: 120_000, initTimeoutMs: 120_000 },
+    restartMinDelayMs: 100,
+    restartMaxDelayMs: 10_000,
+  },
+  health: { heartbeatIntervalMs: 2000, heartbeatTimeoutMs: 2000, maxPlqAgeMs: 5000, minFreeMb: 200, maxWorkerDownMs: 60_000, maxEventLoopStallMs: 2000 },
   ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

@@ -19,6 +19,7 @@ import { CaptureStore } from '../capture/capture-store.js';
 import { CaptureService } from '../capture/capture-service.js';
 import { readManifest } from '../../plq/model-manifest.js';
 import { healthRoutes } from './plugins/health-routes.js';
+import { KioskHealth, type LivenessProbe } from '../health/kiosk-health.js';
 import { metricsRoute } from './plugins/metrics-route.js';
 import { capturesRoutes } from './plugins/captures-routes.js';
 import { assessRoute } from './plugins/assess-route.js';
@@ -41,6 +42,7 @@ export interface KioskServer {
   app: FastifyInstance;
   io: IoServer;
   pipeline: KioskPipeline;
+  health: KioskHealth;
   workers: { tracker: WorkerClient; plq: WorkerClient; assess: WorkerClient };
   close(): Promise<void>;
 }
@@ -50,6 +52,8 @@ export interface KioskServerOptions {
   camera?: CameraSource;
   /** Log sink; defaults to Fastify's logger at info level (never logs image data). */
   logger?: boolean;
+  /** More liveness checks (the OpenCV camera thread). */
+  probes?: LivenessProbe[];
 }
 
 export async function startKioskServer(config: KioskConfig, options: KioskServerOptions = {}): Promise<KioskServer> {
@@ -91,7 +95,8 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     w.on('restart', (reason: string) => app.log.warn({ worker: reason }, 'model worker restarted'));
     w.on('error', (err: Error) => app.log.error({ err: err.message }, 'model worker error'));
   }
-  await app.register(healthRoutes, { pipeline });
+  const health = new KioskHealth({ config, metrics: pipeline.metrics, workers: [tracker, plq], storeDir: path.resolve(config.capture.dir), probes: options.probes });
+  await app.register(healthRoutes, { pipeline, health });
   await app.register(metricsRoute, { pipeline });
   await app.register(capturesRoutes, { store: captures });
   await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes });
@@ -104,6 +109,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   pipeline.start();
+  health.start();
   app.log.info({ camera: camera.description, model: config.engine.model, profile: config.profile }, 'kiosk running');
 
   let closed = false;
@@ -112,10 +118,12 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     app,
     io,
     pipeline,
+    health,
     workers: { tracker, plq, assess },
     async close() {
       if (closed) return;
       closed = true;
+      health.stop();
       pipeline.stop();
       io.close();
       await app.close();

@@ -3,8 +3,11 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 export class RateMeter {
   private stamps: number[] = [];
+  /** Time of the latest mark (ms epoch), 0 before the first. */
+  lastAt = 0;
   constructor(private readonly windowMs = 5000) {}
   mark(now = Date.now()): void {
+    this.lastAt = now;
     this.stamps.push(now);
     this.trim(now);
   }
@@ -37,10 +40,29 @@ export class LatencySamples {
   }
 }
 
+/**
+ * Demand for PLQ maps: marked on every frame the pipeline would send to the PLQ worker (one clear
+ * subject, not captured). `since` is the start of the current run of such frames (a gap longer
+ * than `gapMs` ends a run), so a face that just appeared is not counted against the PLQ worker.
+ */
+export class PlqDemand {
+  lastAt = 0;
+  since = 0;
+  constructor(readonly gapMs = 1000) {}
+  mark(now = Date.now()): void {
+    if (now - this.lastAt > this.gapMs) this.since = now;
+    this.lastAt = now;
+  }
+  active(now = Date.now()): boolean {
+    return this.lastAt > 0 && now - this.lastAt <= this.gapMs;
+  }
+}
+
 export class KioskMetrics {
   readonly framesIn = new RateMeter();
   readonly tracked = new RateMeter();
   readonly plq = new RateMeter();
+  readonly plqDemand = new PlqDemand();
   readonly frameToPlqMs = new LatencySamples();
   readonly trackMs = new LatencySamples();
   readonly plqMs = new LatencySamples();

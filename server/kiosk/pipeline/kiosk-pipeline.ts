@@ -15,6 +15,7 @@ import {
   from,
   map,
   share,
+  tap,
   throttleTime,
   withLatestFrom,
   type Observable,
@@ -193,6 +194,7 @@ export class KioskPipeline {
     const assessed$: Observable<Assessed> = tracked$.pipe(
       // one clear subject (faces[0]); with competing faces the kiosk does not guess
       filter((t) => t.tracking.faces.length > 0 && t.tracking.competingFaces === 0 && this.state !== 'captured' && !this.cameraLost),
+      tap(() => this.metrics.plqDemand.mark()),
       selectBestAligned((t: Tracked) => alignmentScore(t.tracking.faces[0]), this.config.selection.windowMs),
       dropWhileBusy(
         (t: Tracked) =>

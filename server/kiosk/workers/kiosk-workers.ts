@@ -13,9 +13,20 @@ const workerUrl = (name: string): URL => new URL(`./${name}${ext}`, import.meta.
 
 type ClientClass = new (options: WorkerClientOptions) => WorkerClient;
 
+/** Timeouts and back-off of one worker, from config.workers and config.health. */
+function supervision(config: KioskConfig, which: 'tracker' | 'plq' | 'assess'): Omit<WorkerClientOptions, 'name' | 'entry' | 'init'> {
+  return {
+    ...config.workers[which],
+    pingTimeoutMs: config.health.heartbeatTimeoutMs,
+    restartMinDelayMs: config.workers.restartMinDelayMs,
+    restartMaxDelayMs: config.workers.restartMaxDelayMs,
+  };
+}
+
 export function trackerWorker(config: KioskConfig, Client: ClientClass = WorkerClient): WorkerClient {
   return new Client({
     name: 'tracker',
+    ...supervision(config, 'tracker'),
     entry: workerUrl('tracker-worker'),
     init: {
       backend: config.engine.backend,
@@ -30,12 +41,18 @@ export function trackerWorker(config: KioskConfig, Client: ClientClass = WorkerC
 }
 
 export function plqWorker(config: KioskConfig, Client: ClientClass = WorkerClient): WorkerClient {
-  return new Client({ name: 'plq', entry: workerUrl('plq-worker'), init: { backend: config.engine.backend, model: config.engine.model, mamFile: config.xai.mamFile } satisfies PlqInit });
+  return new Client({
+    name: 'plq',
+    ...supervision(config, 'plq'),
+    entry: workerUrl('plq-worker'),
+    init: { backend: config.engine.backend, model: config.engine.model, mamFile: config.xai.mamFile } satisfies PlqInit,
+  });
 }
 
 export function assessWorker(config: KioskConfig): WorkerClient {
   return new WorkerClient({
     name: 'assess',
+    ...supervision(config, 'assess'),
     entry: workerUrl('assess-worker'),
     init: { backend: config.engine.backend, model: config.engine.model, maxPixels: config.server.maxImagePixels } satisfies AssessInit,
   });

@@ -114,5 +114,4 @@ serveWorker({
     return { result, transfer: [result.map.buffer as ArrayBuffer] };
   },
   stats: () => ({ result: { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes } }),
-  crash: () => process.exit(3),
 });

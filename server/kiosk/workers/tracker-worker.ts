@@ -77,5 +77,4 @@ serveWorker({
     return { result, transfer: [p.data.buffer as ArrayBuffer] };
   },
   stats: () => ({ result: { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes } }),
-  crash: () => process.exit(3),
 });
