@@ -1,5 +1,9 @@
 import { loadConfig, ConfigError } from '../kiosk/config/load-config.js';
 import { startKioskServer } from '../kiosk/http/kiosk-server.js';
+import { systemdNotifier } from '../kiosk/health/sd-notify.js';
+import { Watchdog } from '../kiosk/health/watchdog.js';
+import { FAULT_ENV, faultEnabled } from '../kiosk/fault-injection.js';
+import { installFatalHandlers } from './fatal-handlers.js';
 
 export interface ServeOptions {
   config?: string;
@@ -24,9 +28,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     }
     throw err;
   }
-  // Faults in one request or one frame must not take the kiosk down: log and go on.
-  process.on('unhandledRejection', (reason) => process.stderr.write(`plq serve: unhandled rejection: ${String((reason as Error)?.message ?? reason)}\n`));
-  process.on('uncaughtException', (err) => process.stderr.write(`plq serve: uncaught exception: ${err.message}\n`));
+  // A fault nobody handled leaves the process in an unknown state: log it and exit non-zero, so
+  // systemd restarts a clean kiosk (faults in one request or one frame are caught where they happen).
+  installFatalHandlers('plq serve');
+  if (process.env[FAULT_ENV]) process.stderr.write(`plq serve: FAULT INJECTION ENABLED (${FAULT_ENV}=${process.env[FAULT_ENV]}): test use only\n`);
+  const notifier = systemdNotifier();
   let server;
   try {
     server = await startKioskServer(config);
@@ -35,11 +41,30 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     return 1;
   }
   process.stderr.write(`plq serve: kiosk on ${server.url} (camera ${config.camera.source}, profile ${config.profile ?? 'default'})\n`);
+  const health = server.health;
+  void notifier.notify(['READY=1', 'STATUS=serving']);
+  const watchdog = new Watchdog({
+    notifier,
+    liveness: () => health.liveness(),
+    onUnhealthy: (r) => server.app.log.error({ failing: r.checks.filter((c) => !c.ok) }, 'not alive: watchdog ping withheld'),
+  });
+  if (watchdog.start()) server.app.log.info('systemd watchdog enabled');
+  injectFatalFault();
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  watchdog.stop();
+  void notifier.notify(['STOPPING=1']);
   await server.close();
   return 0;
+}
+
+/** Fault injection (tests): an exception or rejection nobody handles, once the kiosk serves. */
+function injectFatalFault(): void {
+  if (faultEnabled('uncaught-exception')) setTimeout(() => {
+    throw new Error('injected uncaught exception');
+  }, 500);
+  if (faultEnabled('unhandled-rejection')) setTimeout(() => void Promise.reject(new Error('injected unhandled rejection')), 500);
 }
