@@ -1,8 +1,9 @@
 /**
  * The OpenCV capture device: a VideoCapture read asynchronously (readAsync runs on the libuv
  * thread pool), downscaled on the OpenCV side, converted BGR -> RGB and copied into a buffer
- * the frame owns. Note: opening (the VideoCapture constructor) is synchronous in the binding;
- * a local device opens in milliseconds, an unreachable RTSP URL can take the FFmpeg timeout.
+ * the frame owns. Opening (the VideoCapture constructor) is synchronous in the binding (an
+ * unreachable RTSP URL takes the FFmpeg timeout), so the kiosk runs this on the OpenCV camera
+ * thread (opencv-thread.ts), never on the main event loop.
  */
 import { existsSync } from 'node:fs';
 import type { RgbImage } from '../../detect/face-detector.js';

@@ -1,6 +1,7 @@
 /**
  * A live camera through OpenCV (device index, /dev/video*, GStreamer pipeline, RTSP URL or
- * video file). Frames are read asynchronously and emitted at the configured fps. A camera
+ * video file), opened and read on the OpenCV camera thread (opencv-thread.ts). Frames are
+ * emitted at the configured fps. A camera
  * that disappears (read error or exception, a read that hangs, or only empty frames for a
  * while) is reported `lost`, then `reconnecting` with exponential back-off, and reopened;
  * the frames Observable carries on across reconnects with increasing seq numbers.
@@ -10,7 +11,7 @@ import { CameraFatalError, type CaptureDevice, type CaptureOpener } from './capt
 import { consoleCameraLogger, type CameraLogger } from './camera-logger.js';
 import type { CameraSource, CameraStatus, Frame } from './frame.js';
 import { checkFps, sleep } from './frame-clock.js';
-import { openOpenCvCapture } from './opencv-capture.js';
+import { openOpenCvCaptureInThread } from './opencv-thread.js';
 import { loadOpenCv } from './opencv-loader.js';
 import { describeOpenCvTarget, type OpenCvTarget } from './opencv-target.js';
 
@@ -34,7 +35,7 @@ export interface OpenCvSourceOptions {
   emptyTimeoutMs?: number;
   /** A read pending this long means the camera is lost (default 5000 ms). */
   readTimeoutMs?: number;
-  /** Opens the device; default: OpenCV VideoCapture. Tests inject a double here. */
+  /** Opens the device; default: an OpenCV VideoCapture on the camera thread. Tests inject a double here. */
   open?: CaptureOpener;
   /** What this is, in the missing-OpenCV message (default 'OpenCV camera'). */
   purpose?: string;
@@ -78,8 +79,9 @@ export class OpenCvSource implements CameraSource {
       this.opener = options.open;
     } else {
       // fail at start, not at the first subscription, when OpenCV is not there
-      const cv = loadOpenCv(options.purpose ?? 'OpenCV camera');
-      this.opener = () => openOpenCvCapture(options.target, { cv, maxWidth: options.maxWidth });
+      loadOpenCv(options.purpose ?? 'OpenCV camera');
+      // opening and reading run on the camera thread, never on the event loop
+      this.opener = () => openOpenCvCaptureInThread(options.target, { maxWidth: options.maxWidth });
     }
   }
 
