@@ -19,7 +19,8 @@ import { CaptureStore } from '../capture/capture-store.js';
 import { CaptureService } from '../capture/capture-service.js';
 import { readManifest } from '../../plq/model-manifest.js';
 import { healthRoutes } from './plugins/health-routes.js';
-import { KioskHealth, type LivenessProbe } from '../health/kiosk-health.js';
+import { KioskHealth } from '../health/kiosk-health.js';
+import { openCvThreadHealth } from '../camera/opencv-thread.js';
 import { metricsRoute } from './plugins/metrics-route.js';
 import { capturesRoutes } from './plugins/captures-routes.js';
 import { assessRoute } from './plugins/assess-route.js';
@@ -52,8 +53,6 @@ export interface KioskServerOptions {
   camera?: CameraSource;
   /** Log sink; defaults to Fastify's logger at info level (never logs image data). */
   logger?: boolean;
-  /** More liveness checks (the OpenCV camera thread). */
-  probes?: LivenessProbe[];
 }
 
 export async function startKioskServer(config: KioskConfig, options: KioskServerOptions = {}): Promise<KioskServer> {
@@ -95,7 +94,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     w.on('restart', (reason: string) => app.log.warn({ worker: reason }, 'model worker restarted'));
     w.on('error', (err: Error) => app.log.error({ err: err.message }, 'model worker error'));
   }
-  const health = new KioskHealth({ config, metrics: pipeline.metrics, workers: [tracker, plq], storeDir: path.resolve(config.capture.dir), probes: options.probes });
+  const health = new KioskHealth({ config, metrics: pipeline.metrics, workers: [tracker, plq], storeDir: path.resolve(config.capture.dir), probes: [openCvThreadHealth] });
   await app.register(healthRoutes, { pipeline, health });
   await app.register(metricsRoute, { pipeline });
   await app.register(capturesRoutes, { store: captures });
