@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { workerData } from 'node:worker_threads';
 
-function stateFile(): string {
-  const name = (workerData as { name?: string } | null)?.name ?? 'worker';
+function stateFile(worker?: string): string {
+  const name = worker ?? (workerData as { name?: string } | null)?.name ?? 'worker';
   return path.join(os.tmpdir(), `plq-fault-${process.pid}-${name.replace(/[^a-z0-9-]/gi, '_')}`);
 }
 
@@ -28,4 +28,9 @@ export function takeInitFailure(): boolean {
   if (left === 1) rmSync(stateFile(), { force: true });
   else writeFileSync(stateFile(), String(left - 1));
   return true;
+}
+
+/** From the main thread (tests): cancels the injected init failures left for a worker. */
+export function clearInitFailures(worker: string): void {
+  rmSync(stateFile(worker), { force: true });
 }
