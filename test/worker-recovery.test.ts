@@ -48,8 +48,17 @@ async function until(route: string, pred: (r: { code: number; body: Health }) =>
 
 const nextMap = (afterTs: number, timeoutMs = 60_000): Promise<PlqEvent> => waitFor<PlqEvent>(h.client, 'plq', (e) => e.frameTs > afterTs, timeoutMs);
 
+async function standbyReady(worker: WorkerClient, timeoutMs = 90_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (worker.health().standby !== 'ready') {
+    if (Date.now() > end) throw new Error(`${worker.name}: no standby worker after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** ms from the fault to the next PLQ map of a frame taken after it; the worker must have restarted. */
 async function recovery(worker: WorkerClient, label: string, fault: () => void, timeoutMs: number, duringOutage?: () => Promise<void>): Promise<number> {
+  await standbyReady(worker); // as configured: a standby is there (it is after a few seconds)
   await nextMap(Date.now()); // maps are flowing
   const restartsBefore = worker.restartCount;
   const restarted = new Promise<void>((resolve) => worker.once('restart', () => resolve()));
@@ -84,6 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   clearInitFailures('plq');
   clearInitFailures('tracker');
+  console.log(`main process RSS with tracker, PLQ and their standby workers: ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
   await h?.close();
   if (figures.length) console.log(`recovery times (fault -> next PLQ map of a later frame):\n${figures.join('\n')}`);
 });
@@ -102,14 +112,14 @@ describe('live pipeline: healthy', () => {
 describe.each(['plq', 'tracker'] as const)('live pipeline: the %s worker', (which) => {
   const worker = (): WorkerClient => h.server.workers[which];
 
-  it('killed (terminate, as SIGKILL): restarted, maps again within 2 s', async () => {
+  it('killed (terminate, as SIGKILL): replaced, maps again within 2 s', async () => {
     const ms = await recovery(worker(), `${which} killed`, () => void worker().terminate(), 30_000);
-    expect(ms).toBeLessThan(5000); // the issue's target is 2 s; the figure is printed
+    expect(ms).toBeLessThan(4000); // the target is 2 s (the figure is printed); the bound allows for a loaded machine
   });
 
-  it('crashed (exits by itself): restarted, maps again within 2 s', async () => {
+  it('crashed (exits by itself): replaced, maps again within 2 s', async () => {
     const ms = await recovery(worker(), `${which} crashed`, () => worker().injectFault({ kind: 'crash' }), 30_000);
-    expect(ms).toBeLessThan(5000);
+    expect(ms).toBeLessThan(4000);
   });
 
   it('hung: its call times out, it is terminated and restarted; /readyz names it meanwhile', async () => {
@@ -123,29 +133,44 @@ describe.each(['plq', 'tracker'] as const)('live pipeline: the %s worker', (whic
     await until('/readyz', (r) => r.code === 200);
   });
 
-  it('poisoned (init fails twice after the restart): init retried with back-off until it works', async () => {
-    const before = worker().restartCount;
+  it('poisoned (its next inits fail twice): the standby takes over, the failed inits are retried with back-off until one works', async () => {
+    const before = worker().health();
     const ms = await recovery(worker(), `${which} poisoned (2 failed inits)`, () => worker().injectFault({ kind: 'poison', initFailures: 2 }), 60_000);
-    expect(worker().restartCount - before).toBe(3); // the crash and two failed inits
-    expect(worker().health().state).toBe('ready');
+    expect(ms).toBeLessThan(5000);
+    await standbyReady(worker());
+    const after = worker().health();
+    expect(after.initFailures - before.initFailures).toBe(2);
+    expect(after.state).toBe('ready');
     await expect(worker().start()).resolves.toBeUndefined(); // ready is not left rejected
-    expect(ms).toBeLessThan(15_000);
   });
 });
 
 describe('live pipeline: a worker that cannot come back', () => {
   it('/healthz fails (watchdog stops) once the PLQ worker has been down beyond maxWorkerDownMs, and passes again when it recovers', async () => {
     const plq = h.server.workers.plq;
+    await standbyReady(plq);
+    await nextMap(Date.now());
+    // every init fails from now on: the crash is taken over by the standby, whose replacement
+    // cannot start; the second crash leaves the worker down, its init retried with back-off
+    const failuresBefore = plq.health().initFailures;
+    const switched = new Promise<void>((resolve) => plq.once('restart', () => resolve()));
     plq.injectFault({ kind: 'poison', initFailures: 1000 });
+    await switched;
+    plq.injectFault({ kind: 'crash' });
     const dead = await until('/healthz', (r) => r.code === 503, MAX_WORKER_DOWN_MS + 15_000);
     expect(dead.body.failing).toEqual(['worker:plq']);
-    expect(dead.body.checks.find((c) => c.name === 'worker:plq')?.reason).toMatch(/down for \d+ s \(plq worker init failed: injected init failure\)/);
+    expect(dead.body.checks.find((c) => c.name === 'worker:plq')?.reason).toMatch(/down for \d+ s \(plq (standby )?worker (init failed: injected init failure|exited with code 3)/);
     const notReady = await get('/readyz');
     expect(notReady.code).toBe(503);
     expect(notReady.body.failing).toContain('worker:plq');
+    const failures = plq.health().initFailures - failuresBefore;
     clearInitFailures('plq');
+    const t0 = performance.now();
     await until('/healthz', (r) => r.code === 200, 20_000);
     await nextMap(Date.now(), 30_000);
+    const ms = performance.now() - t0;
+    figures.push(`${'plq restarted without standby'.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  (from the end of the poison; ${failures} failed inits before)`);
+    expect(failures).toBeGreaterThanOrEqual(1);
     await until('/readyz', (r) => r.code === 200);
   });
 });

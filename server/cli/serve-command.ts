@@ -31,7 +31,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   // A fault nobody handled leaves the process in an unknown state: log it and exit non-zero, so
   // systemd restarts a clean kiosk (faults in one request or one frame are caught where they happen).
   installFatalHandlers('plq serve');
-  if (process.env[FAULT_ENV]) process.stderr.write(`plq serve: FAULT INJECTION ENABLED (${FAULT_ENV}=${process.env[FAULT_ENV]}): test use only\n`);
+  if ((['workers', 'uncaught-exception', 'unhandled-rejection'] as const).some((f) => faultEnabled(f))) {
+    process.stderr.write(`plq serve: FAULT INJECTION ENABLED (${FAULT_ENV}=${process.env[FAULT_ENV]}): test use only\n`);
+  }
   const notifier = systemdNotifier();
   let server;
   try {

@@ -75,8 +75,11 @@ export class GuidanceRunner {
 
   /** Starts the tracker and PLQ workers the kiosk would start for `config`. */
   static async start(config: KioskConfig, options: RunnerOptions = {}): Promise<GuidanceRunner> {
-    const tracker = trackerWorker(config, WatchedTracker) as WatchedTracker;
-    const plq = plqWorker(config);
+    // an offline run needs no standby workers (they would only take CPU and memory)
+    const { workers } = config;
+    const offline: KioskConfig = { ...config, workers: { ...workers, tracker: { ...workers.tracker, standby: false }, plq: { ...workers.plq, standby: false } } };
+    const tracker = trackerWorker(offline, WatchedTracker) as WatchedTracker;
+    const plq = plqWorker(offline);
     try {
       await Promise.all([tracker.start(), plq.start()]);
     } catch (err) {

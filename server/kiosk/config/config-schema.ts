@@ -10,7 +10,7 @@ const obj = (properties: Record<string, object>): object => ({
   properties,
 });
 
-const workerTimeouts = obj({ callTimeoutMs: int(10), firstCallTimeoutMs: int(10), initTimeoutMs: int(100) });
+const workerTimeouts = obj({ callTimeoutMs: int(10), firstCallTimeoutMs: int(10), initTimeoutMs: int(100), standby: { type: 'boolean' } });
 
 export const KIOSK_CONFIG_SCHEMA = obj({
   profile: { type: ['string', 'null'] },

@@ -115,9 +115,9 @@ export interface KioskConfig {
   };
   /** Model worker threads: call timeouts (a hang is terminated and restarted) and restart back-off. */
   workers: {
-    tracker: WorkerTimeouts;
-    plq: WorkerTimeouts;
-    assess: WorkerTimeouts;
+    tracker: WorkerSettings;
+    plq: WorkerSettings;
+    assess: WorkerSettings;
     /** First delay before restarting a crashed or hung worker, or retrying a failed init; doubles on each failure in a row. */
     restartMinDelayMs: number;
     restartMaxDelayMs: number;
@@ -166,13 +166,18 @@ export interface PresentationAttackConfig {
   latch: boolean;
 }
 
-export interface WorkerTimeouts {
+export interface WorkerSettings {
   /** A call not answered within this is a hang: the worker is terminated and restarted. */
   callTimeoutMs: number;
   /** The first call after each (re)start (kernel compilation, weight upload). */
   firstCallTimeoutMs: number;
   /** Loading the models. */
   initTimeoutMs: number;
+  /**
+   * Keep a second worker with its models loaded, switched to at once when the first fails (a
+   * restart takes 1-4 s of model loading; the standby costs that worker's memory once more).
+   */
+  standby: boolean;
 }
 
 export const DEFAULT_PRESENTATION_ATTACK: PresentationAttackConfig = { enabled: false, minReal: 0.3, minLive: 0.5, latch: true };
@@ -222,9 +227,9 @@ export const DEFAULT_CONFIG: KioskConfig = {
   capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },
   workers: {
-    tracker: { callTimeoutMs: 2000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000 },
-    plq: { callTimeoutMs: 5000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000 },
-    assess: { callTimeoutMs: 60_000, firstCallTimeoutMs: 120_000, initTimeoutMs: 120_000 },
+    tracker: { callTimeoutMs: 2000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000, standby: true },
+    plq: { callTimeoutMs: 5000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000, standby: true },
+    assess: { callTimeoutMs: 60_000, firstCallTimeoutMs: 120_000, initTimeoutMs: 120_000, standby: false },
     restartMinDelayMs: 100,
     restartMaxDelayMs: 10_000,
   },

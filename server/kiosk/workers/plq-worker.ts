@@ -75,6 +75,12 @@ serveWorker({
       if (mam.model !== p.model) throw new Error(`MAM file ${p.mamFile} is for model ${mam.model}, the kiosk runs ${p.model}`);
       if (mam.map.width !== w || mam.map.height !== h) throw new Error(`MAM file ${p.mamFile} is ${mam.map.width}x${mam.map.height}, the model's input is ${w}x${h}`);
     }
+    // one pass on a blank face compiles the kernels, so the first live map is not the slow one
+    // (a standby worker switched in after a crash answers at full speed)
+    const [w, h] = engine.model.manifest.inputSize;
+    const blank = tf.zeros([1, h, w, 3], 'int32');
+    engine.assess(blank);
+    blank.dispose();
     return { result: true };
   },
   plq: async (p: PlqRequest) => {

@@ -52,6 +52,8 @@ serveWorker({
       padEveryFrames: PAD_EVERY_FRAMES,
       padMaxAgeMs: PAD_MAX_AGE_MS,
     });
+    // a first detection compiles the detector's kernels before the first live frame
+    await detector.detect({ width: 640, height: 480, data: new Uint8Array(640 * 480 * 3) });
     return { result: true };
   },
   track: async (p: TrackRequest) => {

@@ -1,11 +1,14 @@
 /**
  * A model worker thread with request/response calls, kept alive whatever happens to it:
  * - every call has a timeout; a call that runs past it means the worker hangs: it is terminated
- *   and restarted (calls in flight fail with WorkerTimeoutError / WorkerCrashedError);
- * - a worker that exits is restarted with back-off;
- * - a failed or hung `init` after a restart is retried with the same back-off, for ever: the
- *   client never stays dead (only the very first start reports an init failure, so a bad config
- *   fails `plq serve` at once).
+ *   and replaced (calls in flight fail with WorkerTimeoutError / WorkerCrashedError);
+ * - a worker that exits is replaced;
+ * - with `standby`, a second worker is kept initialised: a failure switches to it at once (a
+ *   model worker takes 1-4 s to load its models, longer than the 2 s a kiosk may be blind), and
+ *   a new standby is started behind it;
+ * - a failed or hung `init` is retried with back-off, for ever: the client never stays dead
+ *   (only the very first start reports an init failure, so a bad config fails `plq serve` at
+ *   once).
  * The back-off doubles from restartMinDelayMs to restartMaxDelayMs on successive failures and
  * starts again from the minimum once a worker has stayed up for `stableAfterMs`.
  */
@@ -44,6 +47,8 @@ export interface WorkerClientOptions extends WorkerTimeoutOptions {
   entry: URL;
   /** Sent as the 'init' call after every (re)start. */
   init: unknown;
+  /** Keep a second, initialised worker to switch to when the first fails (default false). */
+  standby?: boolean;
   restartMinDelayMs?: number;
   restartMaxDelayMs?: number;
   /** A worker up this long resets the back-off (default 10000 ms). */
@@ -58,47 +63,67 @@ export interface WorkerHealth {
   /** Since when the worker has not been ready (ms epoch); undefined while ready. */
   downSince: number | undefined;
   restarts: number;
+  /** Inits that failed or timed out (active or standby worker). */
+  initFailures: number;
   /** Why the last worker ended or failed to start. */
   lastFailure: string | undefined;
+  /** The standby worker: 'ready', 'starting', or 'off' (none configured). */
+  standby: 'ready' | 'starting' | 'off';
 }
 
 interface Pending {
+  worker: Worker;
   method: string;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout | undefined;
 }
 
+/** After a switch to the standby, the next standby starts this much later. */
+const STANDBY_RESPAWN_MS = 3000;
+
 const DEFAULTS = { callTimeoutMs: 5000, firstCallTimeoutMs: 30_000, initTimeoutMs: 120_000, pingTimeoutMs: 2000 };
 
 /** Emits 'restart' (reason), 'ready', 'error' (Error). */
 export class WorkerClient extends EventEmitter {
   private worker: Worker | undefined;
+  /** The standby worker and whether its init is done. */
+  private spare: { worker: Worker; ready: boolean } | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   /** Resolves once a worker is up; replaced on every restart; rejects only when closed or the very first start fails. */
   private ready: Promise<void> | undefined;
   private restarts = 0;
+  private initFailures = 0;
   private closed = false;
   private delay: number;
+  private spareDelay: number;
   private everReady = false;
   private callsSinceStart = 0;
   private upSince = 0;
   private status: WorkerState = 'starting';
   private downSince: number | undefined = Date.now();
   private lastFailure: string | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly timeouts: Required<WorkerTimeoutOptions>;
 
   constructor(private readonly options: WorkerClientOptions) {
     super();
-    this.delay = options.restartMinDelayMs ?? 200;
+    this.delay = this.spareDelay = this.minDelay;
     this.timeouts = {
       callTimeoutMs: options.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
       firstCallTimeoutMs: options.firstCallTimeoutMs ?? DEFAULTS.firstCallTimeoutMs,
       initTimeoutMs: options.initTimeoutMs ?? DEFAULTS.initTimeoutMs,
       pingTimeoutMs: options.pingTimeoutMs ?? DEFAULTS.pingTimeoutMs,
     };
+  }
+
+  private get minDelay(): number {
+    return this.options.restartMinDelayMs ?? 200;
+  }
+
+  private get maxDelay(): number {
+    return this.options.restartMaxDelayMs ?? 10_000;
   }
 
   get name(): string {
@@ -110,7 +135,15 @@ export class WorkerClient extends EventEmitter {
   }
 
   health(): WorkerHealth {
-    return { name: this.options.name, state: this.status, downSince: this.downSince, restarts: this.restarts, lastFailure: this.lastFailure };
+    return {
+      name: this.options.name,
+      state: this.status,
+      downSince: this.downSince,
+      restarts: this.restarts,
+      initFailures: this.initFailures,
+      lastFailure: this.lastFailure,
+      standby: !this.options.standby ? 'off' : this.spare?.ready ? 'ready' : 'starting',
+    };
   }
 
   start(): Promise<void> {
@@ -119,15 +152,12 @@ export class WorkerClient extends EventEmitter {
     return this.ready;
   }
 
-  private spawn(): Promise<void> {
+  private createWorker(): Worker {
     const isTs = this.options.entry.pathname.endsWith('.ts');
     const workerData = { entry: this.options.entry.href, name: this.options.name };
     const worker = isTs
       ? new Worker(new URL('./ts-worker-bootstrap.mjs', import.meta.url), { workerData })
       : new Worker(this.options.entry, { workerData });
-    this.worker = worker;
-    this.status = this.everReady ? 'restarting' : 'starting';
-    this.callsSinceStart = 0;
     worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
@@ -138,54 +168,135 @@ export class WorkerClient extends EventEmitter {
     });
     worker.on('error', (err) => this.emit('error', err));
     worker.on('exit', (code) => this.onExit(worker, `${this.options.name} worker exited with code ${code}`));
-    return this.send('init', this.options.init, [], this.timeouts.initTimeoutMs).then(
+    return worker;
+  }
+
+  /** Starts the active worker (first start, or a restart with no standby to take over). */
+  private spawn(): Promise<void> {
+    const worker = this.createWorker();
+    this.worker = worker;
+    this.status = this.everReady ? 'restarting' : 'starting';
+    return this.send(worker, 'init', this.options.init, [], this.timeouts.initTimeoutMs).then(
       () => {
         this.everReady = true;
-        this.status = 'ready';
-        this.downSince = undefined;
-        this.upSince = Date.now();
-        this.emit('ready');
+        this.becameReady();
+        this.prepareSpare();
       },
       (err: Error) => {
-        const reason = `${this.options.name} worker init failed: ${err.message}`;
+        this.initFailures++;
         if (!this.everReady || this.closed) {
-          void this.kill(worker);
+          void worker.terminate();
           throw err;
         }
         // a failed init after a restart: retry with back-off, never stay dead
-        this.lastFailure = reason;
-        const next = this.scheduleRestart(worker, reason);
+        const next = this.replace(worker, `${this.options.name} worker init failed: ${err.message}`);
         void worker.terminate();
         return next;
       },
     );
   }
 
-  private onExit(worker: Worker, reason: string): void {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
-    this.failPending(new WorkerCrashedError(reason));
-    if (this.closed || !this.everReady) return;
-    this.lastFailure = reason;
-    this.ready = this.scheduleRestart(worker, reason);
+  private becameReady(): void {
+    this.status = 'ready';
+    this.downSince = undefined;
+    this.upSince = Date.now();
+    this.callsSinceStart = 0;
+    this.emit('ready');
   }
 
-  /** The next start after `delay`; returns the promise that resolves when a worker is up again. */
-  private scheduleRestart(dead: Worker, reason: string): Promise<void> {
+  /** Starts a standby worker behind the active one (after `spareDelay`, which backs off on failures). */
+  private prepareSpare(wait = 0): void {
+    if (!this.options.standby || this.closed || this.spare) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.closed || this.spare) return;
+      const worker = this.createWorker();
+      const spare = { worker, ready: false };
+      this.spare = spare;
+      this.send(worker, 'init', this.options.init, [], this.timeouts.initTimeoutMs).then(
+        () => {
+          spare.ready = true;
+          this.spareDelay = this.minDelay;
+        },
+        (err: Error) => {
+          this.initFailures++;
+          this.lastFailure = `${this.options.name} standby worker init failed: ${err.message}`;
+          if (this.spare === spare) this.spare = undefined;
+          void worker.terminate();
+          const wait = this.spareDelay;
+          this.spareDelay = Math.min(this.spareDelay * 2, this.maxDelay);
+          this.prepareSpare(wait);
+        },
+      );
+    }, wait);
+    this.timers.add(timer);
+  }
+
+  private onExit(worker: Worker, reason: string): void {
+    if (this.spare?.worker === worker) {
+      // the standby died: while initialising, its failed init retries; once ready, start another
+      const wasReady = this.spare.ready;
+      this.failPending(worker, new WorkerCrashedError(reason));
+      if (wasReady) {
+        this.spare = undefined;
+        this.prepareSpare(this.minDelay);
+      }
+      return;
+    }
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.failPending(worker, new WorkerCrashedError(reason));
+    if (this.closed || !this.everReady) return;
+    this.ready = this.replace(worker, reason);
+  }
+
+  /**
+   * The active worker is gone (exited, hung, or its init failed): switch to a ready standby at
+   * once, or restart after the back-off delay. Returns the promise of the next ready worker.
+   */
+  private replace(dead: Worker, reason: string): Promise<void> {
     if (this.worker === dead) this.worker = undefined;
-    this.failPending(new WorkerCrashedError(reason));
-    this.status = 'restarting';
+    this.failPending(dead, new WorkerCrashedError(reason));
+    this.lastFailure = reason;
     this.downSince ??= Date.now();
-    if (this.upSince && Date.now() - this.upSince >= (this.options.stableAfterMs ?? 10_000)) this.delay = this.options.restartMinDelayMs ?? 200;
+    if (this.upSince && Date.now() - this.upSince >= (this.options.stableAfterMs ?? 10_000)) this.delay = this.minDelay;
     this.upSince = 0;
-    const wait = this.delay;
-    this.delay = Math.min(this.delay * 2, this.options.restartMaxDelayMs ?? 10_000);
     this.restarts++;
+    const spare = this.spare;
+    if (spare?.ready) {
+      this.spare = undefined;
+      this.worker = spare.worker;
+      this.emit('restart', `${reason}; switched to the standby worker`);
+      this.becameReady();
+      // the next standby loads its models a while later, so it does not take the CPU from the
+      // worker that just took over; the back-off keeps a crash loop from spinning
+      const wait = Math.max(this.delay, STANDBY_RESPAWN_MS);
+      this.delay = Math.min(this.delay * 2, this.maxDelay);
+      this.prepareSpare(wait);
+      this.ready = Promise.resolve();
+      return this.ready;
+    }
+    this.status = 'restarting';
+    const wait = this.delay;
+    this.delay = Math.min(this.delay * 2, this.maxDelay);
     this.emit('restart', reason);
     const next = new Promise<void>((resolve) => {
-      this.restartTimer = setTimeout(resolve, wait);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, wait);
+      this.timers.add(timer);
     }).then(() => {
       if (this.closed) throw new WorkerCrashedError(`${this.options.name} worker closed`);
+      // a standby that became ready meanwhile takes over; otherwise a fresh worker
+      const s = this.spare;
+      if (s?.ready) {
+        this.spare = undefined;
+        this.worker = s.worker;
+        this.becameReady();
+        this.prepareSpare(this.minDelay);
+        return;
+      }
       return this.spawn();
     });
     this.ready = next;
@@ -195,35 +306,29 @@ export class WorkerClient extends EventEmitter {
     return next;
   }
 
-  private failPending(err: Error): void {
-    for (const p of this.pending.values()) {
+  private failPending(worker: Worker, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
       clearTimeout(p.timer);
+      this.pending.delete(id);
       p.reject(err);
     }
-    this.pending.clear();
   }
 
-  /** Terminates a hung worker; its exit restarts it. */
-  private async kill(worker: Worker): Promise<void> {
-    await worker.terminate().catch(() => undefined);
-  }
-
-  private send(method: string, payload: unknown, transfer: readonly TransferListItem[], timeoutMs: number | undefined): Promise<unknown> {
-    const worker = this.worker;
-    if (!worker) return Promise.reject(new WorkerCrashedError(`${this.options.name} worker is not running`));
+  private send(worker: Worker, method: string, payload: unknown, transfer: readonly TransferListItem[], timeoutMs: number | undefined): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const p: Pending = { method, resolve, reject, timer: undefined };
+      const p: Pending = { worker, method, resolve, reject, timer: undefined };
       if (timeoutMs !== undefined) {
         p.timer = setTimeout(() => {
           if (!this.pending.delete(id)) return;
           const reason = `${this.options.name} worker: '${method}' not answered within ${timeoutMs} ms`;
           reject(new WorkerTimeoutError(reason));
-          // a model call or init that hangs: the thread is of no use any more
-          if (method !== PING_METHOD && this.worker === worker) {
-            if (method === 'init') return; // spawn()'s failure path restarts it
+          // a model call that hangs: the thread is of no use any more (a hung init is handled
+          // by its caller; a slow ping does not condemn a worker, calls time out on their own)
+          if (method !== PING_METHOD && method !== 'init' && method !== SHUTDOWN_METHOD && this.worker === worker) {
             this.onExit(worker, reason);
-            void this.kill(worker);
+            void worker.terminate();
           }
         }, timeoutMs);
       }
@@ -236,19 +341,22 @@ export class WorkerClient extends EventEmitter {
   /** Calls `method` once the worker is up (waits through a restart), within the call timeout. */
   async call<R>(method: string, payload: unknown, transfer: readonly TransferListItem[] = []): Promise<R> {
     await this.start();
+    const worker = this.worker;
+    if (!worker) throw new WorkerCrashedError(`${this.options.name} worker is not running`);
     const timeout = this.callsSinceStart++ === 0 ? this.timeouts.firstCallTimeoutMs : this.timeouts.callTimeoutMs;
-    return (await this.send(method, payload, transfer, timeout)) as R;
+    return (await this.send(worker, method, payload, transfer, timeout)) as R;
   }
 
   /**
-   * Heartbeat: true when the worker is up and its thread answers within the ping timeout. Does
-   * not wait for a restart; a missing answer does not kill the worker (calls time out on their own).
+   * Heartbeat: the worker is up and its thread answers within the ping timeout. Does not wait
+   * for a restart; a missing answer does not kill the worker (calls time out on their own).
    */
   async ping(): Promise<{ ok: true; ms: number } | { ok: false; reason: string }> {
-    if (this.status !== 'ready' || !this.worker) return { ok: false, reason: `worker ${this.status}${this.lastFailure ? ` (${this.lastFailure})` : ''}` };
+    const worker = this.worker;
+    if (this.status !== 'ready' || !worker) return { ok: false, reason: `worker ${this.status}${this.lastFailure ? ` (${this.lastFailure})` : ''}` };
     const t0 = performance.now();
     try {
-      await this.send(PING_METHOD, null, [], this.timeouts.pingTimeoutMs);
+      await this.send(worker, PING_METHOD, null, [], this.timeouts.pingTimeoutMs);
       return { ok: true, ms: performance.now() - t0 };
     } catch (err) {
       return { ok: false, reason: (err as Error).message };
@@ -260,31 +368,40 @@ export class WorkerClient extends EventEmitter {
     this.worker?.postMessage({ id: this.nextId++, method: FAULT_METHOD, payload: fault } satisfies WorkerRequest);
   }
 
-  /** Ends the worker at once, as a native crash would (SIGKILL-like; it is restarted). */
+  /** Ends the active worker at once, as a native crash would (SIGKILL-like; it is replaced). */
   async terminate(): Promise<void> {
-    const w = this.worker;
-    if (w) await this.kill(w);
+    await this.worker?.terminate();
   }
 
   get busy(): boolean {
-    return this.pending.size > 0;
+    for (const p of this.pending.values()) if (p.worker === this.worker && p.method !== PING_METHOD) return true;
+    return false;
   }
 
   /**
    * Asks the worker to finish its current call and end by itself; terminates it only if it has
-   * not ended within `graceMs` (abrupt termination mid-task is a last resort).
+   * not ended within `graceMs` (abrupt termination mid-task is a last resort). The standby is
+   * terminated at once.
    */
   async close(graceMs = 3000): Promise<void> {
     this.closed = true;
     this.status = 'closed';
-    clearTimeout(this.restartTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const spare = this.spare;
+    this.spare = undefined;
+    const spareGone = spare ? spare.worker.terminate().then(() => undefined) : Promise.resolve();
     const w = this.worker;
-    if (!w) return;
+    if (!w) {
+      await spareGone;
+      return;
+    }
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
-    await Promise.race([this.send(SHUTDOWN_METHOD, null, [], graceMs).catch(() => undefined), exited]);
+    await Promise.race([this.send(w, SHUTDOWN_METHOD, null, [], graceMs).catch(() => undefined), exited]);
     this.worker = undefined;
-    this.failPending(new WorkerCrashedError(`${this.options.name} worker closed`));
+    this.failPending(w, new WorkerCrashedError(`${this.options.name} worker closed`));
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') await w.terminate();
+    await spareGone;
   }
 }
