@@ -105,6 +105,8 @@ export class WorkerClient extends EventEmitter {
   private downSince: number | undefined = Date.now();
   private lastFailure: string | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Ends the wait before a restart early (on close, so callers waiting for the worker are told). */
+  private restartWait: (() => void) | undefined;
   private readonly timeouts: Required<WorkerTimeoutOptions>;
 
   constructor(private readonly options: WorkerClientOptions) {
@@ -186,6 +188,8 @@ export class WorkerClient extends EventEmitter {
         this.initFailures++;
         if (!this.everReady || this.closed) {
           void worker.terminate();
+          if (this.worker === worker) this.worker = undefined;
+          this.ready = undefined; // a later start() tries again
           throw err;
         }
         // a failed init after a restart: retry with back-off, never stay dead
@@ -283,9 +287,11 @@ export class WorkerClient extends EventEmitter {
     const next = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
+        this.restartWait = undefined;
         resolve();
       }, wait);
       this.timers.add(timer);
+      this.restartWait = resolve;
     }).then(() => {
       if (this.closed) throw new WorkerCrashedError(`${this.options.name} worker closed`);
       // a standby that became ready meanwhile takes over; otherwise a fresh worker
@@ -388,6 +394,7 @@ export class WorkerClient extends EventEmitter {
     this.status = 'closed';
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.restartWait?.();
     const spare = this.spare;
     this.spare = undefined;
     const spareGone = spare ? spare.worker.terminate().then(() => undefined) : Promise.resolve();
