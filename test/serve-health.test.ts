@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOpenCvAvailable } from '../server/kiosk/camera/opencv-loader.js';
 import { FATAL_EXIT_CODE } from '../server/cli/fatal-handlers.js';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 const CLI = path.resolve('server/cli/main.ts');
 const python = spawnSync('python3', ['--version']).status === 0;
 const systemdNotify = spawnSync('systemd-notify', ['--version']).status === 0;
@@ -26,7 +25,8 @@ interface Served {
 
 async function serve(args: string[], env: Record<string, string>): Promise<Served> {
   const captures = await mkdtemp(path.join(os.tmpdir(), 'plq-serve-captures-'));
-  const child = spawn(TSX, [CLI, 'serve', '--port', '0', ...args], {
+  // node itself (not the tsx wrapper), so the child's pid is the kiosk's and signals reach it
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', ...args], {
     env: { ...process.env, PLQ_BACKEND: 'wasm', PLQ_LOG_LEVEL: 'warn', PLQ_KIOSK__capture__dir: captures, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -87,11 +87,17 @@ describe.skipIf(!isOpenCvAvailable() || !python || !systemdNotify)('plq serve --
   });
 
   it('is alive (/healthz 200) but not ready (/readyz 503 naming the camera)', async () => {
-    const live = await fetch(`${url}/healthz`);
-    const liveBody = (await live.json()) as { status: string; state: string; failing: string[] };
+    let live: Response;
+    let liveBody: { status: string; state: string; failing: string[] };
+    for (let i = 0; ; i++) {
+      live = await fetch(`${url}/healthz`);
+      liveBody = (await live.json()) as typeof liveBody;
+      if (liveBody.state === 'camera-lost' || i > 100) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(liveBody.state).toBe('camera-lost');
     expect(live.status).toBe(200);
     expect(liveBody.status).toBe('ok');
-    expect(liveBody.state).toBe('camera-lost');
     let ready: Response;
     let body: { status: string; failing: string[]; checks: Array<{ name: string; ok: boolean; reason?: string }> };
     // the workers answer their first heartbeat within a moment of starting

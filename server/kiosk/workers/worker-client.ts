@@ -237,11 +237,12 @@ export class WorkerClient extends EventEmitter {
   }
 
   private onExit(worker: Worker, reason: string): void {
-    if (this.spare?.worker === worker) {
+    const spare = this.spare?.worker === worker ? this.spare : undefined;
+    // whatever this worker was, nothing it had in hand will be answered (nor keep a timer alive)
+    this.failPending(worker, new WorkerCrashedError(reason));
+    if (spare) {
       // the standby died: while initialising, its failed init retries; once ready, start another
-      const wasReady = this.spare.ready;
-      this.failPending(worker, new WorkerCrashedError(reason));
-      if (wasReady) {
+      if (spare.ready && this.spare === spare) {
         this.spare = undefined;
         this.prepareSpare(this.minDelay);
       }
@@ -249,7 +250,6 @@ export class WorkerClient extends EventEmitter {
     }
     if (this.worker !== worker) return;
     this.worker = undefined;
-    this.failPending(worker, new WorkerCrashedError(reason));
     if (this.closed || !this.everReady) return;
     this.ready = this.replace(worker, reason);
   }
@@ -337,6 +337,7 @@ export class WorkerClient extends EventEmitter {
             void worker.terminate();
           }
         }, timeoutMs);
+        p.timer.unref();
       }
       this.pending.set(id, p);
       const req: WorkerRequest = { id, method, payload };
@@ -397,6 +398,7 @@ export class WorkerClient extends EventEmitter {
     this.restartWait?.();
     const spare = this.spare;
     this.spare = undefined;
+    if (spare) this.failPending(spare.worker, new WorkerCrashedError(`${this.options.name} worker closed`));
     const spareGone = spare ? spare.worker.terminate().then(() => undefined) : Promise.resolve();
     const w = this.worker;
     if (!w) {
