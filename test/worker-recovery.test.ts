@@ -50,7 +50,7 @@ const nextMap = (afterTs: number, timeoutMs = 60_000): Promise<PlqEvent> => wait
 
 async function standbyReady(worker: WorkerClient, timeoutMs = 90_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (worker.health().standby !== 'ready') {
+  while (worker.health().standby === 'starting') {
     if (Date.now() > end) throw new Error(`${worker.name}: no standby worker after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -83,7 +83,8 @@ beforeAll(async () => {
   h = await startHarness({
     replayDir: dir,
     overrides: {
-      workers: { restartMaxDelayMs: 1000 },
+      // the kiosk's defaults (standby workers on), faster back-off and heartbeat for the test
+      workers: { tracker: { standby: DEFAULT_CONFIG.workers.tracker.standby }, plq: { standby: DEFAULT_CONFIG.workers.plq.standby }, restartMaxDelayMs: 1000 },
       health: { heartbeatIntervalMs: 300, heartbeatTimeoutMs: 500, maxWorkerDownMs: MAX_WORKER_DOWN_MS },
     },
   });

@@ -34,6 +34,8 @@ export async function startHarness(options: { replayDir?: string; camera?: Camer
     camera: { source: options.replayDir ? `replay:${options.replayDir}` : 'synthetic', fps: 15 },
     capture: { dir: captureDir },
     guidance: { showAfterMs: 300, hideAfterMs: 600 },
+    // no standby workers (two more model threads per server) unless a test is about them
+    workers: { tracker: { standby: false }, plq: { standby: false } },
   };
   // merged per section: an override of `capture` must not drop the temporary capture dir
   // (the default, ./captures, is in the repository)
