@@ -4,7 +4,8 @@
  * (rtsp://user:pw@host -> rtsp://***@host), password-like query parameters and key=value pairs
  * whose key names a secret.
  */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]*@/gi;
+// up to the last '@' of the authority, so a password with an unencoded '@' is masked whole
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@'"]*@)+/gi;
 const SECRET_PARAM = /([?&;\s,{"']|^)((?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|auth|access[_-]?key)["']?\s*[=:]\s*["']?)[^&\s"',;}]+/gi;
 
 export function maskCredentials(text: string): string {
