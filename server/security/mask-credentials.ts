@@ -12,7 +12,7 @@ export function maskCredentials(text: string): string {
   return text.replace(URL_USERINFO, '$1***@').replace(SECRET_PARAM, '$1$2***');
 }
 
-/** Deep copy of a JSON-like value with every string masked and every secret-named key replaced. */
+/** Deep copy of a JSON-like value with every string masked and every secret-named string or number replaced. */
 export function maskSecretsDeep<T>(value: T): T {
   return mask(value, '') as T;
 }
@@ -20,6 +20,8 @@ export function maskSecretsDeep<T>(value: T): T {
 const SECRET_KEY = /pass(word|wd)?$|secret|token|api[_-]?key|credential|hash$/i;
 
 function mask(value: unknown, key: string): unknown {
+  // a number under a secret name is a PIN or a numeric password: masked too
+  if (typeof value === 'number' && SECRET_KEY.test(key)) return '***';
   if (typeof value === 'string') return SECRET_KEY.test(key) && value !== '' ? '***' : maskCredentials(value);
   if (Array.isArray(value)) return value.map((v) => mask(v, key));
   if (value !== null && typeof value === 'object') {

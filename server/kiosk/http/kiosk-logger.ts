@@ -41,14 +41,16 @@ export function kioskLoggerOptions(level: string, sink: LogSink = process.stdout
     level,
     redact: { paths: REDACTED_LOG_PATHS, censor: '***' },
     serializers: {
-      req: (req: FastifyRequest) => ({
-        method: req.method,
-        url: maskCredentials(req.url),
-        host: req.host,
-        remoteAddress: req.ip,
-        remotePort: req.socket?.remotePort,
-      }),
+      // Fastify's fields; anything else logged under `req` passes as it is (then redacted and masked)
+      req: (req: FastifyRequest | Record<string, unknown>) =>
+        isRequest(req)
+          ? { method: req.method, url: maskCredentials(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }
+          : req,
     },
     stream: { write: (line: string) => sink.write(maskLogLine(line)) },
   };
+}
+
+function isRequest(v: FastifyRequest | Record<string, unknown>): v is FastifyRequest {
+  return typeof v.url === 'string' && typeof v.method === 'string' && 'raw' in v;
 }
