@@ -97,7 +97,8 @@ describe('plq analyze --queue with Redis stopped mid-run, then rerun', () => {
     url = `redis://:${PASSWORD}@127.0.0.1:${port}`;
   });
   afterAll(async () => {
-    for (const p of running) await stop(p, 'SIGKILL');
+    // SIGTERM: tsx passes it on to the node process it runs (a SIGKILL would leave that behind)
+    for (const p of running) await stop(p);
   });
 
   it('fails clearly after the queue timeout, then resumes from its cache without recomputing', async () => {
@@ -125,7 +126,7 @@ describe('plq analyze --queue with Redis stopped mid-run, then rerun', () => {
     expect(first.output()).toMatch(new RegExp(`${DONE_BEFORE_STOP} results are kept in .*cache: run the same command again to resume`));
     expect(first.output()).not.toContain(PASSWORD);
     expect(await cacheEntries()).toBe(DONE_BEFORE_STOP);
-    await stop(gated, 'SIGKILL');
+    await stop(gated);
 
     // Run 2: Redis back (empty: no persistence), a plain plq worker, the same command.
     const server2 = redis();
