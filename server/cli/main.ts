@@ -25,6 +25,12 @@ const positiveInt = (v: string): number => {
   return n;
 };
 
+const nonNegative = (v: string): number => {
+  const n = Number(v);
+  if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+};
+
 const fractionArg = (v: string): number => {
   const n = Number(v);
   if (!(n > 0 && n <= 0.5)) throw new InvalidArgumentError('must be in (0, 0.5]');
@@ -186,21 +192,23 @@ program
   .option('--identities <csv|folders>', 'identities for error-versus-reject curves: a file,identity CSV, or "folders" (one folder per identity)')
   .option('--fmr <f>', 'false match rate of the ERC threshold', Number, 0.001)
   .option('--out <dir>', 'report folder (holds the per-image cache)', './plq-analysis')
-  .option('--queue <url>', 'distribute the per-image work on a BullMQ queue (redis://HOST:PORT) served by plq worker')
+  .option('--queue <url>', 'distribute the per-image work on a BullMQ queue (redis://[:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS) served by plq worker')
+  .option('--queue-timeout <seconds>', 'give up when Redis has not answered for this long (the cache keeps what was done: rerun to resume)', positiveInt, 60)
+  .option('--cache-days <days>', 'delete cached per-image results older than this at start; 0 = delete the cache once the report is written', nonNegative, 30)
   .option('--threads <n>', 'local worker threads', positiveInt, 2)
   .option('--max-pixels <n>', 'refuse larger images (checked before decoding)', positiveInt, DEFAULT_MAX_PIXELS)
   .addOption(backendOption())
   .action(async (paths: string[], o) => {
     process.exitCode = await analyzeCommand(paths, {
       model: o.model, methods: o.methods, fraction: o.fraction, identities: o.identities, fmr: o.fmr, out: o.out,
-      queue: o.queue, threads: o.threads, backend: o.backend, maxPixels: o.maxPixels,
+      queue: o.queue, queueTimeoutSeconds: o.queueTimeout, cacheDays: o.cacheDays, threads: o.threads, backend: o.backend, maxPixels: o.maxPixels,
     });
   });
 
 program
   .command('worker')
   .description('consume plq analyze jobs from a BullMQ queue until interrupted')
-  .requiredOption('--queue <url>', 'redis://HOST:PORT')
+  .requiredOption('--queue <url>', 'redis://[:PASSWORD@]HOST:PORT[/DB] or rediss:// (TLS)')
   .option('--concurrency <n>', 'jobs at a time', positiveInt, 1)
   .action(async (o) => {
     process.exitCode = await workerCommand({ queue: o.queue, concurrency: o.concurrency });

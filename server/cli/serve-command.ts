@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from '../kiosk/config/load-config.js';
 import { startKioskServer } from '../kiosk/http/kiosk-server.js';
+import { maskCredentials } from '../security/mask-credentials.js';
 
 export interface ServeOptions {
   config?: string;
@@ -19,22 +20,24 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     config = await loadConfig({ file: opts.config, profile: opts.profile, overrides });
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`plq serve: ${err.message}\n`);
+      process.stderr.write(`plq serve: ${maskCredentials(err.message)}\n`);
       return 2;
     }
     throw err;
   }
   // Faults in one request or one frame must not take the kiosk down: log and go on.
-  process.on('unhandledRejection', (reason) => process.stderr.write(`plq serve: unhandled rejection: ${String((reason as Error)?.message ?? reason)}\n`));
-  process.on('uncaughtException', (err) => process.stderr.write(`plq serve: uncaught exception: ${err.message}\n`));
+  process.on('unhandledRejection', (reason) =>
+    process.stderr.write(`plq serve: unhandled rejection: ${maskCredentials(String((reason as Error)?.message ?? reason))}\n`),
+  );
+  process.on('uncaughtException', (err) => process.stderr.write(`plq serve: uncaught exception: ${maskCredentials(err.message)}\n`));
   let server;
   try {
     server = await startKioskServer(config);
   } catch (err) {
-    process.stderr.write(`plq serve: cannot start: ${(err as Error).message}\n`);
+    process.stderr.write(`plq serve: cannot start: ${maskCredentials((err as Error).message)}\n`);
     return 1;
   }
-  process.stderr.write(`plq serve: kiosk on ${server.url} (camera ${config.camera.source}, profile ${config.profile ?? 'default'})\n`);
+  process.stderr.write(`plq serve: kiosk on ${server.url} (camera ${maskCredentials(config.camera.source)}, profile ${config.profile ?? 'default'})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);

@@ -19,6 +19,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     maxImagePixels: int(10_000),
     clientEventsPerSecond: int(1, 1000),
   }),
+  assess: obj({ perMinute: int(1, 100_000), maxQueued: int(0, 10_000) }),
   camera: obj({
     source: { type: 'string', pattern: '^(replay:.+|opencv:.+|synthetic)$' },
     fps: num(1, 120),

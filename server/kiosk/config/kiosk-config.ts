@@ -31,6 +31,13 @@ export interface KioskConfig {
     /** Socket.IO events a client may send per second before it is throttled. */
     clientEventsPerSecond: number;
   };
+  /** POST /api/assess limits: per client address, and how many requests may wait for the assess worker. */
+  assess: {
+    /** Requests per minute per client address; more are answered 429 with Retry-After. */
+    perMinute: number;
+    /** Requests waiting behind the one being assessed; more are answered 503 with Retry-After. */
+    maxQueued: number;
+  };
   camera: {
     /**
      * `replay:PATH`, `opencv:INDEX`, `opencv:URL-OR-PIPELINE-OR-FILE` or `synthetic`;
@@ -172,6 +179,7 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
 export const DEFAULT_CONFIG: KioskConfig = {
   profile: null,
   server: { host: '127.0.0.1', port: 8080, maxUploadBytes: 15 * 1024 * 1024, maxImagePixels: 40_000_000, clientEventsPerSecond: 20 },
+  assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
   tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3 },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { DEFAULT_CONFIG, type KioskConfig } from './kiosk-config.js';
 import { KIOSK_CONFIG_SCHEMA } from './config-schema.js';
+import { worldReadableSecrets } from '../../security/secret-file.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -94,6 +95,10 @@ export interface LoadConfigOptions {
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<KioskConfig> {
   let merged = JSON.parse(JSON.stringify(DEFAULT_CONFIG)) as Json;
   const fileJson = options.file ? await readJson(options.file, 'config file') : undefined;
+  if (options.file) {
+    const refused = await worldReadableSecrets(options.file, fileJson);
+    if (refused) throw new ConfigError(`config file ${refused}`);
+  }
   const profile = options.profile ?? (isObject(fileJson) && typeof fileJson.profile === 'string' ? fileJson.profile : undefined);
   if (profile) {
     if (!(PROFILES as readonly string[]).includes(profile)) throw new ConfigError(`unknown profile "${profile}" (one of ${PROFILES.join(', ')})`);

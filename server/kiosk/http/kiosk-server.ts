@@ -24,6 +24,7 @@ import { capturesRoutes } from './plugins/captures-routes.js';
 import { assessRoute } from './plugins/assess-route.js';
 import { uiStatic } from './plugins/ui-static.js';
 import { attachKioskSocket } from './plugins/kiosk-socket.js';
+import { kioskLoggerOptions, type LogSink } from './kiosk-logger.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -48,8 +49,10 @@ export interface KioskServer {
 export interface KioskServerOptions {
   /** Injected camera (tests); otherwise made from config.camera.source. */
   camera?: CameraSource;
-  /** Log sink; defaults to Fastify's logger at info level (never logs image data). */
+  /** false: no logging. Otherwise pino at PLQ_LOG_LEVEL (info), credentials masked (never logs image data). */
   logger?: boolean;
+  /** Where log lines go (default stdout). */
+  logSink?: LogSink;
 }
 
 export async function startKioskServer(config: KioskConfig, options: KioskServerOptions = {}): Promise<KioskServer> {
@@ -84,7 +87,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
 
   const pipeline = new KioskPipeline(config, camera, tracker, plq, captures);
   const app = Fastify({
-    logger: options.logger === false ? false : { level: process.env.PLQ_LOG_LEVEL ?? 'info' },
+    logger: options.logger === false ? false : kioskLoggerOptions(process.env.PLQ_LOG_LEVEL ?? 'info', options.logSink),
     bodyLimit: config.server.maxUploadBytes,
   });
   for (const w of workers) {
@@ -94,7 +97,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   await app.register(healthRoutes, { pipeline });
   await app.register(metricsRoute, { pipeline });
   await app.register(capturesRoutes, { store: captures });
-  await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes });
+  await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes, ...config.assess });
   await app.register(uiStatic, { root: UI_DIST });
   const io = attachKioskSocket(app.server, pipeline, captures, config);
   pipeline.events$.subscribe((e) => {
