@@ -50,7 +50,7 @@ async function post(u: Upload): Promise<Answer> {
   const res = await fetch(`${h.server.url}/api/assess${u.query ?? ''}`, {
     method: 'POST',
     headers: { ...AUTH, ...(u.contentType !== undefined ? { 'content-type': u.contentType } : {}) },
-    body: u.data,
+    body: new Uint8Array(u.data),
   });
   const text = await res.text();
   let body: unknown = text;
@@ -125,13 +125,24 @@ describe('Socket.IO /kiosk fuzzing', () => {
 
     let client: Socket = h.client;
     let reconnects = 0;
+    let hello: Promise<unknown> = Promise.resolve();
     const connect = async (): Promise<Socket> => {
-      const c = io(`${h.server.url}/kiosk`, { transports: ['websocket'], reconnection: false });
+      const c = io(`${h.server.url}/kiosk`, { transports: ['websocket'], reconnection: false, autoConnect: false });
+      hello = new Promise((resolve) => c.once('hello', resolve));
       await new Promise<void>((resolve, reject) => {
         c.once('connect', () => resolve());
         c.once('connect_error', reject);
+        c.connect();
       });
       return c;
+    };
+    const languageBecomes = async (lang: string): Promise<string> => {
+      let language = '';
+      for (let attempt = 0; attempt < 100 && language !== lang; attempt++) {
+        language = ((await (await fetch(`${h.server.url}/api/status`, { headers: AUTH })).json()) as { language: string }).language;
+        if (language !== lang) await new Promise((r) => setTimeout(r, 20));
+      }
+      return language;
     };
     for (const [i, [event, args]] of sent.entries()) {
       if (!client.connected) {
@@ -144,24 +155,19 @@ describe('Socket.IO /kiosk fuzzing', () => {
       if (i % 100 === 99) expect(await healthy()).toBe(true);
     }
     // a valid command afterwards still works: the language the kiosk reports is the one set last
-    if (!client.connected) client = await connect();
-    const last = await new Promise<string>((resolve) => {
-      const check = async (): Promise<void> => {
-        const s = (await (await fetch(`${h.server.url}/api/status`, { headers: AUTH })).json()) as { language: string };
-        if (s.language === 'de') resolve(s.language);
-        else setTimeout(() => void check(), 50);
-      };
-      client.emit('language', 'fr');
-      client.emit('language', 'de');
-      void check();
-    });
     if (client !== h.client) client.close();
-    console.log(`fuzz: ${sent.length} payloads to /kiosk events (${reconnects} reconnects after oversized messages), 0 crashes`);
-    expect(last).toBe('de');
-    expect(await healthy()).toBe(true);
     const fresh = await connect();
-    const hello = await new Promise<unknown>((resolve) => fresh.once('hello', resolve));
+    expect(await hello).toMatchObject({ languages: [...LANGUAGES] });
+    const errors: unknown[] = [];
+    fresh.on('error', (e: unknown) => errors.push(e));
+    fresh.emit('language', 'fr');
+    expect(await languageBecomes('fr')).toBe('fr');
+    fresh.emit('language', { not: 'a language' });
+    fresh.emit('language', 'de');
+    expect(await languageBecomes('de')).toBe('de');
     fresh.close();
-    expect(hello).toMatchObject({ languages: [...LANGUAGES] });
+    expect(errors).toEqual([{ message: 'unknown language [object Object]' }]);
+    console.log(`fuzz: ${sent.length} payloads to /kiosk events (${reconnects} reconnects after oversized messages), 0 crashes`);
+    expect(await healthy()).toBe(true);
   });
 });
