@@ -73,7 +73,7 @@ function faultyFs(): { fs: StoreFs; calls: string[]; failWith: string | null; fa
 
 /** Resolves with the first health state (now or later) that satisfies `pred`. */
 function healthWhere(store: CaptureStore, pred: (h: StoreHealth) => boolean): Promise<StoreHealth> {
-  if (pred(store.health())) return Promise.resolve(store.health());
+  if (pred(store.storeHealth())) return Promise.resolve(store.storeHealth());
   return new Promise((resolve) => {
     const off = store.onHealth((h) => {
       if (!pred(h)) return;
@@ -125,7 +125,7 @@ describe('capture store: write failures keep the capture in memory', () => {
     expect(s.list()).toMatchObject([{ id: c.id, pending: true }]);
     expect((await s.file(c.id, 'portrait.jpg'))?.data.equals(fx.images['portrait.jpg'])).toBe(true);
     expect((await s.get(c.id))?.id).toBe(c.id);
-    expect(s.health()).toMatchObject({ writable: false, lastError: 'ENOSPC', pending: 1 });
+    expect(s.storeHealth()).toMatchObject({ writable: false, lastError: 'ENOSPC', pending: 1 });
     expect(seen.some((h) => !h.writable && h.pending === 1)).toBe(true);
 
     f.failWith = null;
@@ -150,11 +150,11 @@ describe('capture store: write failures keep the capture in memory', () => {
     await expect(s.save({ report: fx.report(Date.now()), images: fx.images })).rejects.toThrow(CaptureStoreFullError);
     await expect(s.save({ report: fx.report(Date.now()), images: fx.images })).rejects.toThrow(/EIO.*2 capture\(s\) already wait/);
     expect(s.list().map((x) => [x.id, x.pending])).toEqual([[b.id, true], [a.id, true]]);
-    expect(s.health()).toMatchObject({ pending: 2, maxPending: 2, writable: false, lastError: 'EIO' });
+    expect(s.storeHealth()).toMatchObject({ pending: 2, maxPending: 2, writable: false, lastError: 'EIO' });
 
     expect(await s.approve(a.id, true, 'desk-2')).toMatchObject({ approved: true, pending: true });
     expect(await s.delete(b.id)).toBe(true);
-    expect(s.health().pending).toBe(1);
+    expect(s.storeHealth().pending).toBe(1);
     f.failWith = null;
     expect(await s.flush()).toBe(0);
     expect(await visible(dir)).toEqual([a.id]);
@@ -172,7 +172,7 @@ describe('capture store: write failures keep the capture in memory', () => {
     const b = await s.save({ report: fx.report(Date.now()), images: fx.images });
     expect(b.pending).toBe(false);
     expect(await visible(dir)).toEqual([a.id, b.id].sort());
-    expect(s.health()).toMatchObject({ pending: 0, writable: true, lastError: null });
+    expect(s.storeHealth()).toMatchObject({ pending: 0, writable: true, lastError: null });
   });
 
   it('below the free-space minimum nothing is written: the capture waits and the operator is told', async () => {
@@ -185,10 +185,10 @@ describe('capture store: write failures keep the capture in memory', () => {
     const c = await s.save({ report: fx.report(Date.now()), images: fx.images });
     expect(c.pending).toBe(true);
     expect(f.calls.filter((x) => !x.startsWith('fsync-dir'))).toEqual([]); // not even a temp folder
-    expect(s.health()).toMatchObject({ lastError: 'low-space', pending: 1 });
+    expect(s.storeHealth()).toMatchObject({ lastError: 'low-space', pending: 1 });
     f.free = null; // the real disk, with room
     expect(await s.flush()).toBe(0);
-    expect(s.health()).toMatchObject({ lowSpace: false, writable: true, pending: 0 });
+    expect(s.storeHealth()).toMatchObject({ lowSpace: false, writable: true, pending: 0 });
   });
 
   it('opens on an unwritable folder and says so; closing with captures it still cannot write logs the loss', async () => {
@@ -197,7 +197,7 @@ describe('capture store: write failures keep the capture in memory', () => {
     f.failWith = 'EROFS';
     const logs: string[] = [];
     const s = await openStore({ dir, fs: f.fs, log: (_l, m) => logs.push(m), retryMinMs: 60_000, retryMaxMs: 60_000 });
-    expect(s.health()).toMatchObject({ writable: false, lastError: 'EROFS' });
+    expect(s.storeHealth()).toMatchObject({ writable: false, lastError: 'EROFS' });
     const c = await s.save({ report: fx.report(Date.now()), images: fx.images });
     await s.close();
     expect(logs.some((l) => l.includes('lost') && l.includes(c.id))).toBe(true);
@@ -238,15 +238,15 @@ describe.runIf(small !== null)('capture store on a real 2 MB filesystem that fil
     const onDisk = saved.filter((c) => !c.pending);
     expect(onDisk.length).toBeGreaterThan(0);
     expect(saved.at(-1)!.pending).toBe(true);
-    expect(s.health()).toMatchObject({ writable: false, lastError: 'ENOSPC', pending: 1 });
+    expect(s.storeHealth()).toMatchObject({ writable: false, lastError: 'ENOSPC', pending: 1 });
     expect(await visible(dir)).toEqual(onDisk.map((c) => c.id).sort()); // the failed one left nothing
 
     // a second store on the same full filesystem with a 1 MB minimum: refused before writing
     const strict = await openStore({ dir: path.join(small!, 'strict'), minFreeBytes: 1024 * 1024, retryMinMs: 60_000, retryMaxMs: 60_000 });
-    expect(strict.health()).toMatchObject({ lowSpace: true, writable: false });
-    expect(strict.health().freeBytes!).toBeLessThan(1024 * 1024);
+    expect(strict.storeHealth()).toMatchObject({ lowSpace: true, writable: false });
+    expect(strict.storeHealth().freeBytes!).toBeLessThan(1024 * 1024);
     expect((await strict.save({ report: fx.report(Date.now()), images: fx.images })).pending).toBe(true);
-    expect(strict.health().lastError).toBe('low-space');
+    expect(strict.storeHealth().lastError).toBe('low-space');
     await strict.close();
 
     for (const c of onDisk.slice(0, 2)) expect(await s.delete(c.id)).toBe(true);

@@ -49,7 +49,7 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
 
   /** Whether captures can be written now, free space, captures waiting in memory. */
   storeHealth(): StoreHealth {
-    return this.store.health();
+    return this.store.storeHealth();
   }
 
   onStoreHealth(listener: StoreHealthListener): () => void {

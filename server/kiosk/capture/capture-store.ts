@@ -10,7 +10,7 @@
  *
  * Disk full or failing: before writing, free space is checked against `minFreeBytes`. A capture
  * that cannot be written (too little space, ENOSPC, EIO, ...) is kept in memory, listed and
- * served with `pending: true`, and retried with exponential back-off; `health()` and
+ * served with `pending: true`, and retried with exponential back-off; `storeHealth()` and
  * `onHealth()` say so. At most `maxPending` captures wait; beyond that save() rejects (the kiosk
  * says the capture failed) rather than dropping one the person already saw.
  *
@@ -187,7 +187,7 @@ export class CaptureStore {
   /**
    * Opens (creating) the store, rebuilds the index, enforces retention, probes that the folder
    * is writable and starts the sweep timer. An unwritable or full disk does not stop the kiosk:
-   * health() says so and captures wait in memory.
+   * storeHealth() says so and captures wait in memory.
    */
   static async open(options: CaptureStoreOptions): Promise<CaptureStore> {
     const store = new CaptureStore(options);
@@ -212,7 +212,7 @@ export class CaptureStore {
   }
 
   /** Writable, free space, backlog: the last known state (refreshed by writes and every sweep period). */
-  health(): StoreHealth {
+  storeHealth(): StoreHealth {
     return this.healthState.current;
   }
 
@@ -229,7 +229,7 @@ export class CaptureStore {
       this.healthState.update({ freeBytes: null });
       this.log('warn', `free space unknown: ${describeFsError(err)}`);
     }
-    return this.health();
+    return this.storeHealth();
   }
 
   /** Serialises mutations (save, delete, approve, sweep, retry). */
