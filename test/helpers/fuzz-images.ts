@@ -172,20 +172,18 @@ const sizeClaim = fc.oneof(fc.constantFrom(0, 1, 16383, 65535, 100_000, 2 ** 31 
 export function malformedInput(seeds: Seed[]): fc.Arbitrary<FuzzInput> {
   const seed = fc.constantFrom(...seeds);
   return fc.oneof(
-    fc.constant<FuzzInput>({ kind: 'zero-length', data: Buffer.alloc(0) }),
-    fc.uint8Array({ minLength: 1, maxLength: 4096 }).map((a) => ({ kind: 'random bytes', data: Buffer.from(a) })),
-    fc
+    { weight: 1, arbitrary: fc.constant<FuzzInput>({ kind: 'zero-length', data: Buffer.alloc(0) }) },
+    { weight: 4, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 4096 }).map((a) => ({ kind: 'random bytes', data: Buffer.from(a) })) },
+    { weight: 4, arbitrary: fc
       .tuple(fc.constantFrom(...Object.keys(MAGIC)), fc.uint8Array({ maxLength: 4096 }))
-      .map(([m, tail]) => ({ kind: `random behind ${m} magic`, data: Buffer.concat([MAGIC[m], Buffer.from(tail)]) })),
-    fc
-      .tuple(seed, fc.nat())
-      .map(([s, n]) => cut(s, 1 + (n % Math.max(1, Math.floor(s.data.length * 0.6))))),
-    fc
+      .map(([m, tail]) => ({ kind: `random behind ${m} magic`, data: Buffer.concat([MAGIC[m], Buffer.from(tail)]) })) },
+    { weight: 4, arbitrary: fc.tuple(seed, fc.nat()).map(([s, n]) => cut(s, 1 + (n % Math.max(1, Math.floor(s.data.length * 0.6))))) },
+    { weight: 4, arbitrary: fc
       .tuple(seed, fc.array(fc.nat({ max: 64 * 8 - 1 }), { minLength: 1, maxLength: 8 }))
-      .map(([s, bits]) => ({ kind: `header bit-flip ${s.name} x${bits.length}`, data: flipBits(s.data, bits) })),
-    fc
+      .map(([s, bits]) => ({ kind: `header bit-flip ${s.name} x${bits.length}`, data: flipBits(s.data, bits) })) },
+    { weight: 4, arbitrary: fc
       .tuple(seed, sizeClaim, sizeClaim)
-      .map(([s, w, h]) => ({ kind: `${s.name} claiming ${w}x${h}`, data: claimSize(s, w, h) ?? s.data.subarray(0, 16) })),
+      .map(([s, w, h]) => ({ kind: `${s.name} claiming ${w}x${h}`, data: claimSize(s, w, h) ?? s.data.subarray(0, 16) })) },
   );
 }
 
