@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/kiosk/config/load-config.js';
+import { deepMerge, type Json } from '../../server/kiosk/config/deep-merge.js';
 import { startKioskServer, type KioskServer } from '../../server/kiosk/http/kiosk-server.js';
 import type { CameraSource } from '../../server/kiosk/camera/frame.js';
 import type { RgbImage } from '../../server/detect/face-detector.js';
@@ -35,11 +36,9 @@ export async function startHarness(options: { replayDir?: string; camera?: Camer
     capture: { dir: captureDir },
     guidance: { showAfterMs: 300, hideAfterMs: 600 },
   };
-  // merged per section: an override of `capture` must not drop the temporary capture dir
-  // (the default, ./captures, is in the repository)
-  const overrides: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(options.overrides ?? {})) overrides[k] = base[k] && typeof v === 'object' && v !== null ? { ...base[k], ...v } : v;
-  const config = await loadConfig({ env: {}, overrides: overrides as never });
+  // deep-merged: an override of `capture` must not drop the temporary capture dir
+  const overrides = deepMerge(base, options.overrides ?? {}) as Json;
+  const config = await loadConfig({ env: {}, overrides });
   const server = await startKioskServer(config, { camera: options.camera, logger: false });
   const client = io(`${server.url}/kiosk`, { transports: ['websocket'], reconnection: false });
   await new Promise<void>((resolve, reject) => {

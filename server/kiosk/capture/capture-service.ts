@@ -8,7 +8,7 @@ import type { ModelManifest } from '../../plq/model-manifest.js';
 import { portraitCrop } from './portrait-crop.js';
 import { buildCaptureReport } from './capture-report.js';
 import { renderCaptureImages } from './capture-images.js';
-import type { CaptureStore } from './capture-store.js';
+import type { CaptureStore, StoreHealth, StoreHealthListener } from './capture-store.js';
 import type { IsoThresholds } from './iso-components.js';
 
 export class CaptureService implements CaptureSink, CaptureStorePort {
@@ -44,7 +44,16 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
     const images = await renderCaptureImages(frame.image, portrait.image, plq);
     const summary = await this.store.save({ report, images });
     this.triggers.set(summary.id, input.trigger);
-    return { id: summary.id, ts: summary.capturedAt, qualityScaled: summary.qualityScaled, failedChecks: [...report.failedChecks] };
+    return { id: summary.id, ts: summary.capturedAt, qualityScaled: summary.qualityScaled, failedChecks: [...report.failedChecks], pending: summary.pending };
+  }
+
+  /** Whether captures can be written now, free space, captures waiting in memory. */
+  storeHealth(): StoreHealth {
+    return this.store.storeHealth();
+  }
+
+  onStoreHealth(listener: StoreHealthListener): () => void {
+    return this.store.onHealth(listener);
   }
 
   async list(): Promise<CaptureSummaryView[]> {
@@ -53,6 +62,7 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
       ts: s.capturedAt,
       qualityScaled: s.qualityScaled,
       approved: s.approved,
+      pending: s.pending,
       trigger: this.triggers.get(s.id) ?? 'auto',
     }));
   }

@@ -73,6 +73,8 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     dir: { type: 'string', minLength: 1 },
     retentionHours: num(0),
     maxCount: int(1),
+    minFreeMB: num(0, 1_000_000),
+    maxPendingCaptures: int(0, 1000),
     resetAfterSeconds: num(1, 3600),
     iso: {
       type: 'object',

@@ -8,6 +8,7 @@ import type { GuidanceThresholds } from '../guidance/guidance-rules.js';
 import type { Language } from '../guidance/guidance-ids.js';
 import { DEFAULT_ISO_THRESHOLDS, type IsoThresholds } from '../capture/iso-components.js';
 import { DEFAULT_SUBJECT_SELECTION } from '../pipeline/subject-selection.js';
+import { defaultCaptureDir } from './data-dir.js';
 
 /**
  * Advisory by default: the PLQ components. Q^ is gated by `capture.threshold` (a profile's own
@@ -94,10 +95,16 @@ export interface KioskConfig {
     threshold: number;
     /** Successive good PLQ results before the capture. */
     successive: number;
+    /** Default: `<data dir>/captures`, outside the source tree (data-dir.ts). */
     dir: string;
-    /** Captures older than this are deleted (0 = never kept beyond the process: deleted at start). */
+    /** Captures older than this are deleted, approved ones too (0 = never kept beyond the process: deleted at start). */
     retentionHours: number;
+    /** At most this many unapproved captures are kept (oldest deleted first); approved captures are never deleted by count. */
     maxCount: number;
+    /** No capture is written while the capture folder's filesystem has less free space than this (MB); it waits in memory and the operator is told. */
+    minFreeMB: number;
+    /** Captures kept in memory while the disk is full or failing; beyond this a capture is refused. */
+    maxPendingCaptures: number;
     /** The captured screen returns to searching after this long without accept/retake. */
     resetAfterSeconds: number;
     /**
@@ -194,7 +201,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     thresholds: DEFAULT_THRESHOLDS,
     presentationAttack: DEFAULT_PRESENTATION_ATTACK,
   },
-  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
+  capture: { threshold: 0.5, successive: 3, dir: defaultCaptureDir(process.env), retentionHours: 24, maxCount: 500, minFreeMB: 100, maxPendingCaptures: 20, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },
   ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

@@ -8,6 +8,8 @@ export interface CaptureSummaryView {
   ts: number;
   qualityScaled: number;
   approved: boolean;
+  /** Not on disk yet (disk full or failing): kept in memory and retried. */
+  pending: boolean;
   trigger: string;
 }
 

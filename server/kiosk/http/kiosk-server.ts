@@ -22,6 +22,7 @@ import { healthRoutes } from './plugins/health-routes.js';
 import { metricsRoute } from './plugins/metrics-route.js';
 import { capturesRoutes } from './plugins/captures-routes.js';
 import { assessRoute } from './plugins/assess-route.js';
+import { storageRoute } from './plugins/storage-route.js';
 import { uiStatic } from './plugins/ui-static.js';
 import { attachKioskSocket } from './plugins/kiosk-socket.js';
 import { kioskLoggerOptions, type LogSink } from './kiosk-logger.js';
@@ -71,6 +72,8 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     dir: path.resolve(config.capture.dir),
     retentionMs: config.capture.retentionHours * 3600_000,
     maxCount: config.capture.maxCount,
+    minFreeBytes: Math.round(config.capture.minFreeMB * 1024 * 1024),
+    maxPending: config.capture.maxPendingCaptures,
   });
   const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents);
   const tracker = trackerWorker(config);
@@ -97,6 +100,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   await app.register(healthRoutes, { pipeline });
   await app.register(metricsRoute, { pipeline });
   await app.register(capturesRoutes, { store: captures });
+  await app.register(storageRoute, { health: () => captures.storeHealth() });
   await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes, ...config.assess });
   await app.register(uiStatic, { root: UI_DIST });
   const io = attachKioskSocket(app.server, pipeline, captures, config);
@@ -104,6 +108,12 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     if (e.type === 'error') app.log.warn({ pipeline: e.data.message }, 'pipeline error');
     else if (e.type === 'camera' && e.data.state !== 'streaming') app.log.warn({ camera: e.data }, 'camera');
     else if (e.type === 'capture') app.log.info({ capture: e.data.id, qualityScaled: e.data.qualityScaled, trigger: e.data.trigger }, 'captured');
+  });
+  // the operator must know when captures cannot be written (disk full or failing)
+  const stopStorageAlerts = captures.onStoreHealth((h) => {
+    if (h.writable) app.log.info({ storage: h }, 'capture storage writable');
+    else app.log.error({ storage: h }, 'capture storage NOT writable: captures wait in memory');
+    io.of('/kiosk').emit('storage', h);
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   pipeline.start();
@@ -120,6 +130,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
       if (closed) return;
       closed = true;
       pipeline.stop();
+      stopStorageAlerts();
       io.close();
       await app.close();
       await Promise.all(workers.map((w) => w.close()));

@@ -36,6 +36,8 @@ export interface SavedCapture {
   qualityScaled: number;
   /** Required capture checks the report marks as failed. */
   failedChecks: string[];
+  /** Kept in memory because the disk is full or failing; written when it can be. */
+  pending?: boolean;
 }
 
 /** Where captures go (the capture store). */

@@ -14,7 +14,7 @@ export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = a
             items: {
               type: 'object',
               required: ['id', 'ts', 'qualityScaled'],
-              properties: { id: { type: 'string' }, ts: { type: 'number' }, qualityScaled: { type: 'number' }, approved: { type: 'boolean' }, trigger: { type: 'string' } },
+              properties: { id: { type: 'string' }, ts: { type: 'number' }, qualityScaled: { type: 'number' }, approved: { type: 'boolean' }, pending: { type: 'boolean' }, trigger: { type: 'string' } },
             },
           },
         },

@@ -58,7 +58,10 @@ export function attachKioskSocket(server: HttpServer, pipeline: KioskPipeline, s
         if (bucket.dropped > config.server.clientEventsPerSecond * 20) socket.disconnect(true);
         return;
       }
-      Promise.resolve(fn(...args)).catch((err: Error) => socket.emit('error', { message: err.message }));
+      // a handler that throws synchronously must become an error message, not an uncaught exception
+      Promise.resolve()
+        .then(() => fn(...args))
+        .catch((err: unknown) => socket.emit('error', { message: err instanceof Error ? err.message : 'invalid request' }));
     };
     socket.on('retake', guard(() => pipeline.retake()));
     socket.on('reset', guard(() => pipeline.reset()));
