@@ -12,6 +12,7 @@ export const assessRoute: FastifyPluginAsync<{ worker: WorkerClient; maxUploadBy
   app.post<{ Body: Buffer; Querystring: { aligned?: boolean } }>(
     '/api/assess',
     {
+      config: { role: 'operator' },
       bodyLimit: maxUploadBytes,
       schema: {
         querystring: { type: 'object', properties: { aligned: { type: 'boolean', default: false } }, additionalProperties: false },
