@@ -30,6 +30,8 @@ export function attachSockets(server: HttpServer, deps: SocketDeps): Server {
     cors: { origin: false },
     allowRequest: allowRequest(() => io, policy, config.server.maxSockets),
   });
+  // the default namespace serves nothing: nobody may connect to it
+  io.of('/').use((_socket, next) => next(new Error('unauthorized')));
   const kiosk = io.of('/kiosk');
   const operator = io.of('/operator');
   kiosk.use(requireRole('kiosk', authenticator));
