@@ -40,7 +40,8 @@ export async function login(url: string, user = OPERATOR.name, password = OPERAT
 
 /** A Socket.IO client of `namespace`, connected (rejects with the server's refusal). */
 export async function connectSocket(url: string, namespace: '/kiosk' | '/operator', headers: Record<string, string> = {}, auth?: { token: string }): Promise<Socket> {
-  const client = io(`${url}${namespace}`, { transports: ['websocket'], reconnection: false, extraHeaders: headers, ...(auth ? { auth } : {}) });
+  // forceNew: a namespace multiplexed on another's connection would share that connection's handshake (and its cookies)
+  const client = io(`${url}${namespace}`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers, ...(auth ? { auth } : {}) });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('connect_error', (err) => {
