@@ -17,6 +17,7 @@ import { OriginPolicy } from '../server/kiosk/auth/origin-policy.js';
 import { Authenticator } from '../server/kiosk/auth/authenticator.js';
 import { roleGuard } from '../server/kiosk/http/plugins/role-guard.js';
 import { authSession } from '../server/kiosk/http/plugins/auth-session.js';
+import { loginRoutes } from '../server/kiosk/http/plugins/login-routes.js';
 import { DEFAULT_AUTH, DEFAULT_CONFIG, type KioskConfig } from '../server/kiosk/config/kiosk-config.js';
 import { ConfigError, loadConfig } from '../server/kiosk/config/load-config.js';
 import { addUser } from '../server/cli/user-command.js';
@@ -133,6 +134,22 @@ describe('role guard', () => {
     expect(a.routeAccess().map((r) => `${r.method} ${r.url} ${String(r.role)}`)).toEqual(
       expect.arrayContaining(['GET /m monitor', 'HEAD /m monitor', 'GET /o operator', 'GET /p public']),
     );
+    await a.close();
+  });
+});
+
+describe('no operator accounts (the loopback default)', () => {
+  it('the session probe says so and login answers 503 telling to run plq user add; the loopback kiosk still has its role', async () => {
+    const a = Fastify();
+    const auth = new Authenticator(DEFAULT_AUTH, new SessionStore({ idleMs: 1000, maxMs: 1000 }));
+    await a.register(authSession, { authenticator: auth });
+    await a.register(roleGuard);
+    await a.register(loginRoutes, { authenticator: auth, auth: DEFAULT_AUTH, audit: { record: async () => undefined }, secure: false });
+    const session = await a.inject({ url: '/api/session', remoteAddress: '127.0.0.1' });
+    expect(session.json()).toEqual({ user: null, csrfToken: null, operatorsConfigured: false, roles: ['kiosk'] });
+    const login = await a.inject({ method: 'POST', url: '/api/login', payload: { user: 'admin', password: 'admin' } });
+    expect(login.statusCode).toBe(503);
+    expect(login.json().message).toMatch(/plq user add NAME --config FILE/);
     await a.close();
   });
 });
