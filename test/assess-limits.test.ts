@@ -15,9 +15,12 @@ interface Answer {
   body: string;
 }
 
+/** The harness operator's session: /api/assess is an operator route. */
+let credentials: Record<string, string> = {};
+
 function postFrom(localAddress: string, url: string, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'image/jpeg', 'content-length': body.length } }, (res) => {
+    const req = request(url, { method: 'POST', localAddress, headers: { ...credentials, 'content-type': 'image/jpeg', 'content-length': body.length } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
@@ -36,6 +39,7 @@ describe('POST /api/assess limits (perMinute 4, maxQueued 1)', () => {
   beforeAll(async () => {
     h = await startHarness({ overrides: { assess: { perMinute: 4, maxQueued: 1 }, camera: { fps: 2 } } });
     url = `${h.server.url}/api/assess`;
+    credentials = { cookie: h.session.cookie, 'x-csrf-token': h.session.csrfToken };
     photo = await readFile(packageFile('@vladmandic/face-api', 'demo/sample1.jpg'));
   });
   afterAll(async () => h?.close());

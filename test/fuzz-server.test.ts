@@ -17,7 +17,7 @@ import { damagedInput, facePortrait, formatSeeds, malformedInput, oddSeeds, type
 import { fuzzRuns, fuzzSeed } from './helpers/fuzz.js';
 
 const RUNS = fuzzRuns();
-/** Headers every fuzz request carries; when /api/assess needs the operator role, add its credentials here. */
+/** Headers every fuzz request carries: the harness operator's session (/api/assess is an operator route). */
 const AUTH: Record<string, string> = {};
 
 /** No frames: the pipeline idles, so the models' time goes to the uploads. */
@@ -33,6 +33,7 @@ beforeAll(async () => {
   odd = await oddSeeds(portrait);
   // the per-client event limit is raised so that the fuzzed payloads reach the handlers
   h = await startHarness({ camera: silentCamera, overrides: { server: { clientEventsPerSecond: 1000 } } });
+  Object.assign(AUTH, { cookie: h.session.cookie, 'x-csrf-token': h.session.csrfToken });
 });
 afterAll(async () => h?.close());
 

@@ -7,6 +7,7 @@ import { assessCommand } from './assess-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { adaptHeadCommand } from './adapt-head-command.js';
 import { serveCommand } from './serve-command.js';
+import { userCommand } from './user-command.js';
 import { fitBrisqueCommand } from './fit-brisque-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { workerCommand } from './worker-command.js';
@@ -157,7 +158,7 @@ program
 
 program
   .command('serve')
-  .description('start the kiosk server (UI, REST API, Socket.IO /kiosk, live pipeline); loopback by default')
+  .description('start the kiosk server (UI, REST API, Socket.IO /kiosk and /operator, live pipeline); loopback by default')
   .option('--config <file>', 'kiosk config JSON (see kiosk-config/)')
   .option('--profile <name>', 'passport-booth, border-gate, enrolment-desk or demo')
   .option('--camera <spec>', 'replay:PATH, opencv:INDEX, opencv:URL-OR-PIPELINE-OR-FILE or synthetic')
@@ -169,6 +170,24 @@ program
   .option('--host <addr>', 'bind address (default 127.0.0.1)')
   .action(async (o) => {
     process.exitCode = await serveCommand(o);
+  });
+
+const user = program.command('user').description('operator accounts of the kiosk (server.auth.users in the config file)');
+user
+  .command('add')
+  .description('add an operator or change its password (read from stdin, or prompted without echo); restart the kiosk afterwards')
+  .argument('<name>', 'user name')
+  .requiredOption('--config <file>', 'kiosk config JSON to update (created 0600 if absent; refused if others can read it)')
+  .action(async (name: string, o: { config: string }) => {
+    process.exitCode = await userCommand('add', name, o);
+  });
+user
+  .command('remove')
+  .description('remove an operator account')
+  .argument('<name>', 'user name')
+  .requiredOption('--config <file>', 'kiosk config JSON to update')
+  .action(async (name: string, o: { config: string }) => {
+    process.exitCode = await userCommand('remove', name, o);
   });
 
 program

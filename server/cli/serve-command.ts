@@ -38,6 +38,10 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     return 1;
   }
   process.stderr.write(`plq serve: kiosk on ${server.url} (camera ${maskCredentials(config.camera.source)}, profile ${config.profile ?? 'default'})\n`);
+  if (config.server.auth.users.length === 0) {
+    process.stderr.write('plq serve: no operator accounts: the operator view is disabled; create one with `plq user add NAME --config FILE` and restart with --config FILE\n');
+  }
+  process.stderr.write(`plq serve: audit log ${server.auditFile}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);

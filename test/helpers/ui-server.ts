@@ -15,6 +15,7 @@ import { build as viteBuild } from 'vite';
 import type * as KioskServerModule from '../../server/kiosk/http/kiosk-server.js';
 import type * as LoadConfigModule from '../../server/kiosk/config/load-config.js';
 import { deepMerge } from '../../server/kiosk/config/deep-merge.js';
+import { operatorAccount } from './kiosk-harness.js';
 
 export type KioskServer = Awaited<ReturnType<typeof KioskServerModule.startKioskServer>>;
 
@@ -75,11 +76,11 @@ export interface StartOptions {
   overrides?: Record<string, Record<string, unknown>>;
 }
 
-/** Starts the real kiosk server (enrolment-desk profile by default: PLQ overlay on). */
+/** Starts the real kiosk server (enrolment-desk profile by default: PLQ overlay on), with the OPERATOR account of kiosk-harness. */
 export async function startServer(o: StartOptions): Promise<KioskServer> {
   const { server, config } = await kioskModules();
   const base: Record<string, Record<string, unknown>> = {
-    server: { host: '127.0.0.1', port: o.port },
+    server: { host: '127.0.0.1', port: o.port, auth: { users: [await operatorAccount()] } },
     camera: { source: `replay:${o.replayDir}`, fps: 10 },
     capture: { dir: o.captureDir },
   };

@@ -31,6 +31,24 @@ export interface KioskConfig {
     maxImagePixels: number;
     /** Socket.IO events a client may send per second before it is throttled. */
     clientEventsPerSecond: number;
+    /** Concurrent Socket.IO connections (all namespaces); more are refused. */
+    maxSockets: number;
+    /** Least time between two manual captures by one operator. */
+    manualCaptureIntervalMs: number;
+    /**
+     * Host headers accepted besides the defaults (localhost, 127.0.0.1, [::1] and the bind address,
+     * each with the port): `name:port`. Anything else is refused (DNS rebinding).
+     */
+    allowedHosts: string[];
+    /** Origins accepted besides those of the allowed hosts (scheme://host:port). */
+    allowedOrigins: string[];
+    /** PEM files; both set = HTTPS. Required (with operator accounts) off loopback. */
+    tls: { cert: string | null; key: string | null };
+    auth: AuthConfig;
+  };
+  audit: {
+    /** Append-only JSON-lines audit log; null = `<capture.dir>.audit.jsonl` (beside the capture folder). */
+    file: string | null;
   };
   /** POST /api/assess limits: per client address, and how many requests may wait for the assess worker. */
   assess: {
@@ -136,6 +154,47 @@ export interface KioskConfig {
   };
 }
 
+export interface OperatorAccount {
+  name: string;
+  /** `scrypt$N=..,r=..,p=..$<salt base64>$<hash base64>` from `plq user add`. */
+  passwordHash: string;
+}
+
+export interface AuthConfig {
+  /** Operator accounts. None: the operator view and API are disabled (run `plq user add`). */
+  users: OperatorAccount[];
+  /** Tokens of kiosk screens off loopback (cookie from /api/device/pair, `Authorization: Bearer`, Socket.IO auth.token). */
+  deviceTokens: string[];
+  /** Bearer tokens for `/metrics` and `/api/status` (Prometheus). */
+  monitorTokens: string[];
+  /** A client on loopback is the kiosk screen without a token. */
+  kioskFromLoopback: boolean;
+  /** Signs the session cookie; null = random per start (sessions live in memory and end with the process anyway). */
+  cookieSecret: string | null;
+  /** A session unused this long ends. */
+  sessionIdleSeconds: number;
+  /** A session ends this long after login, used or not. */
+  sessionMaxSeconds: number;
+  /** Failed logins (per user name and per address) before a lock-out. */
+  maxFailedLogins: number;
+  lockoutSeconds: number;
+  /** `POST /api/login` requests per minute and address (429 beyond). */
+  loginRateLimitPerMinute: number;
+}
+
+export const DEFAULT_AUTH: AuthConfig = {
+  users: [],
+  deviceTokens: [],
+  monitorTokens: [],
+  kioskFromLoopback: true,
+  cookieSecret: null,
+  sessionIdleSeconds: 8 * 3600,
+  sessionMaxSeconds: 24 * 3600,
+  maxFailedLogins: 5,
+  lockoutSeconds: 300,
+  loginRateLimitPerMinute: 20,
+};
+
 /**
  * Presentation-attack detection with the `antispoof` and `liveness` models of human-models, run
  * by the tracker on each tracked face. Below a threshold the guidance says `presentation-attack`:
@@ -185,7 +244,20 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
 
 export const DEFAULT_CONFIG: KioskConfig = {
   profile: null,
-  server: { host: '127.0.0.1', port: 8080, maxUploadBytes: 15 * 1024 * 1024, maxImagePixels: 40_000_000, clientEventsPerSecond: 20 },
+  server: {
+    host: '127.0.0.1',
+    port: 8080,
+    maxUploadBytes: 15 * 1024 * 1024,
+    maxImagePixels: 40_000_000,
+    clientEventsPerSecond: 20,
+    maxSockets: 32,
+    manualCaptureIntervalMs: 2000,
+    allowedHosts: [],
+    allowedOrigins: [],
+    tls: { cert: null, key: null },
+    auth: DEFAULT_AUTH,
+  },
+  audit: { file: null },
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },

@@ -7,6 +7,7 @@ import { KIOSK_CONFIG_SCHEMA } from './config-schema.js';
 import { worldReadableSecrets } from '../../security/secret-file.js';
 import { deepMerge as merge, isPlainObject as isObject, type Json } from './deep-merge.js';
 import { defaultCaptureDir } from './data-dir.js';
+import { exposureProblem } from './exposure.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -72,6 +73,11 @@ export function validateConfig(candidate: unknown): KioskConfig {
     const t = c.guidance.thresholds;
     if (t.minInterEyeRatio >= t.maxInterEyeRatio) throw new ConfigError('invalid config: guidance.thresholds.minInterEyeRatio must be below maxInterEyeRatio');
     if (c.camera.reconnectMinDelayMs > c.camera.reconnectMaxDelayMs) throw new ConfigError('invalid config: camera.reconnectMinDelayMs must not exceed reconnectMaxDelayMs');
+    if (Boolean(c.server.tls.cert) !== Boolean(c.server.tls.key)) throw new ConfigError('invalid config: server.tls.cert and server.tls.key go together');
+    const names = c.server.auth.users.map((u) => u.name);
+    if (new Set(names).size !== names.length) throw new ConfigError('invalid config: server.auth.users has a name twice');
+    const exposure = exposureProblem(c);
+    if (exposure) throw new ConfigError(`unsafe config: ${exposure}`);
     return c;
   }
   const msgs = (validate.errors ?? []).map((e) => {

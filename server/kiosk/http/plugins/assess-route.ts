@@ -26,8 +26,8 @@ export const assessRoute: FastifyPluginAsync<AssessRouteOptions> = async (app, {
   app.post<{ Body: Buffer; Querystring: { aligned?: boolean } }>(
     '/api/assess',
     {
+      config: { role: 'operator', rateLimit: { max: perMinute, timeWindow: 60_000 } },
       bodyLimit: maxUploadBytes,
-      config: { rateLimit: { max: perMinute, timeWindow: 60_000 } },
       schema: {
         querystring: { type: 'object', properties: { aligned: { type: 'boolean', default: false } }, additionalProperties: false },
       },

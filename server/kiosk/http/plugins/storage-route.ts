@@ -6,6 +6,7 @@ export const storageRoute: FastifyPluginAsync<{ health: () => StoreHealth }> = a
   app.get(
     '/api/storage',
     {
+      config: { role: 'operator' },
       schema: {
         response: {
           200: {
