@@ -31,8 +31,8 @@ beforeAll(async () => {
   const portrait = await facePortrait();
   seeds = await formatSeeds(portrait);
   odd = await oddSeeds(portrait);
-  // the per-client event limit is raised so that the fuzzed payloads reach the handlers
-  h = await startHarness({ camera: silentCamera, overrides: { server: { clientEventsPerSecond: 1000 } } });
+  // the per-client event and upload rate limits are raised so that the fuzzed payloads reach the handlers
+  h = await startHarness({ camera: silentCamera, overrides: { server: { clientEventsPerSecond: 1000 }, assess: { perMinute: 100_000 } } });
   Object.assign(AUTH, { cookie: h.session.cookie, 'x-csrf-token': h.session.csrfToken });
 });
 afterAll(async () => h?.close());

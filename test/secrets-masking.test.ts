@@ -133,7 +133,8 @@ describe('plq serve with an RTSP camera URL holding a password (closed port)', (
     await writeFile(
       config,
       JSON.stringify({
-        server: { port: 0 },
+        // the secret is also a monitor token: the request below is let in, and its header must not be logged
+        server: { port: 0, auth: { monitorTokens: [SECRET.repeat(4)] } },
         camera: { source: `opencv:rtsp://user:${SECRET}@127.0.0.1:${port}/x`, reconnectMinDelayMs: 100, reconnectMaxDelayMs: 400 },
         capture: { dir: path.join(dir, 'captures') },
       }),
@@ -156,7 +157,7 @@ describe('plq serve with an RTSP camera URL holding a password (closed port)', (
     // two reconnect rounds: the camera's own warning and the pipeline's camera log line
     await seen(/rtsp:\/\/\*\*\*@127\.0\.0\.1:\d+\/x: lost/, 'the camera loss');
     await seen(/"state":"reconnecting"[^\n]*\n(.|\n)*"state":"reconnecting"/, 'two reconnects');
-    const res = await fetch(`${url}/api/status?token=${SECRET}`, { headers: { authorization: `Bearer ${SECRET}`, cookie: `sid=${SECRET}` } });
+    const res = await fetch(`${url}/api/status?token=${SECRET}`, { headers: { authorization: `Bearer ${SECRET.repeat(4)}`, cookie: `sid=${SECRET}` } });
     expect(res.status).toBe(200);
     await seen(/"url":"\/api\/status\?token=\*\*\*"[^\n]*\n(.|\n)*"msg":"request completed"/, 'the request log');
     proc.kill('SIGTERM');
