@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { initBackend, tf } from '../server/tf/backend.js';
@@ -26,7 +27,7 @@ describe('backend choice', () => {
     const cli = path.resolve('server/cli/main.ts');
     const bad = await run(tsx, [cli, 'assess', 'x.jpg'], { env: { ...process.env, PLQ_BACKEND: 'quantum' } }).catch((e) => e);
     expect(bad.stderr).toMatch(/quantum/);
-    const cpu = await run(tsx, [cli, 'assess', '--backend', 'cpu', '--out', '/tmp/plq-backend-test', 'missing.jpg']).catch((e) => e);
+    const cpu = await run(tsx, [cli, 'assess', '--backend', 'cpu', '--out', path.join(os.tmpdir(), 'plq-backend-test'), 'missing.jpg']).catch((e) => e);
     expect(cpu.stderr).toMatch(/backend cpu/);
     expect(cpu.stderr).toMatch(/missing.jpg: unreadable: no such file/);
   });

@@ -3,17 +3,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, rm, stat, writeFile, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { realFaces } from './helpers/real-faces.js';
-import { measureFace } from './helpers/capture-measurements.js';
-import { portraitCrop } from '../server/kiosk/capture/portrait-crop.js';
-import { renderCaptureImages, type CaptureImages } from '../server/kiosk/capture/capture-images.js';
+import { captureFixture } from './helpers/capture-fixture.js';
+import type { CaptureImages } from '../server/kiosk/capture/capture-images.js';
 import { buildCaptureReport, newCaptureId, type CaptureReport, type CaptureReportInput } from '../server/kiosk/capture/capture-report.js';
 import { CaptureStore, type CaptureStoreOptions } from '../server/kiosk/capture/capture-store.js';
-import { alignFace } from '../server/align/align-face.js';
-import type { Point } from '../server/align/similarity.js';
-import type { PlqResult } from '../server/kiosk/pipeline/measurements.js';
 
-const ARCFACE: Point[] = [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041]];
 const HOUR = 3_600_000;
 
 let input: Omit<CaptureReportInput, 'capturedAt' | 'id'>;
@@ -22,25 +16,7 @@ const dirs: string[] = [];
 const stores: CaptureStore[] = [];
 
 beforeAll(async () => {
-  const f = (await realFaces()).find((x) => x.photoId === 'skimage/astronaut')!;
-  const face = measureFace(f.photo, f.face);
-  const portrait = await portraitCrop(f.photo, f.face);
-  const aligned = alignFace(f.photo, f.face.landmarks5, ARCFACE, [112, 112]);
-  // A stand-in map (the store does not care what P is): high in the centre, low outside.
-  const map = new Float32Array(112 * 112).map((_, i) => Math.max(0, 1 - Math.hypot((i % 112) - 56, Math.floor(i / 112) - 60) / 60));
-  const plq: PlqResult = {
-    seq: 7, frameTs: 1_000, quality: 0.71, qualityScaled: 0.83, transform: aligned.transform, width: 112, height: 112, map, plqMs: 30,
-    regions: { forehead: 0.5, leftEye: 0.7, rightEye: 0.7, nose: 0.9, leftCheek: 0.6, rightCheek: 0.6, mouth: 0.7, chin: 0.5, face: 0.7 },
-  };
-  input = {
-    frame: { seq: 7, ts: 1_000, width: f.photo.width, height: f.photo.height },
-    face, faceCount: 1, plq,
-    portrait: { ...portrait, width: portrait.image.width, height: portrait.image.height },
-    guidance: [{ ts: 900, ids: ['lookStraight'] }, { ts: 950, ids: [] }],
-    model: { name: 'mobileface', inputSize: [112, 112], alpha: 20, r: 0.7, gamma: 7 },
-    camera: { description: 'replay: astronaut.png', width: f.photo.width, height: f.photo.height },
-  };
-  images = await renderCaptureImages(f.photo, portrait.image, plq);
+  ({ input, images } = await captureFixture());
 });
 
 afterEach(async () => {
@@ -198,6 +174,31 @@ describe('capture store', () => {
     const n2 = await s3.save({ report: report(now + 2), images });
     expect(s3.list().map((x) => x.id)).toEqual([n2.id, n1.id]);
     expect(await readdir(dir)).not.toContain(fresh.id);
+  });
+
+  it('the count limit never evicts approved captures; the age limit applies to approved ones too', async () => {
+    const dir = await tmpDir();
+    let now = Date.UTC(2025, 5, 1);
+    const s = await openStore({ dir, retentionMs: 24 * HOUR, maxCount: 2, now: () => now, sweepIntervalMs: 0 });
+    const approved: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await s.save({ report: report(now - (10 - i) * HOUR), images });
+      await s.approve(c.id, true, 'desk-1');
+      approved.push(c.id);
+    }
+    // three approved, above maxCount 2: all kept, and new captures still get in
+    const u1 = await s.save({ report: report(now - 3 * HOUR), images });
+    const u2 = await s.save({ report: report(now - 2 * HOUR), images });
+    const u3 = await s.save({ report: report(now - 1 * HOUR), images });
+    expect(new Set(s.list().map((x) => x.id))).toEqual(new Set([...approved, u2.id, u3.id]));
+    expect(await readdir(dir)).not.toContain(u1.id);
+    // un-approving makes a capture evictable by count again (it is the oldest unapproved)
+    await s.approve(approved[0], false);
+    expect(await s.sweep()).toEqual([approved[0]]);
+    // age: approved captures go when they pass retentionMs (capture time)
+    now += 16 * HOUR; // approved[1] is 25 h old, approved[2] 24 h (not older than the limit)
+    expect(await s.sweep()).toEqual([approved[1]]);
+    expect(s.list().map((x) => x.id)).toEqual([u3.id, u2.id, approved[2]]);
   });
 
   it('the periodic sweep runs on its timer', async () => {

@@ -5,21 +5,24 @@
  * has none) from the real systemd-notify.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { KioskHealth, type HealthReport } from '../server/kiosk/health/kiosk-health.js';
-import { checkStoreWritable } from '../server/kiosk/health/store-writable.js';
+import { CaptureStore } from '../server/kiosk/capture/capture-store.js';
+import { StoreHealthTracker, type StoreHealth } from '../server/kiosk/capture/store-health.js';
 import { systemdNotifier } from '../server/kiosk/health/sd-notify.js';
 import { Watchdog, watchdogPeriodMs } from '../server/kiosk/health/watchdog.js';
 import { KioskMetrics } from '../server/kiosk/pipeline/kiosk-metrics.js';
 
 const tmp = (): Promise<string> => mkdtemp(path.join(os.tmpdir(), 'plq-health-'));
 
-function healthOf(metrics: KioskMetrics, storeDir: string, health: Partial<typeof DEFAULT_CONFIG.health> = {}): KioskHealth {
-  return new KioskHealth({ config: { health: { ...DEFAULT_CONFIG.health, ...health } }, metrics, workers: [], storeDir });
+const writableStore = (): StoreHealth => new StoreHealthTracker(100 * 1048576, 20).current;
+
+function healthOf(metrics: KioskMetrics, health: Partial<typeof DEFAULT_CONFIG.health> = {}, store: () => StoreHealth = writableStore): KioskHealth {
+  return new KioskHealth({ config: { health: { ...DEFAULT_CONFIG.health, ...health } }, metrics, workers: [], store });
 }
 
 const check = (r: HealthReport, name: string) => r.checks.find((c) => c.name === name)!;
@@ -27,71 +30,73 @@ const check = (r: HealthReport, name: string) => r.checks.find((c) => c.name ===
 describe('readiness: PLQ freshness', () => {
   it('an empty booth is ready; a face is owed a map within maxPlqAgeMs, counted from when it appeared or the last map', async () => {
     const m = new KioskMetrics();
-    const health = healthOf(m, await tmp(), { maxPlqAgeMs: 3000 });
+    const health = healthOf(m, { maxPlqAgeMs: 3000 });
     const t = 1_000_000;
     m.cameraState = 'streaming';
     m.framesIn.mark(t);
-    expect(check(await health.readiness(t), 'plq')).toEqual({ name: 'plq', ok: true, reason: 'no face to assess' });
+    expect(check(health.readiness(t), 'plq')).toEqual({ name: 'plq', ok: true, reason: 'no face to assess' });
     // a face appears at t; frames keep coming with it
     for (let k = 0; k <= 2500; k += 100) m.plqDemand.mark(t + k);
-    expect(check(await health.readiness(t + 2500), 'plq').ok).toBe(true);
+    expect(check(health.readiness(t + 2500), 'plq').ok).toBe(true);
     for (let k = 2600; k <= 4000; k += 100) m.plqDemand.mark(t + k);
-    const stale = check(await health.readiness(t + 4000), 'plq');
+    const stale = check(health.readiness(t + 4000), 'plq');
     expect(stale.ok).toBe(false);
     expect(stale.reason).toMatch(/no PLQ map came for 4000 ms/);
     m.plq.mark(t + 4000);
-    expect(check(await health.readiness(t + 4000), 'plq')).toMatchObject({ ok: true, reason: 'last map 0 ms ago' });
+    expect(check(health.readiness(t + 4000), 'plq')).toMatchObject({ ok: true, reason: 'last map 0 ms ago' });
     // the person leaves: nothing is owed any more, however old the last map is
-    expect(check(await health.readiness(t + 60_000), 'plq').ok).toBe(true);
+    expect(check(health.readiness(t + 60_000), 'plq').ok).toBe(true);
     m.close();
   });
 
   it('the camera must be streaming and sending frames', async () => {
     const m = new KioskMetrics();
-    const health = healthOf(m, await tmp());
+    const health = healthOf(m);
     const now = Date.now();
     m.cameraState = 'reconnecting';
-    expect(check(await health.readiness(now), 'camera')).toEqual({ name: 'camera', ok: false, reason: 'camera reconnecting' });
+    expect(check(health.readiness(now), 'camera')).toEqual({ name: 'camera', ok: false, reason: 'camera reconnecting' });
     m.cameraState = 'streaming';
     m.framesIn.mark(now - 6000);
-    expect(check(await health.readiness(now), 'camera')).toEqual({ name: 'camera', ok: false, reason: 'no frame for 6000 ms' });
+    expect(check(health.readiness(now), 'camera')).toEqual({ name: 'camera', ok: false, reason: 'no frame for 6000 ms' });
     m.framesIn.mark(now);
-    const r = await health.readiness(now);
+    const r = health.readiness(now);
     expect(check(r, 'camera').ok).toBe(true);
     expect(r.status).toBe('ok');
     m.close();
   });
 });
 
-describe('readiness: capture store', () => {
-  it('writable with room: ok, with the free space read from the file system', async () => {
-    const r = await checkStoreWritable(await tmp(), 1);
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(r.freeBytes).toBeGreaterThan(1048576);
-  });
-
-  it('less free space than minFreeMb: fails and says so', async () => {
-    const dir = await tmp();
-    const r = await checkStoreWritable(dir, Number.MAX_SAFE_INTEGER);
-    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/MB free, below the minimum/) });
+describe('readiness: capture store (as the store itself reports it)', () => {
+  it('a real store in a temporary folder: writable, with the free space it read', async () => {
+    const store = await CaptureStore.open({ dir: await tmp(), retentionMs: 3600_000, minFreeBytes: 1048576, sweepIntervalMs: 0 });
     const m = new KioskMetrics();
-    const report = await healthOf(m, dir, { minFreeMb: 1e12 }).readiness();
-    expect(report.status).toBe('fail');
-    expect(check(report, 'capture-store').ok).toBe(false);
+    const c = check(healthOf(m, {}, () => store.storeHealth()).readiness(), 'capture-store');
+    await store.close();
     m.close();
+    expect(c.ok).toBe(true);
+    expect(c.reason).toMatch(/^writable, \d+ MB free$/);
   });
 
-  it('not writable (the store path is a file): fails with the error code', async () => {
-    const file = path.join(await tmp(), 'not-a-dir');
-    await writeFile(file, 'x');
-    expect(await checkStoreWritable(file, 0)).toEqual({ ok: false, reason: `capture store ${file} is not writable: ENOTDIR` });
+  it('low space and failed writes: not ready, with the reason', () => {
+    const tracker = new StoreHealthTracker(200 * 1048576, 20);
+    const m = new KioskMetrics();
+    const health = healthOf(m, {}, () => tracker.current);
+    tracker.update({ freeBytes: 50 * 1048576 });
+    expect(check(health.readiness(), 'capture-store')).toEqual({ name: 'capture-store', ok: false, reason: '50 MB free, below the minimum 200 MB' });
+    tracker.update({ freeBytes: 500 * 1048576, lastError: 'EIO', pending: 2 });
+    const r = health.readiness();
+    expect(r.status).toBe('fail');
+    expect(check(r, 'capture-store')).toEqual({ name: 'capture-store', ok: false, reason: 'not writable (EIO), 2 captures waiting in memory' });
+    tracker.update({ lastError: null, pending: 0 });
+    expect(check(health.readiness(), 'capture-store')).toMatchObject({ ok: true, reason: 'writable, 500 MB free' });
+    m.close();
   });
 });
 
 describe('liveness: event loop', () => {
   it('a loop held up longer than maxEventLoopStallMs fails liveness', async () => {
     const m = new KioskMetrics();
-    const health = healthOf(m, await tmp(), { maxEventLoopStallMs: 300 });
+    const health = healthOf(m, { maxEventLoopStallMs: 300 });
     health.start();
     await new Promise((r) => setTimeout(r, 300));
     expect(health.liveness().status).toBe('ok');

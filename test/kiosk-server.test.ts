@@ -44,7 +44,7 @@ describe('kiosk server: an unseen good face is captured automatically on the def
     h = await startHarness({ replayDir: await writeFrames([unseen]) });
     // Start a session from here, whatever the pipeline did before this client was connected.
     const searching = waitFor<StateEvent>(h.client, 'state', (s) => s.state === 'searching', 30_000);
-    h.client.emit('reset');
+    h.operator.emit('reset');
     await searching;
     h.client.on('state', (s: StateEvent) => seen.states.push(s.state));
     capture = await waitFor<CaptureEvent>(h.client, 'capture', () => true, 60_000);
@@ -55,13 +55,13 @@ describe('kiosk server: an unseen good face is captured automatically on the def
     expect(seen.states).toContain('holding');
     expect(seen.states).toContain('captured');
     expect(capture.trigger).toBe('auto');
-    const list = (await (await fetch(`${h.server.url}/api/captures`)).json()) as Array<{ id: string }>;
+    const list = (await (await h.fetch(`/api/captures`)).json()) as Array<{ id: string }>;
     expect(list.map((c) => c.id)).toContain(capture.id);
-    const portrait = Buffer.from(await (await fetch(`${h.server.url}${capture.portraitUrl}`)).arrayBuffer());
+    const portrait = Buffer.from(await (await h.fetch(`${capture.portraitUrl}`)).arrayBuffer());
     const pm = await sharp(portrait).metadata();
     expect(pm.format).toBe('jpeg');
     expect(pm.width! / pm.height!).toBeCloseTo(35 / 45, 2);
-    const report = (await (await fetch(`${h.server.url}/api/captures/${capture.id}`)).json()) as Record<string, unknown>;
+    const report = (await (await h.fetch(`/api/captures/${capture.id}`)).json()) as Record<string, unknown>;
     expect(report.qualityScaled).toBeGreaterThanOrEqual(THRESHOLD);
     expect(JSON.stringify(report)).toMatch(/HeadPoseYaw/);
     // the capture passes its own checks on the default configuration
@@ -73,8 +73,8 @@ describe('kiosk server: an unseen good face is captured automatically on the def
   });
 
   it('serves health, status and Prometheus metrics', async () => {
-    expect(((await (await fetch(`${h.server.url}/healthz`)).json()) as { status: string }).status).toBe('ok');
-    const metrics = await (await fetch(`${h.server.url}/metrics`)).text();
+    expect(((await (await h.fetch(`/healthz`)).json()) as { status: string }).status).toBe('ok');
+    const metrics = await (await h.fetch(`/metrics`)).text();
     for (const name of ['plq_kiosk_tracking_fps', 'plq_kiosk_plq_per_second', 'plq_kiosk_frame_to_plq_ms', 'plq_kiosk_dropped_frames_total', 'plq_kiosk_errors_total']) {
       expect(metrics).toContain(name);
     }
@@ -103,10 +103,10 @@ describe('kiosk server: an unseen good face is captured automatically on the def
   });
 
   it('a capture can be deleted; ids are validated', async () => {
-    const del = await fetch(`${h.server.url}/api/captures/${capture.id}`, { method: 'DELETE' });
+    const del = await h.fetch(`/api/captures/${capture.id}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
-    expect((await fetch(`${h.server.url}/api/captures/${capture.id}`)).status).toBe(404);
-    expect((await fetch(`${h.server.url}/api/captures/..%2F..%2Fetc/report.json`)).status).toBe(400);
+    expect((await h.fetch(`/api/captures/${capture.id}`)).status).toBe(404);
+    expect((await h.fetch(`/api/captures/..%2F..%2Fetc/report.json`)).status).toBe(400);
   });
 });
 
@@ -121,7 +121,7 @@ describe('kiosk server: the unseen face blurred or occluded scores lower, and is
     h.client.on('plq', (p: PlqEvent) => q.push(p.qualityScaled));
     h.client.on('guidance', (g: GuidanceEvent) => g.messages.forEach((m) => guidance.add(m.id)));
     try {
-      h.client.emit('reset');
+      h.operator.emit('reset');
       // n maps, or what came in 45 s (an occluded face is sometimes lost by the tracker for a while)
       await waitFor<PlqEvent>(h.client, 'plq', () => q.length >= n, 45_000).catch(() => undefined);
     } finally {
@@ -159,18 +159,18 @@ describe('kiosk server: a face that fails its own checks', () => {
     let captured = false;
     h.client.on('capture', () => (captured = true));
     try {
-      h.client.emit('reset');
+      h.operator.emit('reset');
       await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'move-closer'), 45_000);
       // more results than the capture needs (any Q^ passes threshold 0), and still no capture
       let results = 0;
       await waitFor<PlqEvent>(h.client, 'plq', () => ++results >= 6, 60_000);
       expect(captured).toBe(false);
       const manual = waitFor<CaptureEvent>(h.client, 'capture', () => true, 30_000);
-      h.client.emit('operator:capture');
+      h.operator.emit('operator:capture');
       const c = await manual;
       expect(c.trigger).toBe('manual');
       expect(c.failedChecks).toContain('InterEyeDistance');
-      const report = (await (await fetch(`${h.server.url}/api/captures/${c.id}`)).json()) as { failedChecks: string[]; iso: { passed: boolean } };
+      const report = (await (await h.fetch(`/api/captures/${c.id}`)).json()) as { failedChecks: string[]; iso: { passed: boolean } };
       expect(report.failedChecks).toEqual(c.failedChecks);
       expect(report.iso.passed).toBe(false);
     } finally {
@@ -185,7 +185,7 @@ describe('kiosk server: a face that fails its own checks', () => {
     let captured = false;
     h.client.on('capture', () => (captured = true));
     try {
-      h.client.emit('reset');
+      h.operator.emit('reset');
       await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'multiple-faces'), 45_000);
       await new Promise((r) => setTimeout(r, 3000));
       expect(captured).toBe(false);
@@ -209,7 +209,7 @@ describe('kiosk server: occluded faces get the matching guidance', () => {
       h.client.on('capture', () => (captured = true));
       try {
         // a reset re-sends the current guidance, should it have been shown before this client connected
-        h.client.emit('reset');
+        h.operator.emit('reset');
         const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === id), 45_000);
         const m = g.messages.find((x) => x.id === id)!;
         expect(m.text.length).toBeGreaterThan(5);
@@ -234,14 +234,14 @@ describe('kiosk server: faults', () => {
   afterAll(async () => h?.close());
 
   it('POST /api/assess: a real photo in, the engine JSON and map out; bad input gets clear errors', async () => {
-    const url = `${h.server.url}/api/assess`;
+    const url = '/api/assess';
     const photo = await readFile(packageFile('@vladmandic/face-api', 'demo/sample1.jpg'));
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(photo) });
+    const ok = await h.fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(photo) });
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { faces: Array<{ qualityScaled: number; plqPng: string; regions: object }> };
     expect(body.faces.length).toBe(3);
     expect(Buffer.from(body.faces[0].plqPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
-    const post = (b: Buffer, type = 'application/octet-stream') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(b) });
+    const post = (b: Buffer, type = 'application/octet-stream') => h.fetch(url, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(b) });
     const empty = await post(Buffer.alloc(0));
     expect(empty.status).toBe(400);
     const text = await post(Buffer.from('not a picture at all'.repeat(10)));
@@ -263,7 +263,7 @@ describe('kiosk server: faults', () => {
     const before = h.server.pipeline.metrics.counters.plqTotal;
     await waitFor<PlqEvent>(h.client, 'plq', () => h.server.pipeline.metrics.counters.plqTotal > before, 60_000);
     expect(h.server.pipeline.metrics.counters.workerRestarts).toBeGreaterThanOrEqual(1);
-    expect(((await (await fetch(`${h.server.url}/healthz`)).json()) as { status: string }).status).toBe('ok');
+    expect(((await (await h.fetch(`/healthz`)).json()) as { status: string }).status).toBe('ok');
   });
 
   it('a client flooding events is throttled, the server stays up', async () => {
@@ -271,7 +271,7 @@ describe('kiosk server: faults', () => {
     for (let i = 0; i < 300; i++) h.client.emit('language', i % 2 ? 'fr' : 'en');
     await throttled;
     expect(h.server.pipeline.metrics.counters.clientThrottled).toBeGreaterThan(0);
-    expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
+    expect((await h.fetch(`/healthz`)).status).toBe(200);
   });
 });
 

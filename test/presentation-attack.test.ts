@@ -125,7 +125,7 @@ describe('kiosk: a flagged face is not captured automatically, the operator is c
     let captured: CaptureEvent | undefined;
     h.client.on('capture', (c: CaptureEvent) => (captured = c));
     const scored = waitFor<FrameEvent>(h.client, 'frame', (f) => f.faces.length === 1 && f.faces[0].antispoof !== undefined, 45_000);
-    h.client.emit('reset');
+    h.operator.emit('reset');
     const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'presentation-attack'), 45_000);
     expect(g.messages[0].id).toBe('presentation-attack');
     expect(g.messages.some((m) => m.id === 'ask-assistance')).toBe(false); // its own message calls staff
@@ -136,9 +136,9 @@ describe('kiosk: a flagged face is not captured automatically, the operator is c
     expect(captured).toBeUndefined();
     expect(h.server.pipeline.currentState).toBe('adjusting');
     const manual = waitFor<CaptureEvent>(h.client, 'capture', (c) => c.trigger === 'manual', 30_000);
-    h.client.emit('operator:capture');
+    h.operator.emit('operator:capture');
     const c = await manual;
-    const report = (await (await fetch(`${h.server.url}/api/captures/${c.id}`)).json()) as {
+    const report = (await (await h.fetch(`/api/captures/${c.id}`)).json()) as {
       presentationAttack: { enabled: boolean; antispoof: number; liveness: number; suspected: boolean; minReal: number };
       measurements: { antispoof: number; liveness: number };
     };
@@ -148,7 +148,7 @@ describe('kiosk: a flagged face is not captured automatically, the operator is c
     expect(report.presentationAttack.liveness).toBeGreaterThanOrEqual(0);
     // the operator's reset clears the flag
     const searching = waitFor<StateEvent>(h.client, 'state', (s) => s.state === 'searching', 10_000);
-    h.client.emit('reset');
+    h.operator.emit('reset');
     await searching;
   });
 });
@@ -161,9 +161,9 @@ describe('kiosk: with the check on at the shipped thresholds, a bona fide face i
     const h = await startHarness({ replayDir: await writeFrames([portraitFrame(photo, face)]), overrides: { guidance: { showAfterMs: 300, hideAfterMs: 600, presentationAttack: pa } } });
     try {
       const capture = waitFor<CaptureEvent>(h.client, 'capture', (c) => c.trigger === 'auto', 60_000);
-      h.client.emit('reset');
+      h.operator.emit('reset');
       const c = await capture;
-      const report = (await (await fetch(`${h.server.url}/api/captures/${c.id}`)).json()) as { presentationAttack: { enabled: boolean; antispoof: number; liveness: number; suspected: boolean } };
+      const report = (await (await h.fetch(`/api/captures/${c.id}`)).json()) as { presentationAttack: { enabled: boolean; antispoof: number; liveness: number; suspected: boolean } };
       expect(report.presentationAttack.enabled).toBe(true);
       expect(report.presentationAttack.suspected).toBe(false);
       expect(report.presentationAttack.antispoof).toBeGreaterThanOrEqual(pa.minReal);

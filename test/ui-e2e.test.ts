@@ -10,7 +10,7 @@
  *   retake; the operator view lists that capture with its portrait, map, Q^ and measurements.
  * Screenshots go to $PLQ_TEST_ARTIFACTS (default <tmp>/plq-test-artifacts/ui), never into the source tree.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -19,6 +19,18 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/ui-browser.js';
 import { buildUi, freePort, kioskModules, startServer, type KioskServer } from './helpers/ui-server.js';
 import { writeFaceFrames, writeUnseenFrame } from './helpers/ui-fixtures.js';
+import { OPERATOR } from './helpers/kiosk-harness.js';
+
+/** Opens /operator in a new page and logs in through the login form. */
+async function operatorPage(b: Browser, base: string): Promise<Page> {
+  const op = await b.newPage({ viewport: { width: 1920, height: 1080 } });
+  await op.goto(base + '/operator');
+  await op.locator('login-view input[name="user"]').fill(OPERATOR.name);
+  await op.locator('login-view input[name="password"]').fill(OPERATOR.password);
+  await op.locator('login-view button[type="submit"]').click();
+  await op.locator('operator-console').waitFor({ timeout: 10_000 });
+  return op;
+}
 
 /** What the tests read of <kiosk-view> (its store); the UI's own types stay in ui/tsconfig.json. */
 interface KioskView {
@@ -46,6 +58,7 @@ async function kioskState(p: Page): Promise<{ state: string; connection: string;
 beforeAll(async () => {
   await rm(path.join(ART, 'frames'), { recursive: true, force: true });
   await rm(dirs.captures, { recursive: true, force: true });
+  await rm(`${dirs.captures}.audit.jsonl`, { force: true });
   await mkdir(ART, { recursive: true });
   await Promise.all([
     buildUi(),
@@ -171,13 +184,13 @@ describe('kiosk UI against the real server', () => {
     expect(captureId).toBeTruthy();
 
     // The operator view lists that capture with portrait, PLQ map, Q^ and measurements.
-    const op = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await op.goto(url + '/operator');
+    const op = await operatorPage(browser, url);
     const card = op.locator(`capture-card article[data-id="${captureId}"]`);
     await card.waitFor({ timeout: 15_000 });
     await card.locator('li').first().waitFor({ timeout: 15_000 });
     await op.waitForFunction(() => {
-      const imgs = [...(document.querySelector('operator-view')?.shadowRoot?.querySelectorAll('capture-card') ?? [])].flatMap((c) => [...(c.shadowRoot?.querySelectorAll('img') ?? [])]);
+      const opConsole = document.querySelector('operator-view')?.shadowRoot?.querySelector('operator-console');
+      const imgs = [...(opConsole?.shadowRoot?.querySelectorAll('capture-card') ?? [])].flatMap((c) => [...(c.shadowRoot?.querySelectorAll('img') ?? [])]);
       return imgs.length >= 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
     });
     await expect.poll(() => op.locator('health-panel [data-k="camera"]').textContent(), { timeout: 10_000 }).toBe('streaming');
@@ -189,8 +202,13 @@ describe('kiosk UI against the real server', () => {
     // Approve from the operator view.
     await card.locator('button.approve').click();
     await card.locator('.badge.ok').waitFor({ timeout: 10_000 });
-    const list = (await (await fetch(`${url}/api/captures`)).json()) as Array<{ id: string; approved: boolean }>;
+    // the list needs the operator's session: asked from the operator's page
+    const list = (await op.evaluate(async () => (await fetch('/api/captures')).json())) as Array<{ id: string; approved: boolean }>;
     expect(list.find((c) => c.id === captureId)?.approved).toBe(true);
+    expect((await fetch(`${url}/api/captures`)).status).toBe(403);
+    // the audit trail names who approved it
+    const audit = (await readFile(`${dirs.captures}.audit.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { action: string; user: string; captureId: string });
+    expect(audit).toContainEqual(expect.objectContaining({ action: 'approve', user: OPERATOR.name, captureId }));
     await op.close();
 
     // Accept on the kiosk: thank-you, then the kiosk starts over.
@@ -211,11 +229,10 @@ describe('kiosk UI against the real server', () => {
       captureDir: dirs.captures,
       overrides: { xai: { mamFile: file, everyNthPlq: 1 }, capture: { threshold: 1 } },
     });
-    const op = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await op.goto(url + '/operator');
+    const op = await operatorPage(browser, url);
     const mean = await op.waitForFunction(
       () => {
-        const panel = document.querySelector('operator-view')?.shadowRoot?.querySelector('admam-panel');
+        const panel = document.querySelector('operator-view')?.shadowRoot?.querySelector('operator-console')?.shadowRoot?.querySelector('admam-panel');
         return panel?.shadowRoot?.querySelector('[data-k="admam-mean"]')?.textContent ?? false;
       },
       undefined,

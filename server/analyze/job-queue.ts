@@ -5,10 +5,15 @@
  * and return the encoded result, which the producer stores in its cache. Images are passed by
  * path: workers must see the same files (shared storage).
  */
-import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import { decodeResult, encodeResult, type ImageResult } from './face-record.js';
 import { createAnalyzer, type AnalyzerSetup } from './analyzer-setup.js';
 import type { ImageAnalyzer } from './image-analyzer.js';
+import { parseRedisUrl } from './redis-url.js';
+import { watchRedis } from './redis-watchdog.js';
+import { maskCredentials } from '../security/mask-credentials.js';
+
+export { parseRedisUrl } from './redis-url.js';
 
 export const QUEUE_NAME = 'plq-analyze';
 
@@ -18,27 +23,53 @@ export interface QueueJobData {
   setup: AnalyzerSetup;
 }
 
-export function parseRedisUrl(url: string): ConnectionOptions {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error(`bad queue URL ${url} (expected redis://HOST:PORT)`);
+/**
+ * Redis keeps a job's result until the producer has stored it in its cache and removed the job;
+ * these bound what is left when no producer collects (an interrupted run): a rerun within the
+ * age finds the results, older or surplus ones are dropped by BullMQ and recomputed if asked.
+ */
+export const JOB_RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 1_000 },
+} as const;
+
+/** Redis stopped answering for longer than the queue timeout. */
+export class QueueUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueUnavailableError';
   }
-  if (u.protocol !== 'redis:') throw new Error(`bad queue URL ${url} (expected redis://HOST:PORT)`);
-  return { host: u.hostname, port: Number(u.port || 6379), password: u.password || undefined, maxRetriesPerRequest: null };
 }
 
-/** Enqueues the tasks and calls onResult as each finishes (failed jobs become error results). */
+export interface QueueRunOptions {
+  /** Give up when Redis has not answered for this long (ms). */
+  timeoutMs: number;
+}
+
+/**
+ * Enqueues the tasks and calls onResult as each finishes (failed jobs become error results).
+ * Rejects with QueueUnavailableError when Redis stops answering for `timeoutMs`; results
+ * already passed to onResult stay with the caller.
+ */
 export async function runOnQueue(
   url: string,
   tasks: { file: string; key: string }[],
   setup: AnalyzerSetup,
   onResult: (r: ImageResult) => Promise<void> | void,
+  options: QueueRunOptions,
 ): Promise<void> {
-  const connection = parseRedisUrl(url);
+  let givenUp = false;
+  // Reconnects every 1-2 s while the run waits; once it has given up, null ends the client
+  // (pending commands fail, no timer keeps the process alive).
+  const connection = { ...parseRedisUrl(url), retryStrategy: (times: number) => (givenUp ? null : Math.min(1000 + times * 100, 2000)) };
   const queue = new Queue<QueueJobData, string>(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
+  let lastError = '';
+  const onError = (err: Error): void => {
+    lastError = maskCredentials(err.message);
+  };
+  queue.on('error', onError);
+  events.on('error', onError);
   const pending = new Map(tasks.map((t) => [t.key, t]));
   let settle!: () => void;
   let fail!: (err: Error) => void;
@@ -46,6 +77,17 @@ export async function runOnQueue(
     settle = res;
     fail = rej;
   });
+  const watchdog = watchRedis(
+    () => queue.count(),
+    options.timeoutMs,
+    (silentMs) =>
+      fail(
+        new QueueUnavailableError(
+          `Redis at ${maskCredentials(url)} has not answered for ${Math.round(silentMs / 1000)} s` +
+            `${lastError ? ` (${lastError})` : ''}; ${pending.size} of ${tasks.length} images not analysed`,
+        ),
+      ),
+  );
   const finish = async (key: string, result: () => ImageResult): Promise<void> => {
     const t = pending.get(key);
     if (!t) return;
@@ -69,14 +111,14 @@ export async function runOnQueue(
       if (!job || job.attemptsMade >= (job.opts.attempts ?? 1)) void finish(jobId, failed(jobId, failedReason));
     });
   });
-  try {
+  const enqueue = async (): Promise<void> => {
     await events.waitUntilReady();
     for (let i = 0; i < tasks.length; i += 1000) {
       await queue.addBulk(
         tasks.slice(i, i + 1000).map((t) => ({
           name: 'image',
           data: { ...t, setup },
-          opts: { jobId: t.key, attempts: 2, removeOnComplete: false, removeOnFail: false },
+          opts: { jobId: t.key, attempts: 2, ...JOB_RETENTION },
         })),
       );
     }
@@ -87,11 +129,29 @@ export async function runOnQueue(
       if (job && state === 'completed') void finish(key, () => decodeResult(job.returnvalue));
       else if (job && state === 'failed') void finish(key, failed(key, job.failedReason));
     }
+  };
+  let healthy = true;
+  try {
+    // the watchdog fails `done` while enqueueing too (a Redis down from the start)
+    await Promise.race([enqueue(), done]);
     if (pending.size > 0) await done;
+  } catch (err) {
+    healthy = !(err instanceof QueueUnavailableError);
+    givenUp = !healthy;
+    throw err;
   } finally {
-    await events.close();
-    await queue.close();
+    watchdog.stop();
+    await closeClients([events, queue], healthy);
   }
+}
+
+/**
+ * Closes gracefully when Redis is there. With Redis gone a graceful close would wait for it: the
+ * clients end by themselves at their next reconnect attempt (retryStrategy), so nothing waits.
+ */
+async function closeClients(clients: Array<Queue | QueueEvents>, graceful: boolean): Promise<void> {
+  if (graceful) await Promise.all(clients.map((c) => c.close()));
+  else for (const c of clients) void c.close().catch(() => undefined);
 }
 
 /** A consumer: analyses jobs until close() (one analyzer per model and backend, built lazily). */

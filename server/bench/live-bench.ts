@@ -5,6 +5,8 @@
  * Prints tracking fps, PLQ maps/s, frame-to-`plq` latency p50/p95 (client side, from frameTs),
  * event-loop lag p99, RSS and tensor counts (both workers) at start and end.
  */
+import os from 'node:os';
+import path from 'node:path';
 import { io } from 'socket.io-client';
 import { loadConfig } from '../kiosk/config/load-config.js';
 import { startKioskServer } from '../kiosk/http/kiosk-server.js';
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
     // the demo profile: no packaged photo passes the default pose and expression checks, and the
     // bench exercises the capture path too
     profile: 'demo',
-    overrides: { server: { port: 0 }, camera: { fps: 30, holdSeconds: 4 }, capture: { dir: '/tmp/plq-bench-captures', retentionHours: 0 } },
+    overrides: { server: { port: 0 }, camera: { fps: 30, holdSeconds: 4 }, capture: { dir: path.join(os.tmpdir(), 'plq-bench-captures'), retentionHours: 0 } },
   });
   const server = await startKioskServer(config, { logger: false });
   const client = io(`${server.url}/kiosk`, { transports: ['websocket'] });

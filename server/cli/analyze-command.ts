@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackendName } from '../tf/backend.js';
-import { ANALYSIS_VERSION, decodeResult, encodeResult, type FaceRecord, type ImageResult } from '../analyze/face-record.js';
+import { ANALYSIS_VERSION, type FaceRecord, type ImageResult } from '../analyze/face-record.js';
+import { AnalysisCache } from '../analyze/analysis-cache.js';
+import { maskCredentials } from '../security/mask-credentials.js';
 import { parseMethods } from '../analyze/quality-methods.js';
 import { identitiesFromFolders, readIdentitiesCsv, type Identities } from '../analyze/identities.js';
 import { runLocalPool } from '../analyze/local-pool.js';
@@ -20,6 +21,10 @@ export interface AnalyzeOptions {
   fmr: number;
   out: string;
   queue?: string;
+  /** Give up a queue run when Redis has not answered for this long. */
+  queueTimeoutSeconds: number;
+  /** Cached per-image results older than this are deleted at start; 0 = kept only until this run succeeds. */
+  cacheDays: number;
   threads: number;
   backend: BackendName | 'auto';
   maxPixels: number;
@@ -50,8 +55,7 @@ export async function analyzeCommand(paths: string[], o: AnalyzeOptions): Promis
   if (inputs.length === 0) return fail('no input images');
   if (o.identities === 'folders') identities = identitiesFromFolders(inputs.filter((i) => !i.error).map((i) => i.path));
 
-  const cacheDir = path.join(o.out, 'cache');
-  await mkdir(cacheDir, { recursive: true });
+  const cache = await AnalysisCache.open(path.join(o.out, 'cache'), o.cacheDays * 86_400_000);
   const results: ImageResult[] = [];
   const tasks: { file: string; key: string }[] = [];
   let cached = 0;
@@ -68,30 +72,45 @@ export async function analyzeCommand(paths: string[], o: AnalyzeOptions): Promis
       results.push({ file, key: '', faces: [], error: { code: 'unreadable', message: `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } });
       continue;
     }
-    try {
-      const hit = decodeResult(await readFile(path.join(cacheDir, `${key}.json`), 'utf8'));
+    const hit = await cache.get(key);
+    if (hit) {
       results.push({ ...hit, file, faces: hit.faces.map((f) => ({ ...f, file })) });
       cached++;
-    } catch {
+    } else {
       tasks.push({ file, key });
     }
   }
-  process.stderr.write(`plq: ${inputs.length} inputs, ${cached} from the cache, ${tasks.length} to analyse ${o.queue ? `on queue ${o.queue}` : `on ${o.threads} thread(s)`}\n`);
+  const expired = cache.expired ? ` (${cache.expired} expired entries deleted)` : '';
+  process.stderr.write(
+    `plq: ${inputs.length} inputs, ${cached} from the cache${expired}, ${tasks.length} to analyse ${o.queue ? `on queue ${maskCredentials(o.queue)}` : `on ${o.threads} thread(s)`}\n`,
+  );
   const bar = progress(tasks.length, 'analyze');
+  let stored = 0;
   const store = async (r: ImageResult) => {
     bar.tick(path.basename(r.file));
-    // Written atomically, so an interrupted run leaves only whole entries; failures are not cached.
+    // Failures are not cached: a rerun tries them again.
     if (!r.error || r.error.code === 'no-face' || r.error.code === 'not-an-image') {
-      const tmp = path.join(cacheDir, `${r.key}.json.tmp`);
-      await writeFile(tmp, encodeResult(r));
-      await rename(tmp, path.join(cacheDir, `${r.key}.json`));
+      await cache.put(r);
+      stored++;
     }
     results.push(r);
   };
   const setup = { model: o.model, backend: o.backend, maxPixels: o.maxPixels };
   // bullmq is loaded only for queue runs.
-  if (o.queue) await (await import('../analyze/job-queue.js')).runOnQueue(o.queue, tasks, setup, store);
-  else await runLocalPool(tasks, setup, o.threads, store);
+  if (o.queue) {
+    const { runOnQueue, QueueUnavailableError } = await import('../analyze/job-queue.js');
+    try {
+      await runOnQueue(o.queue, tasks, setup, store, { timeoutMs: o.queueTimeoutSeconds * 1000 });
+    } catch (err) {
+      bar.stop();
+      if (!(err instanceof QueueUnavailableError)) throw err;
+      process.stderr.write(
+        `plq: queue unavailable: ${err.message}. ${cached + stored} results are kept in ${cache.dir}: ` +
+          `run the same command again to resume (cached images are not recomputed)\n`,
+      );
+      return 3;
+    }
+  } else await runLocalPool(tasks, setup, o.threads, store);
   bar.stop();
 
   const order = new Map(inputs.map((i, k) => [path.resolve(i.path), k]));
@@ -107,12 +126,13 @@ export async function analyzeCommand(paths: string[], o: AnalyzeOptions): Promis
     return fail((err as Error).message);
   }
   const index = await writeReport({
-    out: o.out, model: o.model, faces, methods, analysis, skipped, command: `plq analyze ${process.argv.slice(3).join(' ')}`,
+    out: o.out, model: o.model, faces, methods, analysis, skipped, command: maskCredentials(`plq analyze ${process.argv.slice(3).join(' ')}`),
   });
+  const cleared = await cache.clearIfSessionOnly();
   const camMs = faces.map((f) => f.timings.camMs).sort((a, b) => a - b);
   process.stderr.write(
     `plq: ${faces.length} faces from ${results.length - skipped.length} images, ${skipped.length} skipped; ` +
-      `Score-CAM median ${camMs[camMs.length >> 1].toFixed(0)} ms/face; report ${index}\n`,
+      `Score-CAM median ${camMs[camMs.length >> 1].toFixed(0)} ms/face; report ${index}${cleared ? '; cache deleted (--cache-days 0)' : ''}\n`,
   );
   return 0;
 }

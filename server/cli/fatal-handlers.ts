@@ -4,12 +4,14 @@
  * supervisor (systemd Restart=on-failure) starts a clean process. Replaces the earlier handlers
  * that logged and carried on in an unknown state.
  */
+import { maskCredentials } from '../security/mask-credentials.js';
+
 export const FATAL_EXIT_CODE = 70;
 
 export function installFatalHandlers(prefix: string): void {
   const die = (what: string, err: unknown): never => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(`${prefix}: ${what}: ${text}\n${prefix}: exiting with code ${FATAL_EXIT_CODE}\n`);
+    process.stderr.write(`${prefix}: ${what}: ${maskCredentials(text)}\n${prefix}: exiting with code ${FATAL_EXIT_CODE}\n`);
     process.exit(FATAL_EXIT_CODE);
   };
   process.on('uncaughtException', (err) => die('uncaught exception', err));

@@ -7,6 +7,7 @@ import { assessCommand } from './assess-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { adaptHeadCommand } from './adapt-head-command.js';
 import { serveCommand } from './serve-command.js';
+import { userCommand } from './user-command.js';
 import { fitBrisqueCommand } from './fit-brisque-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { workerCommand } from './worker-command.js';
@@ -22,6 +23,12 @@ import { fitDetectorsCommand } from './fit-detectors-command.js';
 const positiveInt = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+const nonNegative = (v: string): number => {
+  const n = Number(v);
+  if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError('must be a number >= 0');
   return n;
 };
 
@@ -151,7 +158,7 @@ program
 
 program
   .command('serve')
-  .description('start the kiosk server (UI, REST API, Socket.IO /kiosk, live pipeline); loopback by default')
+  .description('start the kiosk server (UI, REST API, Socket.IO /kiosk and /operator, live pipeline); loopback by default')
   .option('--config <file>', 'kiosk config JSON (see kiosk-config/)')
   .option('--profile <name>', 'passport-booth, border-gate, enrolment-desk or demo')
   .option('--camera <spec>', 'replay:PATH, opencv:INDEX, opencv:URL-OR-PIPELINE-OR-FILE or synthetic')
@@ -163,6 +170,24 @@ program
   .option('--host <addr>', 'bind address (default 127.0.0.1)')
   .action(async (o) => {
     process.exitCode = await serveCommand(o);
+  });
+
+const user = program.command('user').description('operator accounts of the kiosk (server.auth.users in the config file)');
+user
+  .command('add')
+  .description('add an operator or change its password (read from stdin, or prompted without echo); restart the kiosk afterwards')
+  .argument('<name>', 'user name')
+  .requiredOption('--config <file>', 'kiosk config JSON to update (created 0600 if absent; refused if others can read it)')
+  .action(async (name: string, o: { config: string }) => {
+    process.exitCode = await userCommand('add', name, o);
+  });
+user
+  .command('remove')
+  .description('remove an operator account')
+  .argument('<name>', 'user name')
+  .requiredOption('--config <file>', 'kiosk config JSON to update')
+  .action(async (name: string, o: { config: string }) => {
+    process.exitCode = await userCommand('remove', name, o);
   });
 
 program
@@ -186,21 +211,23 @@ program
   .option('--identities <csv|folders>', 'identities for error-versus-reject curves: a file,identity CSV, or "folders" (one folder per identity)')
   .option('--fmr <f>', 'false match rate of the ERC threshold', Number, 0.001)
   .option('--out <dir>', 'report folder (holds the per-image cache)', './plq-analysis')
-  .option('--queue <url>', 'distribute the per-image work on a BullMQ queue (redis://HOST:PORT) served by plq worker')
+  .option('--queue <url>', 'distribute the per-image work on a BullMQ queue (redis://[:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS) served by plq worker')
+  .option('--queue-timeout <seconds>', 'give up when Redis has not answered for this long (the cache keeps what was done: rerun to resume)', positiveInt, 60)
+  .option('--cache-days <days>', 'delete cached per-image results older than this at start; 0 = delete the cache once the report is written', nonNegative, 30)
   .option('--threads <n>', 'local worker threads', positiveInt, 2)
   .option('--max-pixels <n>', 'refuse larger images (checked before decoding)', positiveInt, DEFAULT_MAX_PIXELS)
   .addOption(backendOption())
   .action(async (paths: string[], o) => {
     process.exitCode = await analyzeCommand(paths, {
       model: o.model, methods: o.methods, fraction: o.fraction, identities: o.identities, fmr: o.fmr, out: o.out,
-      queue: o.queue, threads: o.threads, backend: o.backend, maxPixels: o.maxPixels,
+      queue: o.queue, queueTimeoutSeconds: o.queueTimeout, cacheDays: o.cacheDays, threads: o.threads, backend: o.backend, maxPixels: o.maxPixels,
     });
   });
 
 program
   .command('worker')
   .description('consume plq analyze jobs from a BullMQ queue until interrupted')
-  .requiredOption('--queue <url>', 'redis://HOST:PORT')
+  .requiredOption('--queue <url>', 'redis://[:PASSWORD@]HOST:PORT[/DB] or rediss:// (TLS)')
   .option('--concurrency <n>', 'jobs at a time', positiveInt, 1)
   .action(async (o) => {
     process.exitCode = await workerCommand({ queue: o.queue, concurrency: o.concurrency });

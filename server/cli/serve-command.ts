@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from '../kiosk/config/load-config.js';
 import { startKioskServer } from '../kiosk/http/kiosk-server.js';
+import { maskCredentials } from '../security/mask-credentials.js';
 import { systemdNotifier } from '../kiosk/health/sd-notify.js';
 import { Watchdog } from '../kiosk/health/watchdog.js';
 import { FAULT_ENV, faultEnabled } from '../kiosk/fault-injection.js';
@@ -23,7 +24,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     config = await loadConfig({ file: opts.config, profile: opts.profile, overrides });
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`plq serve: ${err.message}\n`);
+      process.stderr.write(`plq serve: ${maskCredentials(err.message)}\n`);
       return 2;
     }
     throw err;
@@ -39,10 +40,14 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   try {
     server = await startKioskServer(config);
   } catch (err) {
-    process.stderr.write(`plq serve: cannot start: ${(err as Error).message}\n`);
+    process.stderr.write(`plq serve: cannot start: ${maskCredentials((err as Error).message)}\n`);
     return 1;
   }
-  process.stderr.write(`plq serve: kiosk on ${server.url} (camera ${config.camera.source}, profile ${config.profile ?? 'default'})\n`);
+  process.stderr.write(`plq serve: kiosk on ${server.url} (camera ${maskCredentials(config.camera.source)}, profile ${config.profile ?? 'default'})\n`);
+  if (config.server.auth.users.length === 0) {
+    process.stderr.write('plq serve: no operator accounts: the operator view is disabled; create one with `plq user add NAME --config FILE` and restart with --config FILE\n');
+  }
+  process.stderr.write(`plq serve: audit log ${server.auditFile}\n`);
   const health = server.health;
   void notifier.notify(['READY=1', 'STATUS=serving']);
   const watchdog = new Watchdog({

@@ -14,6 +14,8 @@ import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import type * as KioskServerModule from '../../server/kiosk/http/kiosk-server.js';
 import type * as LoadConfigModule from '../../server/kiosk/config/load-config.js';
+import { deepMerge } from '../../server/kiosk/config/deep-merge.js';
+import { operatorAccount } from './kiosk-harness.js';
 
 export type KioskServer = Awaited<ReturnType<typeof KioskServerModule.startKioskServer>>;
 
@@ -74,18 +76,16 @@ export interface StartOptions {
   overrides?: Record<string, Record<string, unknown>>;
 }
 
-/** Starts the real kiosk server (enrolment-desk profile by default: PLQ overlay on). */
+/** Starts the real kiosk server (enrolment-desk profile by default: PLQ overlay on), with the OPERATOR account of kiosk-harness. */
 export async function startServer(o: StartOptions): Promise<KioskServer> {
   const { server, config } = await kioskModules();
   const base: Record<string, Record<string, unknown>> = {
-    server: { host: '127.0.0.1', port: o.port },
+    server: { host: '127.0.0.1', port: o.port, auth: { users: [await operatorAccount()] } },
     camera: { source: `replay:${o.replayDir}`, fps: 10 },
     capture: { dir: o.captureDir },
   };
-  // merged per section: an override of `capture` must not drop the test's capture dir
-  // (the default, ./captures, is in the repository)
-  const overrides: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(o.overrides ?? {})) overrides[k] = base[k] ? { ...base[k], ...v } : v;
+  // deep-merged: an override of `capture` must not drop the test's temporary capture dir
+  const overrides = deepMerge(base, o.overrides ?? {});
   const cfg = await config.loadConfig({
     profile: o.profile ?? 'enrolment-desk',
     env: {},

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { initBackend } from '../../server/tf/backend.js';
 import { decodeImage } from '../../server/image/decode-image.js';
 import { padEdges } from '../../server/image/resample.js';
@@ -32,8 +33,37 @@ export async function foldOf(file: string): Promise<Fold> {
  * booth framing (face box at 60 % of the frame height) no room, and the kiosk would say `step-back`.
  */
 export async function unseenPortrait(): Promise<RgbImage> {
+  return unseenPhoto(UNSEEN_PORTRAIT);
+}
+
+/** A region of a photo, in photo pixels (for one portrait of a side-by-side composite). */
+export interface PhotoRegion {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * A validate-fold photo (or one region of it) with its edges replicated by 35 % on every side;
+ * throws if the photo is in a fold that a fit or a threshold saw.
+ */
+export async function unseenPhoto(file: string, region?: PhotoRegion): Promise<RgbImage> {
   await initBackend();
-  if ((await foldOf(UNSEEN_PORTRAIT)) !== 'validate') throw new Error(`${UNSEEN_PORTRAIT} is not in the validate fold`);
-  const tight = await decodeImage(await readFile(path.join(defaultFacesDir(), UNSEEN_PORTRAIT)));
+  if ((await foldOf(file)) !== 'validate') throw new Error(`${file} is not in the validate fold`);
+  const bytes = await readFile(path.join(defaultFacesDir(), file));
+  const tight = await decodeImage(region ? await sharp(bytes).extract(region).toBuffer() : bytes);
   return padEdges(tight, Math.round(tight.height * 0.35));
 }
+
+/**
+ * Real occluders on people no fit and no threshold saw, for the kiosk's end-to-end tests. Chosen
+ * as the only single-person validate-fold photos with each occluder (a composite's masked half
+ * counts as one person), never by a score.
+ */
+export const UNSEEN_OCCLUDED = {
+  /** LFW news photo, dark wrap-around sunglasses, 250x250. */
+  sunglasses: { file: 'images/face-recognition-krasserm/images/Arnold_Schwarzenegger/Arnold_Schwarzenegger_0008.jpg' },
+  /** The right portrait of a side-by-side composite (810x417): a white surgical mask. */
+  mask: { file: 'images/FaceX-Zoo/face_sdk/api_usage/test_images/test4_mask.jpg', region: { left: 405, top: 0, width: 405, height: 417 } },
+} as const satisfies Record<string, { file: string; region?: PhotoRegion }>;

@@ -42,6 +42,8 @@ export interface HelloEvent {
   captureThreshold?: number;
   /** Presentation-attack thresholds when the kiosk runs that check (null or absent: off). */
   presentationAttack?: { minReal: number; minLive: number } | null;
+  /** The capture on screen when the state is `captured` (kiosk namespace: portrait only). */
+  capture?: KioskCaptureEvent | null;
 }
 
 export interface FrameEvent {
@@ -101,6 +103,9 @@ export interface CaptureEvent {
   reportUrl: string;
 }
 
+/** What /kiosk is told of a capture: the portrait (through the kiosk's own route), no frame, no report. */
+export type KioskCaptureEvent = Omit<CaptureEvent, 'frameUrl' | 'reportUrl'>;
+
 /** Live AD-MAM_H: where this face's activation map deviates from high-quality faces. */
 export interface AdMamEvent {
   seq: number;
@@ -122,20 +127,42 @@ export interface ServerToClient {
   admam: (e: AdMamEvent) => void;
   guidance: (e: GuidanceEvent) => void;
   state: (e: StateEvent) => void;
-  capture: (e: CaptureEvent) => void;
+  capture: (e: KioskCaptureEvent) => void;
   camera: (e: CameraStatus) => void;
   error: (e: { message: string }) => void;
 }
 
-export interface ClientToServer {
+/** What the touchscreen may send on /kiosk. */
+export interface KioskClientToServer {
   retake: () => void;
-  reset: () => void;
   language: (language: Language) => void;
   accept: (captureId: string) => void;
+}
+
+/** What an operator may send on /operator (a logged-in session). */
+export interface OperatorClientToServer {
+  retake: () => void;
+  reset: () => void;
   'operator:capture': () => void;
   'operator:approve': (captureId: string) => void;
   'operator:delete': (captureId: string) => void;
 }
+
+export type ClientToServer = KioskClientToServer & OperatorClientToServer;
+
+export type Namespace = '/kiosk' | '/operator';
+
+/** GET /api/session and POST /api/login. */
+export interface SessionInfo {
+  user: string | null;
+  /** Sent back as the `x-csrf-token` header on every state-changing request of the session. */
+  csrfToken: string | null;
+  /** false: no operator accounts on this kiosk (`plq user add`). */
+  operatorsConfigured: boolean;
+  roles: string[];
+}
+
+export const CSRF_HEADER = 'x-csrf-token';
 
 /** GET /api/status (the fields the UI reads; the server may send more). */
 export interface KioskStatus {

@@ -1,3 +1,5 @@
+import { maskCredentials } from '../../security/mask-credentials.js';
+
 /** Where camera sources report what they skip or lose. Messages name files, never pixels. */
 export interface CameraLogger {
   info(message: string): void;
@@ -5,6 +7,6 @@ export interface CameraLogger {
 }
 
 export const consoleCameraLogger: CameraLogger = {
-  info: (message) => console.info(message),
-  warn: (message) => console.warn(message),
+  info: (message) => console.info(maskCredentials(message)),
+  warn: (message) => console.warn(maskCredentials(message)),
 };

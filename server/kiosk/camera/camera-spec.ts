@@ -10,6 +10,7 @@
  *   opencv:FILE                      video file, looped
  *   synthetic                        generated moving pattern (tests)
  */
+import { maskCredentials } from '../../security/mask-credentials.js';
 import type { CameraLogger } from './camera-logger.js';
 import type { CameraSource } from './frame.js';
 import { OpenCvSource, type ReconnectOptions } from './opencv-source.js';
@@ -28,7 +29,7 @@ export const CAMERA_SPEC_HELP =
 
 export class CameraSpecError extends Error {
   constructor(spec: string, problem: string) {
-    super(`bad camera spec '${spec}': ${problem}; ${CAMERA_SPEC_HELP}`);
+    super(`bad camera spec '${maskCredentials(spec)}': ${maskCredentials(problem)}; ${CAMERA_SPEC_HELP}`);
     this.name = 'CameraSpecError';
   }
 }

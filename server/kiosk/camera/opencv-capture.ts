@@ -10,6 +10,7 @@ import type { RgbImage } from '../../detect/face-detector.js';
 import { CameraFatalError, type CaptureDevice } from './capture-device.js';
 import { loadOpenCv, type CvMat, type CvVideoCapture, type OpenCvModule } from './opencv-loader.js';
 import { describeOpenCvTarget, type OpenCvTarget } from './opencv-target.js';
+import { maskCredentials } from '../../security/mask-credentials.js';
 
 export interface OpenCvCaptureOptions {
   /** Frames wider than this are downscaled (aspect kept); never upscaled. */
@@ -29,7 +30,7 @@ export async function openOpenCvCapture(target: OpenCvTarget, options: OpenCvCap
   try {
     cap = openCapture(cv, target);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
+    const msg = maskCredentials(err instanceof Error ? err.message : String(err));
     const e = new Error(`cannot open ${describeOpenCvTarget(target)}: ${msg}`, { cause: err });
     if (target.kind === 'file') throw new CameraFatalError(e.message, { cause: err });
     throw e;

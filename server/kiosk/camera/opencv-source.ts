@@ -14,6 +14,7 @@ import { checkFps, sleep } from './frame-clock.js';
 import { openOpenCvCaptureInThread } from './opencv-thread.js';
 import { loadOpenCv } from './opencv-loader.js';
 import { describeOpenCvTarget, type OpenCvTarget } from './opencv-target.js';
+import { maskCredentials } from '../../security/mask-credentials.js';
 
 export interface ReconnectOptions {
   /** First delay after a loss, ms (default 500). */
@@ -123,7 +124,7 @@ export class OpenCvSource implements CameraSource {
         device = await this.opener();
       } catch (err) {
         if (err instanceof CameraFatalError) {
-          this.setStatus({ state: 'stopped', detail: err.message }, signal);
+          this.setStatus({ state: 'stopped', detail: message(err) }, signal);
           if (!signal.aborted) subscriber.error(err);
           return;
         }
@@ -250,6 +251,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number, signal: AbortSignal): P
   }
 }
 
+/** OpenCV and FFmpeg errors may echo the stream URL: masked before they reach a status or a log. */
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return maskCredentials(err instanceof Error ? err.message : String(err));
 }

@@ -83,6 +83,8 @@ export interface CaptureReportInput {
   advisory?: readonly string[];
   /** Presentation-attack settings of the session and whether it was flagged. */
   presentationAttack?: { enabled: boolean; minReal: number; minLive: number; latch: boolean; suspected: boolean };
+  /** The operator who captured by hand (absent for automatic captures). */
+  capturedBy?: string;
 }
 
 export interface CaptureReportOptions {
@@ -165,6 +167,8 @@ export interface CaptureReport {
     shifted: { x: number; y: number };
   };
   operator: OperatorApproval;
+  /** The operator who captured by hand; null for an automatic capture. */
+  capturedBy: string | null;
 }
 
 /** Statistics of a P map (values clamped to 0..1). */
@@ -245,5 +249,6 @@ export function buildCaptureReport(input: CaptureReportInput, options: CaptureRe
       shifted: { ...p.shifted },
     },
     operator: { approved: false, at: null, by: null },
+    capturedBy: input.capturedBy ?? null,
   };
 }

@@ -8,8 +8,10 @@ import type { ModelManifest } from '../../plq/model-manifest.js';
 import { portraitCrop } from './portrait-crop.js';
 import { buildCaptureReport } from './capture-report.js';
 import { renderCaptureImages } from './capture-images.js';
-import type { CaptureStore } from './capture-store.js';
+import type { CaptureStore, StoreHealth, StoreHealthListener } from './capture-store.js';
 import type { IsoThresholds } from './iso-components.js';
+import { SYSTEM_ACTOR, type Actor } from '../../security/roles.js';
+import type { AuditSink } from '../auth/audit-log.js';
 
 export class CaptureService implements CaptureSink, CaptureStorePort {
   private readonly triggers = new Map<string, string>();
@@ -20,6 +22,8 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
     private readonly thresholds: IsoThresholds,
     /** `capture.advisoryComponents`: reported, not required. */
     private readonly advisory: readonly string[] = [],
+    /** Where approvals, deletions and manual captures are recorded, with who did them. */
+    private readonly audit?: AuditSink,
   ) {}
 
   async save(input: CaptureInput): Promise<SavedCapture> {
@@ -40,11 +44,22 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
       thresholds: this.thresholds,
       advisory: this.advisory,
       presentationAttack: input.presentationAttack,
+      ...(input.trigger === 'manual' && input.actor ? { capturedBy: input.actor.user } : {}),
     });
     const images = await renderCaptureImages(frame.image, portrait.image, plq);
     const summary = await this.store.save({ report, images });
     this.triggers.set(summary.id, input.trigger);
-    return { id: summary.id, ts: summary.capturedAt, qualityScaled: summary.qualityScaled, failedChecks: [...report.failedChecks] };
+    if (input.trigger === 'manual') await this.audit?.record({ action: 'manual-capture', actor: input.actor ?? SYSTEM_ACTOR, captureId: summary.id, ok: true });
+    return { id: summary.id, ts: summary.capturedAt, qualityScaled: summary.qualityScaled, failedChecks: [...report.failedChecks], pending: summary.pending };
+  }
+
+  /** Whether captures can be written now, free space, captures waiting in memory. */
+  storeHealth(): StoreHealth {
+    return this.store.storeHealth();
+  }
+
+  onStoreHealth(listener: StoreHealthListener): () => void {
+    return this.store.onHealth(listener);
   }
 
   async list(): Promise<CaptureSummaryView[]> {
@@ -53,6 +68,7 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
       ts: s.capturedAt,
       qualityScaled: s.qualityScaled,
       approved: s.approved,
+      pending: s.pending,
       trigger: this.triggers.get(s.id) ?? 'auto',
     }));
   }
@@ -65,11 +81,15 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
     return (await this.store.file(id, name))?.data;
   }
 
-  delete(id: string): Promise<boolean> {
-    return this.store.delete(id);
+  async delete(id: string, actor: Actor = SYSTEM_ACTOR): Promise<boolean> {
+    const ok = await this.store.delete(id);
+    await this.audit?.record({ action: 'delete', actor, captureId: id, ok });
+    return ok;
   }
 
-  async approve(id: string): Promise<boolean> {
-    return (await this.store.approve(id)) !== undefined;
+  async approve(id: string, actor: Actor = SYSTEM_ACTOR): Promise<boolean> {
+    const ok = (await this.store.approve(id, true, actor.user)) !== undefined;
+    await this.audit?.record({ action: 'approve', actor, captureId: id, ok });
+    return ok;
   }
 }

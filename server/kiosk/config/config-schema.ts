@@ -1,5 +1,6 @@
 /** JSON schema of KioskConfig (strict: unknown keys are errors, so typos are caught). */
 import { ADVISORY_PATTERNS } from '../capture/iso-components.js';
+import { USER_NAME_PATTERN } from '../../security/password-hash.js';
 
 const num = (minimum: number, maximum?: number): object => ({ type: 'number', minimum, ...(maximum !== undefined ? { maximum } : {}) });
 const int = (minimum: number, maximum?: number): object => ({ type: 'integer', minimum, ...(maximum !== undefined ? { maximum } : {}) });
@@ -20,7 +21,28 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     maxUploadBytes: int(1024),
     maxImagePixels: int(10_000),
     clientEventsPerSecond: int(1, 1000),
+    maxSockets: int(1, 10_000),
+    manualCaptureIntervalMs: int(0, 600_000),
+    allowedHosts: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9.:\\[\\]-]+$' } },
+    allowedOrigins: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^https?://[A-Za-z0-9.:\\[\\]-]+$' } },
+    tls: obj({ cert: { type: ['string', 'null'], minLength: 1 }, key: { type: ['string', 'null'], minLength: 1 } }),
+    auth: obj({
+      users: {
+        type: 'array',
+        items: obj({ name: { type: 'string', pattern: USER_NAME_PATTERN }, passwordHash: { type: 'string', pattern: '^scrypt\\$' } }),
+      },
+      deviceTokens: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 32 } },
+      monitorTokens: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 32 } },
+      kioskFromLoopback: { type: 'boolean' },
+      cookieSecret: { type: ['string', 'null'], minLength: 32 },
+      sessionIdleSeconds: int(1),
+      sessionMaxSeconds: int(1),
+      maxFailedLogins: int(1, 1000),
+      lockoutSeconds: int(1),
+      loginRateLimitPerMinute: int(1, 10_000),
+    }),
   }),
+  assess: obj({ perMinute: int(1, 100_000), maxQueued: int(0, 10_000) }),
   camera: obj({
     source: { type: 'string', pattern: '^(replay:.+|opencv:.+|synthetic)$' },
     fps: num(1, 120),
@@ -74,6 +96,8 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     dir: { type: 'string', minLength: 1 },
     retentionHours: num(0),
     maxCount: int(1),
+    minFreeMB: num(0, 1_000_000),
+    maxPendingCaptures: int(0, 1000),
     resetAfterSeconds: num(1, 3600),
     iso: {
       type: 'object',
@@ -98,6 +122,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     },
     advisoryComponents: { type: 'array', uniqueItems: true, items: { enum: [...ADVISORY_PATTERNS] } },
   }),
+  audit: obj({ file: { type: ['string', 'null'], minLength: 1 } }),
   xai: obj({ mamFile: { type: ['string', 'null'], minLength: 1 }, everyNthPlq: int(1, 1000) }),
   workers: obj({
     tracker: workerTimeouts,
@@ -110,7 +135,6 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     heartbeatIntervalMs: int(100, 600_000),
     heartbeatTimeoutMs: int(10, 600_000),
     maxPlqAgeMs: int(100),
-    minFreeMb: num(0),
     maxWorkerDownMs: int(1000),
     maxEventLoopStallMs: int(50),
   }),

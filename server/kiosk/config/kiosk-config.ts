@@ -8,6 +8,7 @@ import type { GuidanceThresholds } from '../guidance/guidance-rules.js';
 import type { Language } from '../guidance/guidance-ids.js';
 import { DEFAULT_ISO_THRESHOLDS, type IsoThresholds } from '../capture/iso-components.js';
 import { DEFAULT_SUBJECT_SELECTION } from '../pipeline/subject-selection.js';
+import { defaultCaptureDir } from './data-dir.js';
 
 /**
  * Advisory by default: the PLQ components. Q^ is gated by `capture.threshold` (a profile's own
@@ -30,6 +31,31 @@ export interface KioskConfig {
     maxImagePixels: number;
     /** Socket.IO events a client may send per second before it is throttled. */
     clientEventsPerSecond: number;
+    /** Concurrent Socket.IO connections (all namespaces); more are refused. */
+    maxSockets: number;
+    /** Least time between two manual captures by one operator. */
+    manualCaptureIntervalMs: number;
+    /**
+     * Host headers accepted besides the defaults (localhost, 127.0.0.1, [::1] and the bind address,
+     * each with the port): `name:port`. Anything else is refused (DNS rebinding).
+     */
+    allowedHosts: string[];
+    /** Origins accepted besides those of the allowed hosts (scheme://host:port). */
+    allowedOrigins: string[];
+    /** PEM files; both set = HTTPS. Required (with operator accounts) off loopback. */
+    tls: { cert: string | null; key: string | null };
+    auth: AuthConfig;
+  };
+  audit: {
+    /** Append-only JSON-lines audit log; null = `<capture.dir>.audit.jsonl` (beside the capture folder). */
+    file: string | null;
+  };
+  /** POST /api/assess limits: per client address, and how many requests may wait for the assess worker. */
+  assess: {
+    /** Requests per minute per client address; more are answered 429 with Retry-After. */
+    perMinute: number;
+    /** Requests waiting behind the one being assessed; more are answered 503 with Retry-After. */
+    maxQueued: number;
   };
   camera: {
     /**
@@ -87,10 +113,16 @@ export interface KioskConfig {
     threshold: number;
     /** Successive good PLQ results before the capture. */
     successive: number;
+    /** Default: `<data dir>/captures`, outside the source tree (data-dir.ts). */
     dir: string;
-    /** Captures older than this are deleted (0 = never kept beyond the process: deleted at start). */
+    /** Captures older than this are deleted, approved ones too (0 = never kept beyond the process: deleted at start). */
     retentionHours: number;
+    /** At most this many unapproved captures are kept (oldest deleted first); approved captures are never deleted by count. */
     maxCount: number;
+    /** No capture is written while the capture folder's filesystem has less free space than this (MB); it waits in memory and the operator is told. */
+    minFreeMB: number;
+    /** Captures kept in memory while the disk is full or failing; beyond this a capture is refused. */
+    maxPendingCaptures: number;
     /** The captured screen returns to searching after this long without accept/retake. */
     resetAfterSeconds: number;
     /**
@@ -130,8 +162,6 @@ export interface KioskConfig {
     heartbeatTimeoutMs: number;
     /** Not ready while a face is in front of the camera and no PLQ map came for this long. */
     maxPlqAgeMs: number;
-    /** Not ready when the capture store has less free space than this. */
-    minFreeMb: number;
     /** Not alive (503 on /healthz, no watchdog ping) when a worker has been down this long. */
     maxWorkerDownMs: number;
     /** Not alive when the event loop was held up this long in the last few seconds. */
@@ -145,6 +175,47 @@ export interface KioskConfig {
     jpegQuality: number;
   };
 }
+
+export interface OperatorAccount {
+  name: string;
+  /** `scrypt$N=..,r=..,p=..$<salt base64>$<hash base64>` from `plq user add`. */
+  passwordHash: string;
+}
+
+export interface AuthConfig {
+  /** Operator accounts. None: the operator view and API are disabled (run `plq user add`). */
+  users: OperatorAccount[];
+  /** Tokens of kiosk screens off loopback (cookie from /api/device/pair, `Authorization: Bearer`, Socket.IO auth.token). */
+  deviceTokens: string[];
+  /** Bearer tokens for `/metrics` and `/api/status` (Prometheus). */
+  monitorTokens: string[];
+  /** A client on loopback is the kiosk screen without a token. */
+  kioskFromLoopback: boolean;
+  /** Signs the session cookie; null = random per start (sessions live in memory and end with the process anyway). */
+  cookieSecret: string | null;
+  /** A session unused this long ends. */
+  sessionIdleSeconds: number;
+  /** A session ends this long after login, used or not. */
+  sessionMaxSeconds: number;
+  /** Failed logins (per user name and per address) before a lock-out. */
+  maxFailedLogins: number;
+  lockoutSeconds: number;
+  /** `POST /api/login` requests per minute and address (429 beyond). */
+  loginRateLimitPerMinute: number;
+}
+
+export const DEFAULT_AUTH: AuthConfig = {
+  users: [],
+  deviceTokens: [],
+  monitorTokens: [],
+  kioskFromLoopback: true,
+  cookieSecret: null,
+  sessionIdleSeconds: 8 * 3600,
+  sessionMaxSeconds: 24 * 3600,
+  maxFailedLogins: 5,
+  lockoutSeconds: 300,
+  loginRateLimitPerMinute: 20,
+};
 
 /**
  * Presentation-attack detection with the `antispoof` and `liveness` models of human-models, run
@@ -209,7 +280,21 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
 
 export const DEFAULT_CONFIG: KioskConfig = {
   profile: null,
-  server: { host: '127.0.0.1', port: 8080, maxUploadBytes: 15 * 1024 * 1024, maxImagePixels: 40_000_000, clientEventsPerSecond: 20 },
+  server: {
+    host: '127.0.0.1',
+    port: 8080,
+    maxUploadBytes: 15 * 1024 * 1024,
+    maxImagePixels: 40_000_000,
+    clientEventsPerSecond: 20,
+    maxSockets: 32,
+    manualCaptureIntervalMs: 2000,
+    allowedHosts: [],
+    allowedOrigins: [],
+    tls: { cert: null, key: null },
+    auth: DEFAULT_AUTH,
+  },
+  audit: { file: null },
+  assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
   tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3 },
@@ -224,7 +309,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     thresholds: DEFAULT_THRESHOLDS,
     presentationAttack: DEFAULT_PRESENTATION_ATTACK,
   },
-  capture: { threshold: 0.5, successive: 3, dir: './captures', retentionHours: 24, maxCount: 500, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
+  capture: { threshold: 0.5, successive: 3, dir: defaultCaptureDir(process.env), retentionHours: 24, maxCount: 500, minFreeMB: 100, maxPendingCaptures: 20, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },
   workers: {
     tracker: { callTimeoutMs: 2000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000, standby: true },
@@ -233,6 +318,6 @@ export const DEFAULT_CONFIG: KioskConfig = {
     restartMinDelayMs: 100,
     restartMaxDelayMs: 10_000,
   },
-  health: { heartbeatIntervalMs: 2000, heartbeatTimeoutMs: 2000, maxPlqAgeMs: 5000, minFreeMb: 200, maxWorkerDownMs: 60_000, maxEventLoopStallMs: 2000 },
+  health: { heartbeatIntervalMs: 2000, heartbeatTimeoutMs: 2000, maxPlqAgeMs: 5000, maxWorkerDownMs: 60_000, maxEventLoopStallMs: 2000 },
   ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { DEFAULT_CONFIG, type KioskConfig } from './kiosk-config.js';
 import { KIOSK_CONFIG_SCHEMA } from './config-schema.js';
+import { worldReadableSecrets } from '../../security/secret-file.js';
+import { deepMerge as merge, isPlainObject as isObject, type Json } from './deep-merge.js';
+import { defaultCaptureDir } from './data-dir.js';
+import { exposureProblem } from './exposure.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -15,16 +19,6 @@ export class ConfigError extends Error {
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PROFILES_DIR = path.resolve(here, '../../../' + (here.includes(`${path.sep}dist${path.sep}`) ? '../' : '') + 'kiosk-config/profiles');
 export const PROFILES = ['passport-booth', 'border-gate', 'enrolment-desk', 'demo'] as const;
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function merge(base: Json, over: Json): Json {
-  if (!isObject(base) || !isObject(over)) return over;
-  const out: Record<string, Json> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : v;
-  return out;
-}
 
 async function readJson(file: string, what: string): Promise<Json> {
   let text: string;
@@ -54,8 +48,12 @@ export function envOverrides(env: NodeJS.ProcessEnv): Json {
       value = raw;
     }
     let node = out;
-    for (const p of parts.slice(0, -1)) node = (node[p] = isObject(node[p]) ? node[p] : {}) as Record<string, Json>;
-    node[parts[parts.length - 1]] = value;
+    for (const p of parts.slice(0, -1)) {
+      const next: Record<string, Json> = isObject(node[p]) ? (node[p] as Record<string, Json>) : {};
+      Object.defineProperty(node, p, { value: next, enumerable: true, writable: true, configurable: true });
+      node = next;
+    }
+    Object.defineProperty(node, parts[parts.length - 1], { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -64,11 +62,22 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 const validate = ajv.compile(KIOSK_CONFIG_SCHEMA);
 
 export function validateConfig(candidate: unknown): KioskConfig {
-  if (validate(candidate)) {
+  let valid: boolean;
+  try {
+    valid = validate(candidate);
+  } catch (err) {
+    throw new ConfigError(`invalid config: ${(err as Error).message}`);
+  }
+  if (valid) {
     const c = candidate as KioskConfig;
     const t = c.guidance.thresholds;
     if (t.minInterEyeRatio >= t.maxInterEyeRatio) throw new ConfigError('invalid config: guidance.thresholds.minInterEyeRatio must be below maxInterEyeRatio');
     if (c.camera.reconnectMinDelayMs > c.camera.reconnectMaxDelayMs) throw new ConfigError('invalid config: camera.reconnectMinDelayMs must not exceed reconnectMaxDelayMs');
+    if (Boolean(c.server.tls.cert) !== Boolean(c.server.tls.key)) throw new ConfigError('invalid config: server.tls.cert and server.tls.key go together');
+    const names = c.server.auth.users.map((u) => u.name);
+    if (new Set(names).size !== names.length) throw new ConfigError('invalid config: server.auth.users has a name twice');
+    const exposure = exposureProblem(c);
+    if (exposure) throw new ConfigError(`unsafe config: ${exposure}`);
     return c;
   }
   const msgs = (validate.errors ?? []).map((e) => {
@@ -90,10 +99,19 @@ export interface LoadConfigOptions {
   overrides?: Json;
 }
 
-/** Defaults <- profile <- file <- environment <- CLI flags, then validated. */
+/**
+ * Defaults <- profile <- file <- environment <- CLI flags (each a deep merge), then validated.
+ * The default capture folder comes from `env` (see data-dir.ts). Every problem with the
+ * config is a ConfigError.
+ */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<KioskConfig> {
-  let merged = JSON.parse(JSON.stringify(DEFAULT_CONFIG)) as Json;
+  const env = options.env ?? process.env;
+  let merged: Json = merge(DEFAULT_CONFIG as unknown as Json, { capture: { dir: defaultCaptureDir(env) } });
   const fileJson = options.file ? await readJson(options.file, 'config file') : undefined;
+  if (options.file) {
+    const refused = await worldReadableSecrets(options.file, fileJson);
+    if (refused) throw new ConfigError(`config file ${refused}`);
+  }
   const profile = options.profile ?? (isObject(fileJson) && typeof fileJson.profile === 'string' ? fileJson.profile : undefined);
   if (profile) {
     if (!(PROFILES as readonly string[]).includes(profile)) throw new ConfigError(`unknown profile "${profile}" (one of ${PROFILES.join(', ')})`);
@@ -101,7 +119,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Kiosk
     merged = merge(merged, { profile });
   }
   if (fileJson !== undefined) merged = merge(merged, fileJson);
-  merged = merge(merged, envOverrides(options.env ?? process.env));
+  merged = merge(merged, envOverrides(env));
   if (options.overrides) merged = merge(merged, options.overrides);
   return validateConfig(merged);
 }

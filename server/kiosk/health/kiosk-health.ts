@@ -5,13 +5,13 @@
  *   thread (OpenCV) is alive. Failing it means: restart the process.
  * - readiness (/readyz): the kiosk works right now: camera streaming, every worker up and
  *   answering its heartbeat, PLQ maps arriving while a face is in front of the camera, the
- *   capture store writable with free space.
+ *   capture store writable with free space (as the store itself last found it).
  */
 import type { KioskConfig } from '../config/kiosk-config.js';
 import type { KioskMetrics } from '../pipeline/kiosk-metrics.js';
 import type { WorkerClient } from '../workers/worker-client.js';
+import type { StoreHealth } from '../capture/store-health.js';
 import { EventLoopStall } from './event-loop-stall.js';
-import { checkStoreWritable, type StoreCheck } from './store-writable.js';
 
 export interface HealthCheck {
   name: string;
@@ -33,7 +33,8 @@ export interface KioskHealthOptions {
   metrics: KioskMetrics;
   /** Model workers that must be up (the on-demand assess worker is not one of them). */
   workers: WorkerClient[];
-  storeDir: string;
+  /** The capture store's own account of its disk (last write or probe, free space). */
+  store: () => StoreHealth;
   probes?: LivenessProbe[];
   /** A streaming camera that sent no frame for this long is not streaming (default 5000 ms). */
   maxFrameAgeMs?: number;
@@ -41,13 +42,10 @@ export interface KioskHealthOptions {
 
 type PingResult = { ok: true; ms: number; at: number } | { ok: false; reason: string; at: number };
 
-const STORE_CHECK_CACHE_MS = 2000;
-
 export class KioskHealth {
   private readonly stall = new EventLoopStall();
   private readonly pings = new Map<string, PingResult>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private store: { at: number; result: Promise<StoreCheck> } | undefined;
   private readonly h: KioskConfig['health'];
 
   constructor(private readonly options: KioskHealthOptions) {
@@ -91,7 +89,7 @@ export class KioskHealth {
     return report(checks);
   }
 
-  async readiness(now = Date.now()): Promise<HealthReport> {
+  readiness(now = Date.now()): HealthReport {
     const m = this.options.metrics;
     const checks: HealthCheck[] = [];
     const frameAge = m.framesIn.lastAt ? now - m.framesIn.lastAt : Infinity;
@@ -114,11 +112,7 @@ export class KioskHealth {
 
     checks.push(this.plqFreshness(now));
 
-    if (!this.store || now - this.store.at > STORE_CHECK_CACHE_MS) {
-      this.store = { at: now, result: checkStoreWritable(this.options.storeDir, this.h.minFreeMb * 1048576) };
-    }
-    const store = await this.store.result;
-    checks.push(store.ok ? { name: 'capture-store', ok: true, reason: `${Math.round(store.freeBytes / 1048576)} MB free` } : { name: 'capture-store', ok: false, reason: store.reason });
+    checks.push(storeCheck(this.options.store()));
     return report(checks);
   }
 
@@ -135,6 +129,13 @@ export class KioskHealth {
       ? { name: 'plq', ok: false, reason: `a face is in front of the camera and no PLQ map came for ${Math.round(age)} ms (limit ${this.h.maxPlqAgeMs} ms)` }
       : { name: 'plq', ok: true, reason: m.plq.lastAt ? `last map ${Math.round(now - m.plq.lastAt)} ms ago` : 'face just appeared' };
   }
+}
+
+function storeCheck(s: StoreHealth): HealthCheck {
+  const mb = (b: number): number => Math.round(b / 1048576);
+  if (s.lowSpace) return { name: 'capture-store', ok: false, reason: `${mb(s.freeBytes ?? 0)} MB free, below the minimum ${mb(s.minFreeBytes)} MB` };
+  if (!s.writable) return { name: 'capture-store', ok: false, reason: `not writable (${s.lastError ?? 'unknown error'})${s.pending ? `, ${s.pending} captures waiting in memory` : ''}` };
+  return { name: 'capture-store', ok: true, reason: s.freeBytes === null ? 'writable' : `writable, ${mb(s.freeBytes)} MB free` };
 }
 
 function report(checks: HealthCheck[]): HealthReport {

@@ -1,5 +1,6 @@
 /** What the HTTP routes need from the capture store. */
 import type { CaptureFileName } from '../capture/capture-store.js';
+import type { Actor } from '../../security/roles.js';
 
 export { CAPTURE_FILES, CONTENT_TYPES, type CaptureFileName } from '../capture/capture-store.js';
 
@@ -8,6 +9,8 @@ export interface CaptureSummaryView {
   ts: number;
   qualityScaled: number;
   approved: boolean;
+  /** Not on disk yet (disk full or failing): kept in memory and retried. */
+  pending: boolean;
   trigger: string;
 }
 
@@ -15,6 +18,7 @@ export interface CaptureStorePort {
   list(): Promise<CaptureSummaryView[]>;
   report(id: string): Promise<unknown | undefined>;
   file(id: string, name: CaptureFileName): Promise<Buffer | undefined>;
-  delete(id: string): Promise<boolean>;
-  approve(id: string): Promise<boolean>;
+  /** The actor is recorded in the audit log (and, for approve, in the report). */
+  delete(id: string, actor?: Actor): Promise<boolean>;
+  approve(id: string, actor?: Actor): Promise<boolean>;
 }

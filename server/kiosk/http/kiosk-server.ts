@@ -1,7 +1,10 @@
 /**
- * The kiosk server: Fastify (UI, REST) + Socket.IO (/kiosk) + the live pipeline with its model
- * workers. Binds to loopback unless the config says otherwise.
+ * The kiosk server: Fastify (UI, REST) + Socket.IO (/kiosk, /operator) + the live pipeline with
+ * its model workers. Binds to loopback unless the config says otherwise (then only with TLS and
+ * operator accounts). Every request passes, in this order: the Host/Origin guard, the
+ * authentication (session cookie, bearer token, device cookie, loopback), the route's declared role.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -24,8 +27,20 @@ import { openCvThreadHealth } from '../camera/opencv-thread.js';
 import { metricsRoute } from './plugins/metrics-route.js';
 import { capturesRoutes } from './plugins/captures-routes.js';
 import { assessRoute } from './plugins/assess-route.js';
+import { storageRoute } from './plugins/storage-route.js';
 import { uiStatic } from './plugins/ui-static.js';
-import { attachKioskSocket } from './plugins/kiosk-socket.js';
+import { kioskLoggerOptions, type LogSink } from './kiosk-logger.js';
+import { originGuard } from './plugins/origin-guard.js';
+import { authSession } from './plugins/auth-session.js';
+import { roleGuard } from './plugins/role-guard.js';
+import { loginRoutes } from './plugins/login-routes.js';
+import { kioskPortraitRoute } from './plugins/kiosk-portrait-route.js';
+import { attachSockets } from './sockets/socket-server.js';
+import { exposureProblem } from '../config/exposure.js';
+import { SessionStore } from '../auth/session-store.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { OriginPolicy } from '../auth/origin-policy.js';
+import { AuditLog, auditFilePath } from '../auth/audit-log.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -45,17 +60,26 @@ export interface KioskServer {
   pipeline: KioskPipeline;
   health: KioskHealth;
   workers: { tracker: WorkerClient; plq: WorkerClient; assess: WorkerClient };
+  authenticator: Authenticator;
+  /** The append-only audit log (JSON lines). */
+  auditFile: string;
   close(): Promise<void>;
 }
 
 export interface KioskServerOptions {
   /** Injected camera (tests); otherwise made from config.camera.source. */
   camera?: CameraSource;
-  /** Log sink; defaults to Fastify's logger at info level (never logs image data). */
+  /** false: no logging. Otherwise pino at PLQ_LOG_LEVEL (info), credentials masked (never logs image data). */
   logger?: boolean;
+  /** Where log lines go (default stdout). */
+  logSink?: LogSink;
 }
 
 export async function startKioskServer(config: KioskConfig, options: KioskServerOptions = {}): Promise<KioskServer> {
+  const exposure = exposureProblem(config);
+  if (exposure) throw new Error(exposure);
+  const { tls } = config.server;
+  const https = tls.cert && tls.key ? { cert: await readFile(tls.cert), key: await readFile(tls.key) } : null;
   const manifest = await readManifest(config.engine.model);
   const spec =
     config.camera.source === DEMO_SPEC ? `replay:${await ensureDemoFrames(() => demoDetector(config))}` : config.camera.source;
@@ -71,8 +95,12 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     dir: path.resolve(config.capture.dir),
     retentionMs: config.capture.retentionHours * 3600_000,
     maxCount: config.capture.maxCount,
+    minFreeBytes: Math.round(config.capture.minFreeMB * 1024 * 1024),
+    maxPending: config.capture.maxPendingCaptures,
   });
-  const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents);
+  const auditFile = auditFilePath(config.audit.file, config.capture.dir);
+  const audit = new AuditLog(auditFile, (err) => console.error(`[audit] cannot write ${auditFile}: ${err.message}`));
+  const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents, audit);
   const tracker = trackerWorker(config);
   const plq = plqWorker(config);
   const assess = assessWorker(config);
@@ -86,27 +114,48 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   }
 
   const pipeline = new KioskPipeline(config, camera, tracker, plq, captures);
-  const app = Fastify({
-    logger: options.logger === false ? false : { level: process.env.PLQ_LOG_LEVEL ?? 'info' },
+  const fastifyOptions = {
+    logger: options.logger === false ? false : kioskLoggerOptions(process.env.PLQ_LOG_LEVEL ?? 'info', options.logSink),
     bodyLimit: config.server.maxUploadBytes,
-  });
+  };
+  // the HTTPS instance differs from the HTTP one only in its server's type
+  const app = (https ? Fastify({ ...fastifyOptions, https }) : Fastify(fastifyOptions)) as unknown as FastifyInstance;
+  const auth = config.server.auth;
+  const sessions = new SessionStore({ idleMs: auth.sessionIdleSeconds * 1000, maxMs: auth.sessionMaxSeconds * 1000 });
+  const authenticator = new Authenticator(auth, sessions);
+  const policy = new OriginPolicy(config.server);
+  policy.bind(config.server.port);
   for (const w of workers) {
     w.on('restart', (reason: string) => app.log.warn({ worker: reason }, 'model worker restarted'));
     w.on('error', (err: Error) => app.log.error({ err: err.message }, 'model worker error'));
   }
-  const health = new KioskHealth({ config, metrics: pipeline.metrics, workers: [tracker, plq], storeDir: path.resolve(config.capture.dir), probes: [openCvThreadHealth] });
+  const health = new KioskHealth({ config, metrics: pipeline.metrics, workers: [tracker, plq], store: () => captures.storeHealth(), probes: [openCvThreadHealth] });
+  await app.register(originGuard, { policy });
+  await app.register(authSession, { authenticator });
+  await app.register(roleGuard);
+  await app.register(loginRoutes, { authenticator, auth, audit, secure: https !== null });
   await app.register(healthRoutes, { pipeline, health });
+  await app.register(kioskPortraitRoute, { pipeline, store: captures });
   await app.register(metricsRoute, { pipeline });
   await app.register(capturesRoutes, { store: captures });
-  await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes });
+  await app.register(storageRoute, { health: () => captures.storeHealth() });
+  await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes, ...config.assess });
   await app.register(uiStatic, { root: UI_DIST });
-  const io = attachKioskSocket(app.server, pipeline, captures, config);
+  const io = attachSockets(app.server, { pipeline, store: captures, config, authenticator, policy });
   pipeline.events$.subscribe((e) => {
     if (e.type === 'error') app.log.warn({ pipeline: e.data.message }, 'pipeline error');
     else if (e.type === 'camera' && e.data.state !== 'streaming') app.log.warn({ camera: e.data }, 'camera');
     else if (e.type === 'capture') app.log.info({ capture: e.data.id, qualityScaled: e.data.qualityScaled, trigger: e.data.trigger }, 'captured');
   });
+  // the operator must know when captures cannot be written (disk full or failing)
+  const stopStorageAlerts = captures.onStoreHealth((h) => {
+    if (h.writable) app.log.info({ storage: h }, 'capture storage writable');
+    else app.log.error({ storage: h }, 'capture storage NOT writable: captures wait in memory');
+    io.of('/operator').emit('storage', h);
+  });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
+  const bound = app.server.address();
+  if (bound && typeof bound === 'object') policy.bind(bound.port);
   pipeline.start();
   health.start();
   app.log.info({ camera: camera.description, model: config.engine.model, profile: config.profile }, 'kiosk running');
@@ -119,13 +168,17 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     pipeline,
     health,
     workers: { tracker, plq, assess },
+    authenticator,
+    auditFile,
     async close() {
       if (closed) return;
       closed = true;
       health.stop();
       pipeline.stop();
+      stopStorageAlerts();
       io.close();
       await app.close();
+      sessions.close();
       await Promise.all(workers.map((w) => w.close()));
       await store.close();
     },

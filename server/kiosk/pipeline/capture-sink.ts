@@ -1,6 +1,7 @@
 import type { Frame } from '../camera/frame.js';
 import type { FaceMeasurements, PlqResult } from './measurements.js';
 import type { PresentationAttackConfig } from '../config/kiosk-config.js';
+import type { Actor } from '../../security/roles.js';
 
 export interface PresentationAttackCapture extends PresentationAttackConfig {
   /** `presentation-attack` was shown (or latched) when the capture was taken: a manual capture. */
@@ -28,6 +29,8 @@ export interface CaptureInput {
   presentationAttack?: PresentationAttackCapture;
   model: string;
   camera: string;
+  /** Who captured by hand (manual captures). */
+  actor?: Actor;
 }
 
 export interface SavedCapture {
@@ -36,6 +39,8 @@ export interface SavedCapture {
   qualityScaled: number;
   /** Required capture checks the report marks as failed. */
   failedChecks: string[];
+  /** Kept in memory because the disk is full or failing; written when it can be. */
+  pending?: boolean;
 }
 
 /** Where captures go (the capture store). */

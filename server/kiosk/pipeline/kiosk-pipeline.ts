@@ -4,6 +4,7 @@
  * window -> PLQ (worker, dropping while busy) -> region rules, capture condition -> capture.
  * Everything leaves as KioskEvents; the server fans them out over Socket.IO.
  */
+import type { Actor } from '../../security/roles.js';
 import {
   BehaviorSubject,
   EMPTY,
@@ -394,7 +395,7 @@ export class KioskPipeline {
     this.emit({ type: 'state', data: { state, ...(detail ? { detail } : {}), ...(remaining !== undefined ? { remaining } : {}) } });
   }
 
-  private async capture(a: Assessed, trigger: 'auto' | 'manual'): Promise<void> {
+  private async capture(a: Assessed, trigger: 'auto' | 'manual', actor?: Actor): Promise<void> {
     this.capturedAt = a.frame.ts;
     this.setState('captured');
     try {
@@ -412,6 +413,7 @@ export class KioskPipeline {
         },
         model: this.config.engine.model,
         camera: this.camera.description,
+        ...(actor ? { actor } : {}),
       });
       this.metrics.counters.captures++;
       const base = `/api/captures/${saved.id}`;
@@ -436,9 +438,9 @@ export class KioskPipeline {
    * Operator: capture the latest assessed frame now, whatever its checks say; its report (and the
    * capture event) lists the required checks that failed in `failedChecks`.
    */
-  async manualCapture(): Promise<boolean> {
+  async manualCapture(actor?: Actor): Promise<boolean> {
     if (!this.latestPlq) return false;
-    await this.capture(this.latestPlq, 'manual');
+    await this.capture(this.latestPlq, 'manual', actor);
     return true;
   }
 

@@ -3,16 +3,23 @@
  * every 5 s and at once when the kiosk reports a capture.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { OperatorApi, createOperatorStore, type OperatorStore } from '../store/operator-store.js';
+import { OperatorApi, createOperatorStore, type OperatorSession, type OperatorStore } from '../store/operator-store.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 
 export class OperatorController implements ReactiveController {
   readonly store: OperatorStore = createOperatorStore();
-  readonly api = new OperatorApi(this.store);
+  readonly api: OperatorApi;
   #timers: Array<ReturnType<typeof setInterval>> = [];
   #unsubscribe: (() => void) | null = null;
 
-  constructor(host: ReactiveControllerHost, private readonly kiosk: KioskStore, private readonly statusEveryMs = 2000, private readonly listEveryMs = 5000) {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly kiosk: KioskStore,
+    session?: OperatorSession,
+    private readonly statusEveryMs = 2000,
+    private readonly listEveryMs = 5000,
+  ) {
+    this.api = new OperatorApi(this.store, '', session);
     host.addController(this);
   }
 

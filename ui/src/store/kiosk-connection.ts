@@ -4,13 +4,16 @@
  * link is down the store says "reconnecting".
  */
 import { io, type Socket } from 'socket.io-client';
-import { captureUrls, type CaptureSummary, type ClientToServer, type AdMamEvent, type FrameEvent, type Language, type PlqEvent, type ServerToClient } from '../protocol.js';
+import type { ClientToServer, AdMamEvent, FrameEvent, Language, Namespace, PlqEvent, ServerToClient } from '../protocol.js';
 import type { KioskStore } from './kiosk-store.js';
 
 export interface KioskConnectionOptions {
   /** Server origin; default: the page's own. */
   url?: string;
-  namespace?: string;
+  /** `/kiosk` (the touchscreen, default) or `/operator` (needs a logged-in session cookie). */
+  namespace?: Namespace;
+  /** The server refused the link (no session, session ended): the operator view asks for a login. */
+  onUnauthorized?: () => void;
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
 }
@@ -20,13 +23,13 @@ const decode = (bytes: ArrayBuffer, type: string): Promise<ImageBitmap> => creat
 export class KioskConnection {
   readonly #store: KioskStore;
   readonly #socket: Socket<ServerToClient, ClientToServer>;
-  readonly #origin: string;
+  readonly #onUnauthorized: () => void;
   #newestFrameSeq = -1;
   #newestPlqSeq = -1;
 
   constructor(store: KioskStore, options: KioskConnectionOptions = {}) {
     this.#store = store;
-    this.#origin = options.url ?? '';
+    this.#onUnauthorized = options.onUnauthorized ?? (() => undefined);
     const target = (options.url ?? '') + (options.namespace ?? '/kiosk');
     this.#socket = io(target, {
       path: '/socket.io',
@@ -51,6 +54,7 @@ export class KioskConnection {
     this.#socket.emit('retake');
   }
 
+  /** Operator namespace only. */
   reset(): void {
     this.#socket.emit('reset');
   }
@@ -69,6 +73,7 @@ export class KioskConnection {
     this.#socket.emit('language', language);
   }
 
+  /** Operator namespace only. */
   manualCapture(): void {
     this.#socket.emit('operator:capture');
   }
@@ -85,9 +90,15 @@ export class KioskConnection {
     const s = this.#socket;
     const store = this.#store;
     s.on('connect', () => store.update({ connection: 'connected', lastError: null }));
-    s.on('disconnect', () => store.update({ connection: 'reconnecting' }));
-    s.on('connect_error', () => {
+    s.on('disconnect', (reason) => {
+      store.update({ connection: 'reconnecting' });
+      // the server closed this socket (logout, session expired): Socket.IO does not retry then
+      if (reason === 'io server disconnect') this.#onUnauthorized();
+    });
+    s.on('connect_error', (err) => {
       if (store.state.connection !== 'connecting') store.update({ connection: 'reconnecting' });
+      // refused by the namespace's auth middleware: no automatic retry either
+      if (err.message === 'unauthorized') this.#onUnauthorized();
     });
     s.on('hello', (h) => {
       // A (re)connection starts from the server's truth, not what the old link left behind.
@@ -106,12 +117,11 @@ export class KioskConnection {
         overlayOn: h.ui.plqOverlay,
         speechOn: h.ui.speech,
         remaining: null,
-        capture: h.state === 'captured' ? store.state.capture : null,
+        capture: h.state === 'captured' ? (store.state.capture ?? h.capture ?? null) : null,
         ...(h.guidance ? { guidance: { messages: h.guidance, language: h.language, hint: null } } : {}),
       });
       frame?.image.close();
       plq?.image.close();
-      if (h.state === 'captured' && !store.state.capture) void this.#recoverCapture();
     });
     s.on('frame', (f) => void this.#onFrame(f));
     s.on('plq', (p) => void this.#onPlq(p));
@@ -130,22 +140,6 @@ export class KioskConnection {
     s.on('capture', (c) => store.update({ capture: c, acceptedId: null, qualityScaled: c.qualityScaled, captureCount: store.state.captureCount + 1 }));
     s.on('camera', (c) => store.update({ camera: c }));
     s.on('error', (e) => store.update({ lastError: e.message }));
-  }
-
-  /** Connected while the kiosk shows a capture (the capture event was missed): the newest one. */
-  async #recoverCapture(): Promise<void> {
-    try {
-      const res = await fetch(`${this.#origin}/api/captures`, { cache: 'no-store' });
-      const [latest] = (await res.json()) as CaptureSummary[];
-      if (!latest || this.#store.state.state !== 'captured' || this.#store.state.capture) return;
-      const urls = captureUrls(latest.id);
-      this.#store.update({
-        // failed checks are in the report, not in the summary
-        capture: { id: latest.id, ts: latest.ts, qualityScaled: latest.qualityScaled, trigger: latest.trigger, failedChecks: [], portraitUrl: urls.portrait, frameUrl: urls.frame, reportUrl: urls.report },
-      });
-    } catch {
-      /* the server is away again: the next hello retries */
-    }
   }
 
   async #onFrame(f: FrameEvent): Promise<void> {

@@ -1,5 +1,5 @@
 /** What the kiosk and operator views show, fed by the KioskConnection. */
-import type { CameraStatus, CaptureEvent, FrameEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent } from '../protocol.js';
+import type { CameraStatus, KioskCaptureEvent, FrameEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent } from '../protocol.js';
 import { Store } from './store.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -43,7 +43,7 @@ export interface KioskViewState {
   adMam: AdMamView | null;
   /** Latest Q^ (null until a PLQ result, and again when the face is gone). */
   qualityScaled: number | null;
-  capture: CaptureEvent | null;
+  capture: KioskCaptureEvent | null;
   /** The capture the person accepted (thank-you screen until the next state). */
   acceptedId: string | null;
   camera: CameraStatus;

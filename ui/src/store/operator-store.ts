@@ -15,18 +15,33 @@ export type OperatorStore = Store<OperatorState>;
 export const createOperatorStore = (): OperatorStore =>
   new Store<OperatorState>({ status: null, statusError: null, captures: [], reports: new Map(), busy: new Set() });
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+/** What the operator API needs of the session: the CSRF header, and what to do on a 401. */
+export interface OperatorSession {
+  csrfHeaders(): Record<string, string>;
+  sessionEnded(): void;
 }
 
+const noSession: OperatorSession = { csrfHeaders: () => ({}), sessionEnded: () => undefined };
+
 export class OperatorApi {
-  constructor(private readonly store: OperatorStore, private readonly origin = '') {}
+  constructor(private readonly store: OperatorStore, private readonly origin = '', private readonly session: OperatorSession = noSession) {}
+
+  async #getJson<T>(url: string): Promise<T> {
+    const res = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
+    if (res.status === 401) this.session.sessionEnded();
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  }
+
+  async #send(url: string, method: 'POST' | 'DELETE'): Promise<Response> {
+    const res = await fetch(url, { method, headers: this.session.csrfHeaders() });
+    if (res.status === 401) this.session.sessionEnded();
+    return res;
+  }
 
   async refreshStatus(): Promise<void> {
     try {
-      const status = await getJson<KioskStatus>(`${this.origin}/api/status`);
+      const status = await this.#getJson<KioskStatus>(`${this.origin}/api/status`);
       this.store.update({ status, statusError: null });
     } catch (err) {
       this.store.update({ statusError: (err as Error).message });
@@ -36,7 +51,7 @@ export class OperatorApi {
   async refreshCaptures(): Promise<void> {
     let captures: CaptureSummary[];
     try {
-      captures = await getJson<CaptureSummary[]>(`${this.origin}/api/captures`);
+      captures = await this.#getJson<CaptureSummary[]>(`${this.origin}/api/captures`);
     } catch {
       return;
     }
@@ -46,11 +61,11 @@ export class OperatorApi {
   }
 
   async approve(id: string): Promise<void> {
-    await this.#act(id, () => fetch(`${this.origin}${captureUrls(id).approve}`, { method: 'POST' }));
+    await this.#act(id, () => this.#send(`${this.origin}${captureUrls(id).approve}`, 'POST'));
   }
 
   async remove(id: string): Promise<void> {
-    await this.#act(id, () => fetch(`${this.origin}${captureUrls(id).report}`, { method: 'DELETE' }));
+    await this.#act(id, () => this.#send(`${this.origin}${captureUrls(id).report}`, 'DELETE'));
   }
 
   async #act(id: string, call: () => Promise<Response>): Promise<void> {
@@ -67,7 +82,7 @@ export class OperatorApi {
 
   async #loadReport(id: string): Promise<void> {
     try {
-      const report = await getJson<CaptureReport>(`${this.origin}${captureUrls(id).report}`);
+      const report = await this.#getJson<CaptureReport>(`${this.origin}${captureUrls(id).report}`);
       this.store.update({ reports: new Map([...this.store.state.reports, [id, report]]) });
     } catch {
       /* deleted meanwhile, or not written yet: the next refresh tries again */

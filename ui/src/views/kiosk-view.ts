@@ -36,10 +36,14 @@ export function stateLabel(state: KioskState, t: UiStrings): string {
   }
 }
 
+/** Shown to whoever sets the kiosk up, not to the public: English only. */
+const NOT_PAIRED = 'This screen is not paired with the kiosk: open it once as /#device=TOKEN (server.auth.deviceTokens).';
+
 @customElement('kiosk-view')
 export class KioskView extends LitElement {
   readonly store = createKioskStore();
-  readonly #link = new ConnectionController(this, this.store);
+  // refused by the server: this screen is off loopback and has no device token (see device-pairing.ts)
+  readonly #link = new ConnectionController(this, this.store, { onUnauthorized: () => this.store.update({ lastError: NOT_PAIRED }) });
   readonly #view = new StoreController(this, this.store, (s) => ({ ...s }));
   readonly #idle = new IdleController(this, this.store);
   // Speaks guidance when voice is on; lives with the view.
@@ -72,7 +76,7 @@ export class KioskView extends LitElement {
     const fallback = holding ? t.holding : s.state === 'adjusting' ? t.allGood : '';
     // A lost camera shows its message, not a frozen last frame.
     const cameraLost = s.state === 'camera-lost' || s.camera.state === 'lost' || s.camera.state === 'reconnecting';
-    const connectionText = s.connection === 'connecting' ? t.connecting : t.reconnecting;
+    const connectionText = s.lastError === NOT_PAIRED ? NOT_PAIRED : s.connection === 'connecting' ? t.connecting : t.reconnecting;
     return html`
       <connection-banner connection=${s.connection} text=${connectionText}></connection-banner>
       <section class="stage" aria-label=${t.yourPhoto}>

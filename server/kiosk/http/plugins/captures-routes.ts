@@ -1,12 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { SYSTEM_ACTOR, type Actor } from '../../../security/roles.js';
 import { CAPTURE_FILES, CONTENT_TYPES, type CaptureFileName, type CaptureStorePort } from '../capture-store-port.js';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } };
 
+/** The capture list, reports and files, approve and delete: operators only. */
 export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = async (app, { store }) => {
+  const actor = (req: { principal: { actor: Actor | null } }): Actor => req.principal.actor ?? SYSTEM_ACTOR;
   app.get(
     '/api/captures',
     {
+      config: { role: 'operator' },
       schema: {
         response: {
           200: {
@@ -14,7 +18,7 @@ export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = a
             items: {
               type: 'object',
               required: ['id', 'ts', 'qualityScaled'],
-              properties: { id: { type: 'string' }, ts: { type: 'number' }, qualityScaled: { type: 'number' }, approved: { type: 'boolean' }, trigger: { type: 'string' } },
+              properties: { id: { type: 'string' }, ts: { type: 'number' }, qualityScaled: { type: 'number' }, approved: { type: 'boolean' }, pending: { type: 'boolean' }, trigger: { type: 'string' } },
             },
           },
         },
@@ -22,7 +26,7 @@ export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = a
     },
     async () => store.list(),
   );
-  app.get<{ Params: { id: string } }>('/api/captures/:id', { schema: { params: idParam } }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/captures/:id', { config: { role: 'operator' }, schema: { params: idParam } }, async (req, reply) => {
     const report = await store.report(req.params.id);
     if (report === undefined) return reply.code(404).send({ error: 'no such capture' });
     return report;
@@ -30,6 +34,7 @@ export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = a
   app.get<{ Params: { id: string; file: string } }>(
     '/api/captures/:id/:file',
     {
+      config: { role: 'operator' },
       schema: {
         params: {
           type: 'object',
@@ -45,12 +50,12 @@ export const capturesRoutes: FastifyPluginAsync<{ store: CaptureStorePort }> = a
       return reply.type(CONTENT_TYPES[name]).header('cache-control', 'no-store').send(buf);
     },
   );
-  app.delete<{ Params: { id: string } }>('/api/captures/:id', { schema: { params: idParam } }, async (req, reply) => {
-    if (!(await store.delete(req.params.id))) return reply.code(404).send({ error: 'no such capture' });
+  app.delete<{ Params: { id: string } }>('/api/captures/:id', { config: { role: 'operator' }, schema: { params: idParam } }, async (req, reply) => {
+    if (!(await store.delete(req.params.id, actor(req)))) return reply.code(404).send({ error: 'no such capture' });
     return { deleted: req.params.id };
   });
-  app.post<{ Params: { id: string } }>('/api/captures/:id/approve', { schema: { params: idParam } }, async (req, reply) => {
-    if (!(await store.approve(req.params.id))) return reply.code(404).send({ error: 'no such capture' });
+  app.post<{ Params: { id: string } }>('/api/captures/:id/approve', { config: { role: 'operator' }, schema: { params: idParam } }, async (req, reply) => {
+    if (!(await store.approve(req.params.id, actor(req)))) return reply.code(404).send({ error: 'no such capture' });
     return { approved: req.params.id };
   });
 };

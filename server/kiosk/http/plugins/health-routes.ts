@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { KioskPipeline } from '../../pipeline/kiosk-pipeline.js';
-import type { KioskHealth } from '../../health/kiosk-health.js';
+import type { HealthReport, KioskHealth } from '../../health/kiosk-health.js';
+import { maskCredentials } from '../../../security/mask-credentials.js';
 
 const checkSchema = {
   type: 'object',
@@ -9,31 +10,38 @@ const checkSchema = {
 };
 const reportSchema = {
   type: 'object',
-  required: ['status', 'checks'],
+  required: ['status', 'failing', 'checks'],
   properties: {
     status: { type: 'string', enum: ['ok', 'fail'] },
-    /** The names of the failing checks, for a quick look. */
     failing: { type: 'array', items: { type: 'string' } },
     checks: { type: 'array', items: checkSchema },
-    state: { type: 'string' },
-    camera: { type: 'string' },
-    uptimeSeconds: { type: 'number' },
   },
 };
 
-/** /healthz: liveness (503: restart me); /readyz: readiness (503: not able to serve a person now). */
+/** Public: the checks and their reasons, credentials masked; no pipeline state, no person data. */
+function body(r: HealthReport): { status: string; failing: string[]; checks: HealthReport['checks'] } {
+  return {
+    status: r.status,
+    failing: r.checks.filter((c) => !c.ok).map((c) => c.name),
+    checks: r.checks.map((c) => (c.reason === undefined ? c : { ...c, reason: maskCredentials(c.reason) })),
+  };
+}
+
+/**
+ * /healthz: liveness (503: restart me), /readyz: readiness (503: cannot serve a person now),
+ * both public; the pipeline's status for monitor and operator.
+ */
 export const healthRoutes: FastifyPluginAsync<{ pipeline: KioskPipeline; health: KioskHealth }> = async (app, { pipeline, health }) => {
   const schema = { response: { 200: reportSchema, 503: reportSchema } };
-  const extras = () => ({ state: pipeline.currentState, camera: pipeline.metrics.cameraState, uptimeSeconds: process.uptime() });
-  app.get('/healthz', { schema }, async (_req, reply) => {
+  app.get('/healthz', { config: { role: 'public' }, schema }, async (_req, reply) => {
     const r = health.liveness();
-    return reply.code(r.status === 'ok' ? 200 : 503).send({ ...r, failing: r.checks.filter((c) => !c.ok).map((c) => c.name), ...extras() });
+    return reply.code(r.status === 'ok' ? 200 : 503).send(body(r));
   });
-  app.get('/readyz', { schema }, async (_req, reply) => {
-    const r = await health.readiness();
-    return reply.code(r.status === 'ok' ? 200 : 503).send({ ...r, failing: r.checks.filter((c) => !c.ok).map((c) => c.name), ...extras() });
+  app.get('/readyz', { config: { role: 'public' }, schema }, async (_req, reply) => {
+    const r = health.readiness();
+    return reply.code(r.status === 'ok' ? 200 : 503).send(body(r));
   });
-  app.get('/api/status', { schema: { response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
+  app.get('/api/status', { config: { role: ['monitor', 'operator'] }, schema: { response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
     state: pipeline.currentState,
     language: pipeline.currentLanguage,
     ...pipeline.metrics.snapshot(),

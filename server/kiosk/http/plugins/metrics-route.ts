@@ -33,5 +33,5 @@ export function prometheusText(pipeline: KioskPipeline): string {
 }
 
 export const metricsRoute: FastifyPluginAsync<{ pipeline: KioskPipeline }> = async (app, { pipeline }) => {
-  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(prometheusText(pipeline)));
+  app.get('/metrics', { config: { role: ['monitor', 'operator'] } }, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(prometheusText(pipeline)));
 };

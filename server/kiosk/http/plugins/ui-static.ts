@@ -5,6 +5,10 @@ import fastifyStatic from '@fastify/static';
 
 /** Serves the built UI (ui/dist): `/` is the kiosk view, `/operator` the operator view. Offline, no CDN. */
 export const uiStatic: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
+  // the UI shell (HTML, scripts, styles, the login form) holds no data: every route of this plugin is public
+  app.addHook('onRoute', (r) => {
+    r.config = { ...r.config, role: 'public' };
+  });
   const index = path.join(root, 'index.html');
   if (!existsSync(index)) {
     app.get('/', async (_req, reply) =>

@@ -1,0 +1,55 @@
+/**
+ * Socket.IO namespace /operator: the live stream out, the operator's commands in (manual
+ * capture, approve, delete, reset, retake), each recorded with the operator's name. Every
+ * command re-checks the session (a logged-out or expired session's socket is closed), and
+ * manual captures are limited to one per `server.manualCaptureIntervalMs` per operator.
+ */
+import type { Namespace, Socket } from 'socket.io';
+import type { KioskPipeline } from '../../pipeline/kiosk-pipeline.js';
+import type { KioskConfig } from '../../config/kiosk-config.js';
+import type { CaptureStorePort } from '../capture-store-port.js';
+import type { Authenticator, Principal } from '../../auth/authenticator.js';
+import { SYSTEM_ACTOR } from '../../../security/roles.js';
+import { eventGuard } from './event-guard.js';
+import { helloPayload } from './kiosk-namespace.js';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function wireOperatorNamespace(ns: Namespace, pipeline: KioskPipeline, store: CaptureStorePort, config: KioskConfig, authenticator: Authenticator): () => void {
+  const lastManual = new Map<string, number>();
+  const stopListening = authenticator.sessions.onEnd((session) => {
+    for (const s of ns.sockets.values()) {
+      if ((s.data.principal as Principal | undefined)?.session?.id === session.id) {
+        s.emit('error', { message: 'session ended: log in again' });
+        s.disconnect(true);
+      }
+    }
+  });
+  ns.on('connection', (socket: Socket) => {
+    const principal = socket.data.principal as Principal;
+    const actor = principal.actor ?? SYSTEM_ACTOR;
+    socket.emit('hello', helloPayload(pipeline, config));
+    socket.onAny(() => undefined);
+    const sessionAlive = (): string | null =>
+      principal.session && authenticator.sessions.get(principal.session.id) ? null : 'session ended: log in again';
+    const guard = eventGuard(socket, config.server.clientEventsPerSecond, () => pipeline.metrics.counters.clientThrottled++, sessionAlive);
+    socket.on('reset', guard(() => pipeline.reset()));
+    socket.on('retake', guard(() => pipeline.retake()));
+    socket.on('operator:capture', guard(async () => {
+      const now = Date.now();
+      const last = lastManual.get(actor.user) ?? -Infinity;
+      if (now - last < config.server.manualCaptureIntervalMs) {
+        throw new Error(`manual captures: at most one every ${config.server.manualCaptureIntervalMs / 1000} s`);
+      }
+      lastManual.set(actor.user, now);
+      if (!(await pipeline.manualCapture(actor))) throw new Error('no assessed face to capture yet');
+    }));
+    socket.on('operator:approve', guard(async (id: unknown) => {
+      if (typeof id !== 'string' || !ID.test(id) || !(await store.approve(id, actor))) throw new Error('no such capture');
+    }));
+    socket.on('operator:delete', guard(async (id: unknown) => {
+      if (typeof id !== 'string' || !ID.test(id) || !(await store.delete(id, actor))) throw new Error('no such capture');
+    }));
+  });
+  return () => stopListening();
+}
