@@ -11,6 +11,7 @@ import {
   Subscription,
   asyncScheduler,
   catchError,
+  distinctUntilChanged,
   filter,
   from,
   map,
@@ -32,7 +33,6 @@ import { latestWhileBusy } from './operators/latest-while-busy.js';
 import { selectBestAligned } from './operators/select-best-aligned.js';
 import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } from './operators/guidance-hysteresis.js';
 import { captureCondition } from './operators/capture-condition.js';
-import { sessionMachine } from './operators/session-machine.js';
 import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
 import { loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
@@ -43,7 +43,8 @@ import type { KioskState } from './kiosk-state.js';
 import type { CaptureSink } from './capture-sink.js';
 import { KioskMetrics } from './kiosk-metrics.js';
 import { initialSession, type SessionEvent, type SessionOptions, type SessionState } from './session/session-state.js';
-import { SessionEffects, guidanceMessage, type SaveEffect } from './session/session-effects.js';
+import { guidanceMessage, type SaveEffect } from './session/session-effects.js';
+import { sessionLoop, type SessionLoop } from './session/session-loop.js';
 
 interface Tracked {
   frame: Frame;
@@ -79,11 +80,8 @@ export class KioskPipeline {
   private readonly subs = new Subscription();
   private readonly observations$ = new Subject<GuidanceObservation>();
   private readonly shown$ = new BehaviorSubject<GuidanceCandidate[]>([]);
-  /** Everything the session is made of goes in here and through the reducer (session/). */
-  private readonly sessionEvents$ = new Subject<SessionEvent<Assessed>>();
-  private session: SessionState<Assessed>;
-  private readonly epoch$: BehaviorSubject<number>;
-  private readonly effects: SessionEffects<Assessed>;
+  /** Everything the session is made of goes through the reducer (session/). */
+  private readonly loop: SessionLoop<Assessed>;
   private plqCalls = 0;
 
   /** Learned occlusion detectors (models/guidance-detectors.json), or null: rules only. */
@@ -98,30 +96,24 @@ export class KioskPipeline {
     options: { detectors?: GuidanceDetectors | null } = {},
   ) {
     this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
-    this.session = initialSession<Assessed>(config.guidance.language);
-    this.epoch$ = new BehaviorSubject(this.session.epoch);
-    this.effects = new SessionEffects<Assessed>({
+    // running from the start: reset(), retake() etc. may come before start()
+    this.loop = sessionLoop(sessionOptions(config), initialSession<Assessed>(config.guidance.language), {
       emit: (e) => this.emit(e),
       save: (e) => this.save(e),
-      dispatch: (e) => this.dispatch(e),
       failed: (err) => void this.fail(err),
       cameraLost: () => this.metrics.counters.cameraLost++,
       now: () => Date.now(),
     });
-    // subscribed from the start: reset(), retake() etc. may come before start()
-    this.subs.add(
-      this.sessionEvents$.pipe(sessionMachine(sessionOptions(config), this.session)).subscribe(({ state, effects }) => {
-        this.session = state;
-        if (state.epoch !== this.epoch$.value) this.epoch$.next(state.epoch);
-        this.effects.run(effects);
-      }),
-    );
     tracker.on('restart', this.trackerRestarted);
     plqWorker.on('restart', this.plqRestarted);
   }
 
   private dispatch(e: SessionEvent<Assessed>): void {
-    this.sessionEvents$.next(e);
+    this.loop.dispatch(e);
+  }
+
+  private get session(): SessionState<Assessed> {
+    return this.loop.state;
   }
 
   private readonly trackerRestarted = (): void => this.workerRestarted('tracker');
@@ -239,8 +231,10 @@ export class KioskPipeline {
     this.subs.add(assessed$.subscribe((a) => this.onAssessed(a)));
     // a capture's successive results come from one epoch: the run starts again with each
     this.subs.add(
-      this.epoch$
+      this.loop.state$
         .pipe(
+          map((s) => s.epoch),
+          distinctUntilChanged(),
           switchMap((epoch) =>
             assessed$.pipe(
               filter((a) => a.epoch === epoch && this.assessing),
@@ -402,7 +396,7 @@ export class KioskPipeline {
     this.dispatch({ type: 'manual-capture', now: Date.now() });
     const pending = this.session.pending;
     if (!pending) return false;
-    await this.effects.settled(pending.token);
+    await this.loop.settled(pending.token);
     return true;
   }
 
@@ -447,7 +441,7 @@ export class KioskPipeline {
     this.tracker.off('restart', this.trackerRestarted);
     this.plqWorker.off('restart', this.plqRestarted);
     this.subs.unsubscribe();
-    this.sessionEvents$.complete();
+    this.loop.close();
     this.metrics.close();
     this.events$.complete();
   }
