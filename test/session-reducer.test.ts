@@ -149,7 +149,7 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
       check: (s: SessionStep<Frame>) => expect(s.effects).toEqual([{ kind: 'camera-lost' }, { kind: 'state', data: { state: 'camera-lost', detail: 'unplugged' } }]),
     })),
   'camera/lost-again': (p) => [{ given: state(p), event: { type: 'camera', now: T, status: 'reconnecting', detail: 'retry 2' }, check: (s) => expect(kinds(s)).toEqual(['state']) }],
-  'camera/back': (p) => [{ given: state(p), event: { type: 'camera', now: T, status: 'streaming' } }],
+  'camera/back': (p) => [{ given: state(p, { pending: { token: 3, trigger: 'auto' } }), event: { type: 'camera', now: T, status: 'streaming' }, check: (s) => expect(s.state.pending).toBeUndefined() }],
   'camera/other': (p) => (['streaming', 'starting', 'stopped'] as const).map((status) => ({ given: state(p), event: { type: 'camera', now: T, status }, check: (s: SessionStep<Frame>) => expect(s.effects).toEqual([]) })),
   retake: (p) => [
     {

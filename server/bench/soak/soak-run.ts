@@ -58,7 +58,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // the demo profile: the packaged photos pass its checks, so the capture path runs too
     profile: 'demo',
     env: process.env,
-    overrides: { server: { port: 0 }, camera: { source: 'replay:samples', fps: 30, holdSeconds: 4 }, capture: { dir: captureDir, retentionHours: 0 } } as never,
+    overrides: {
+      server: { port: 0 },
+      camera: { source: 'replay:samples', fps: 30, holdSeconds: 4 },
+      capture: { dir: captureDir, retentionHours: 0 },
+      // wasm, the kiosk's backend on machines without a GPU, unless PLQ_BACKEND asks for another
+      engine: { backend: process.env.PLQ_BACKEND ?? 'wasm' },
+    } as never,
   });
   const server = await startKioskServer(config, { logger: false });
   const client = io(`${server.url}/kiosk`, { transports: ['websocket'], reconnection: false });

@@ -105,7 +105,8 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
         const lost = enter(s, 'camera-lost', { detail: e.detail });
         return { state: lost.state, effects: [...counted, ...lost.effects] };
       }
-      if (e.status === 'streaming' && s.phase === 'camera-lost') return enter(s, 'searching');
+      // the captured screen did not survive the loss: a save still in flight becomes stale
+      if (e.status === 'streaming' && s.phase === 'camera-lost') return enter({ ...s, pending: undefined }, 'searching');
       return step(s);
 
     case 'guidance-shown': {

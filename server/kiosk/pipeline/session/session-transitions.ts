@@ -45,7 +45,7 @@ export const SESSION_TRANSITIONS: readonly SessionTransition[] = [
   { id: 'capture-failed/stale', from: SESSION_PHASES, on: 'capture-failed', when: 'any other token', to: 'unchanged', effects: '(an `error` event)' },
   { id: 'camera/lost', from: WORKING, on: 'camera', when: 'camera lost or reconnecting', to: 'camera-lost', effects: 'state with detail; camera loss counted' },
   { id: 'camera/lost-again', from: ['camera-lost'], on: 'camera', when: 'camera lost or reconnecting', to: 'camera-lost', effects: 'state with the new detail' },
-  { id: 'camera/back', from: ['camera-lost'], on: 'camera', when: 'camera streaming', to: 'searching', effects: 'state' },
+  { id: 'camera/back', from: ['camera-lost'], on: 'camera', when: 'camera streaming', to: 'searching', effects: 'state; a save in flight becomes stale' },
   { id: 'camera/other', from: WORKING, on: 'camera', when: 'streaming, starting or stopped', to: 'unchanged', effects: '-' },
   { id: 'retake', from: WORKING, on: 'retake', when: 'always', to: 'adjusting', effects: 'state (always); a save in flight becomes stale' },
   { id: 'retake/camera-lost', from: ['camera-lost'], on: 'retake', when: 'always', to: 'unchanged', effects: 'capture cleared' },
