@@ -136,7 +136,7 @@ export class KioskPipeline {
     return this.session.language;
   }
 
-  /** Frames go to PLQ and the capture condition only in these phases. */
+  /** Frames go to PLQ and the capture condition except on the captured screen and with the camera lost. */
   private get assessing(): boolean {
     return this.session.phase !== 'captured' && this.session.phase !== 'camera-lost';
   }
