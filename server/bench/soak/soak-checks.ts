@@ -30,9 +30,9 @@ export const DEFAULT_LIMITS: SoakLimits = {
   maxRssGrowth: 0.05,
   windowFraction: 0.15,
   minWindowMs: 30_000,
-  // measured on the shared 2-core machine (load ~11, five engineers): p95 709 ms; ~2x headroom
-  // (on the idle machine the live bench measures ~200 ms)
-  latencyP95BudgetMs: 1500,
+  // measured on the shared 2-core machine (load ~11, five engineers at work): p95 709 and 978 ms
+  // in two 3-minute runs; 2x the worse (the live bench measures ~200 ms on the idle machine)
+  latencyP95BudgetMs: 2000,
   minPlqPerSecond: 0.5,
 };
 
