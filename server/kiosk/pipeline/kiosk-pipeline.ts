@@ -12,11 +12,13 @@ import {
   Subscription,
   asyncScheduler,
   catchError,
+  distinctUntilChanged,
   filter,
   from,
   map,
   share,
   tap,
+  switchMap,
   throttleTime,
   withLatestFrom,
   type Observable,
@@ -37,12 +39,14 @@ import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
 import { loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
 import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
-import { messageText } from '../guidance/message-catalogue.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
 import type { AlignedMapEvent, CaptureEvent, FrameEvent, GuidanceMessage, KioskEvent } from './kiosk-events.js';
 import type { KioskState } from './kiosk-state.js';
-import type { CaptureSink, GuidanceHistoryEntry } from './capture-sink.js';
+import type { CaptureSink } from './capture-sink.js';
 import { KioskMetrics } from './kiosk-metrics.js';
+import { initialSession, type SessionEvent, type SessionOptions, type SessionState } from './session/session-state.js';
+import { guidanceMessage, type SaveEffect } from './session/session-effects.js';
+import { sessionLoop, type SessionLoop } from './session/session-loop.js';
 
 interface Tracked {
   frame: Frame;
@@ -50,6 +54,8 @@ interface Tracked {
 }
 interface Assessed extends Tracked {
   plq: PlqResponse;
+  /** The session epoch when PLQ was asked for: results of an earlier epoch are stale. */
+  epoch: number;
   /** The capture checks (ISO components) on this frame with its own PLQ result. */
   checks: LiveChecks;
 }
@@ -59,31 +65,26 @@ const PLQ_FRESH_MS = 1500;
 /** With no face for this long after a capture, the next person starts a new session. */
 const LEAVE_RESET_MS = 2500;
 
+function sessionOptions(config: KioskConfig): SessionOptions {
+  return {
+    successive: config.capture.successive,
+    resetAfterMs: config.capture.resetAfterSeconds * 1000,
+    leaveResetMs: LEAVE_RESET_MS,
+    hintAfterMs: config.guidance.hintAfterMs,
+    assistanceAfterMs: config.guidance.assistanceAfterMs,
+    latchAttack: config.guidance.presentationAttack.latch,
+  };
+}
+
 export class KioskPipeline {
   readonly events$ = new Subject<KioskEvent>();
   readonly metrics = new KioskMetrics();
   private readonly subs = new Subscription();
   private readonly observations$ = new Subject<GuidanceObservation>();
   private readonly shown$ = new BehaviorSubject<GuidanceCandidate[]>([]);
-  private language: Language;
-  private state: KioskState = 'searching';
-  private cameraLost = false;
-  private latestPlq: Assessed | undefined;
-  private sessionStart: number | undefined;
-  private lastFaceTs = 0;
-  private capturedAt = 0;
-  private goodRun = 0;
+  /** Everything the session is made of goes through the reducer (session/). */
+  private readonly loop: SessionLoop<Assessed>;
   private plqCalls = 0;
-  private lastCaptureEvent: CaptureEvent | undefined;
-  private persistence = new Map<string, number>();
-  private history: GuidanceHistoryEntry[] = [];
-  private lastShownTs = 0;
-  private lastGuidanceKey = '';
-  /**
-   * `presentation-attack` has shown in this session (with `latch`): no auto-capture until the
-   * operator resets the kiosk or captures by hand and the session ends.
-   */
-  private attackLatched = false;
 
   /** Learned occlusion detectors (models/guidance-detectors.json), or null: rules only. */
   readonly detectors: GuidanceDetectors | null;
@@ -97,9 +98,24 @@ export class KioskPipeline {
     options: { detectors?: GuidanceDetectors | null } = {},
   ) {
     this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
-    this.language = config.guidance.language;
+    // running from the start: reset(), retake() etc. may come before start()
+    this.loop = sessionLoop(sessionOptions(config), initialSession<Assessed>(config.guidance.language), {
+      emit: (e) => this.emit(e),
+      save: (e) => this.save(e),
+      failed: (err) => void this.fail(err),
+      cameraLost: () => this.metrics.counters.cameraLost++,
+      now: () => Date.now(),
+    });
     tracker.on('restart', this.trackerRestarted);
     plqWorker.on('restart', this.plqRestarted);
+  }
+
+  private dispatch(e: SessionEvent<Assessed>): void {
+    this.loop.dispatch(e);
+  }
+
+  private get session(): SessionState<Assessed> {
+    return this.loop.state;
   }
 
   private readonly trackerRestarted = (): void => this.workerRestarted('tracker');
@@ -115,11 +131,16 @@ export class KioskPipeline {
   }
 
   get currentState(): KioskState {
-    return this.state;
+    return this.session.phase;
   }
 
   get currentLanguage(): Language {
-    return this.language;
+    return this.session.language;
+  }
+
+  /** Frames go to PLQ and the capture condition except on the captured screen and with the camera lost. */
+  private get assessing(): boolean {
+    return this.session.phase !== 'captured' && this.session.phase !== 'camera-lost';
   }
 
   start(): void {
@@ -128,14 +149,7 @@ export class KioskPipeline {
       this.camera.status().subscribe((s) => {
         this.metrics.cameraState = s.state;
         this.emit({ type: 'camera', data: s });
-        if (s.state === 'lost' || s.state === 'reconnecting') {
-          if (!this.cameraLost) this.metrics.counters.cameraLost++;
-          this.cameraLost = true;
-          this.setState('camera-lost', s.detail);
-        } else if (s.state === 'streaming' && this.cameraLost) {
-          this.cameraLost = false;
-          this.setState('searching');
-        }
+        this.dispatch({ type: 'camera', now: Date.now(), status: s.state, ...(s.detail ? { detail: s.detail } : {}) });
       }),
     );
 
@@ -183,23 +197,21 @@ export class KioskPipeline {
             maxShown: this.config.guidance.maxShown,
           }),
         )
-        .subscribe((shown) => this.shown$.next(shown)),
-    );
-    this.subs.add(
-      this.shown$.subscribe((shown) => {
-        if (this.config.guidance.presentationAttack.latch && shown.some((c) => c.id === 'presentation-attack')) this.attackLatched = true;
-        this.publishGuidance();
-      }),
+        .subscribe((shown) => {
+          this.shown$.next(shown);
+          this.dispatch({ type: 'guidance-shown', now: Date.now(), shown });
+        }),
     );
 
     const assessed$: Observable<Assessed> = tracked$.pipe(
       // one clear subject (faces[0]); with competing faces the kiosk does not guess
-      filter((t) => t.tracking.faces.length > 0 && t.tracking.competingFaces === 0 && this.state !== 'captured' && !this.cameraLost),
+      filter((t) => t.tracking.faces.length > 0 && t.tracking.competingFaces === 0 && this.assessing),
       tap(() => this.metrics.plqDemand.mark()),
       selectBestAligned((t: Tracked) => alignmentScore(t.tracking.faces[0]), this.config.selection.windowMs),
       dropWhileBusy(
-        (t: Tracked) =>
-          from(
+        (t: Tracked) => {
+          const epoch = this.session.epoch;
+          return from(
             this.plqWorker.call<PlqResponse>('plq', {
               seq: t.frame.seq,
               ts: t.frame.ts,
@@ -210,33 +222,41 @@ export class KioskPipeline {
               adMam: this.config.xai.mamFile !== null && this.plqCalls++ % this.config.xai.everyNthPlq === 0,
             } satisfies PlqRequest),
           ).pipe(
-            map((plq) => ({ ...t, plq, checks: this.checks(t.tracking, plq) })),
+            map((plq) => ({ ...t, plq, epoch, checks: this.checks(t.tracking, plq) })),
             catchError((err: Error) => this.fail(err)),
-          ),
+          );
+        },
         () => this.metrics.counters.droppedPlq++,
       ),
       share(),
     );
 
     this.subs.add(assessed$.subscribe((a) => this.onAssessed(a)));
+    // a capture's successive results come from one epoch: the run starts again with each
     this.subs.add(
-      assessed$
+      this.loop.state$
         .pipe(
-          withLatestFrom(this.shown$),
-          filter(() => this.state !== 'captured' && !this.cameraLost),
-          map(([a, shown]) => ({
-            result: a,
-            qualityScaled: a.plq.qualityScaled,
-            blocked: this.attackLatched || shown.some((c) => c.blocking),
-            failed: a.checks.assessment.failed,
-          })),
-          captureCondition({
-            threshold: this.config.capture.threshold,
-            successive: this.config.capture.successive,
-            advisory: this.config.capture.advisoryComponents,
-          }),
+          map((s) => s.epoch),
+          distinctUntilChanged(),
+          switchMap((epoch) =>
+            assessed$.pipe(
+              filter((a) => a.epoch === epoch && this.assessing),
+              withLatestFrom(this.shown$),
+              map(([a, shown]) => ({
+                result: a,
+                qualityScaled: a.plq.qualityScaled,
+                blocked: this.session.attackLatched || shown.some((c) => c.blocking),
+                failed: a.checks.assessment.failed,
+              })),
+              captureCondition({
+                threshold: this.config.capture.threshold,
+                successive: this.config.capture.successive,
+                advisory: this.config.capture.advisoryComponents,
+              }),
+            ),
+          ),
         )
-        .subscribe((a) => void this.capture(a, 'auto')),
+        .subscribe((a) => this.dispatch({ type: 'capture-due', now: Date.now(), epoch: a.epoch, result: a, frameTs: a.frame.ts })),
     );
   }
 
@@ -290,40 +310,27 @@ export class KioskPipeline {
     this.metrics.trackMs.add(tracking.trackMs);
     const now = frame.ts;
     const faces = tracking.faces;
-    if (faces.length > 0) {
-      this.lastFaceTs = now;
-      this.sessionStart ??= now;
-    } else if (this.state === 'captured' && now - this.lastFaceTs > LEAVE_RESET_MS) {
-      this.reset();
-    }
-    if (this.state === 'captured' && now - this.capturedAt > this.config.capture.resetAfterSeconds * 1000) this.reset();
     const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds, tracking.competingFaces);
     if (faces.length > 0 && tracking.competingFaces === 0) {
-      const fresh = this.latestPlq && now - this.latestPlq.frame.ts < PLQ_FRESH_MS ? this.latestPlq.plq : undefined;
+      const latest = this.session.latest;
+      const fresh = latest && now - latest.frameTs < PLQ_FRESH_MS ? latest.result.plq : undefined;
       candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds, this.detectors));
       // a capture check that fails says what to do about it, at the check's own threshold
       for (const id of this.checks(tracking, fresh).guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));
       candidates.push(...presentationAttackCandidates(faces[0], this.config.guidance.presentationAttack));
     }
+    // the hysteresis answers synchronously: the session sees the shown messages before the frame
     this.observations$.next({ ts: now, candidates });
-    this.updatePersistence(now);
-    if (this.cameraLost || this.state === 'captured') return;
-    if (faces.length === 0) this.setState('searching');
-    else if (this.attackLatched || this.shown$.value.some((c) => c.blocking)) this.setState('adjusting');
-    else if (this.state !== 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
-    this.publishGuidance();
+    this.dispatch({ type: 'tracked', now, face: faces.length > 0 });
   }
 
   private onAssessed(a: Assessed): void {
-    this.latestPlq = a;
     this.metrics.plq.mark();
     this.metrics.counters.plqTotal++;
     this.metrics.plqMs.add(a.plq.plqMs);
     this.metrics.frameToPlqMs.add(Date.now() - a.frame.ts);
-    if (this.state === 'holding' || this.state === 'adjusting') {
-      this.goodRun = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0 ? this.goodRun + 1 : 0;
-      if (this.state === 'holding') this.setState('holding', undefined, Math.max(0, this.config.capture.successive - this.goodRun));
-    }
+    const good = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0;
+    this.dispatch({ type: 'assessed', now: a.frame.ts, epoch: a.epoch, result: a, good });
     const placed = (png: Uint8Array, width: number, height: number): AlignedMapEvent => ({
       seq: a.plq.seq,
       frameTs: a.plq.frameTs,
@@ -349,123 +356,66 @@ export class KioskPipeline {
     if (ad) this.emit({ type: 'admam', data: { ...placed(ad.png, ad.width, ad.height), mean: ad.mean, camMs: ad.camMs } });
   }
 
-  private updatePersistence(now: number): void {
-    const dt = this.lastShownTs ? Math.min(now - this.lastShownTs, 1000) : 0;
-    this.lastShownTs = now;
-    for (const c of this.shown$.value) this.persistence.set(c.id, (this.persistence.get(c.id) ?? 0) + dt);
-  }
-
   private message(id: GuidanceId, priority: number): GuidanceMessage {
-    return { id, priority, text: messageText(id, this.language) };
+    return guidanceMessage({ id, priority }, this.session.language);
   }
 
-  /** Sends the guidance event when the messages, hint or language changed. */
-  private publishGuidance(force = false): void {
-    const shown = this.shown$.value;
-    const messages = shown.map((c) => this.message(c.id as GuidanceId, c.priority));
-    let hint: GuidanceMessage | null = null;
-    const elapsed = this.sessionStart !== undefined && this.state !== 'captured' ? this.lastShownTs - this.sessionStart : 0;
-    if (elapsed > this.config.guidance.hintAfterMs && this.persistence.size) {
-      const [id] = [...this.persistence.entries()].sort((a, b) => b[1] - a[1])[0];
-      hint = this.message(id as GuidanceId, candidate(id as GuidanceId).priority);
-    }
-    // a presentation attack calls staff at once (its message says so) and, latched, stays shown
-    const attack = this.attackLatched || messages.some((m) => m.id === 'presentation-attack');
-    if (this.attackLatched && !messages.some((m) => m.id === 'presentation-attack')) {
-      messages.unshift(this.message('presentation-attack', candidate('presentation-attack').priority));
-    }
-    if (!attack && elapsed > this.config.guidance.assistanceAfterMs && !messages.some((m) => m.id === 'ask-assistance')) {
-      messages.push(this.message('ask-assistance', candidate('ask-assistance').priority));
-    }
-    const key = JSON.stringify([messages.map((m) => m.id), hint?.id, this.language]);
-    if (!force && key === this.lastGuidanceKey) return;
-    this.lastGuidanceKey = key;
-    if (messages.length) this.history.push({ ts: this.lastShownTs || Date.now(), ids: messages.map((m) => m.id) });
-    if (this.history.length > 500) this.history.shift();
-    this.emit({ type: 'guidance', data: { messages, language: this.language, hint } });
-  }
-
-  private lastRemaining: number | undefined;
-
-  private setState(state: KioskState, detail?: string, remaining?: number): void {
-    if (state === this.state && state !== 'camera-lost' && (state !== 'holding' || remaining === this.lastRemaining)) return;
-    if (state !== 'holding') this.goodRun = 0;
-    this.lastRemaining = remaining;
-    this.state = state;
-    this.emit({ type: 'state', data: { state, ...(detail ? { detail } : {}), ...(remaining !== undefined ? { remaining } : {}) } });
-  }
-
-  private async capture(a: Assessed, trigger: 'auto' | 'manual', actor?: Actor): Promise<void> {
-    this.capturedAt = a.frame.ts;
-    this.setState('captured');
-    try {
-      const saved = await this.captures.save({
-        trigger,
-        frame: a.frame,
-        measurements: a.tracking.faces[0],
-        faceCount: 1 + a.tracking.competingFaces,
-        facesDetected: a.tracking.faces.length,
-        plq: a.plq,
-        guidanceHistory: [...this.history],
-        presentationAttack: {
-          ...this.config.guidance.presentationAttack,
-          suspected: this.attackLatched || this.shown$.value.some((c) => c.id === 'presentation-attack'),
-        },
-        model: this.config.engine.model,
-        camera: this.camera.description,
-        ...(actor ? { actor } : {}),
-      });
-      this.metrics.counters.captures++;
-      const base = `/api/captures/${saved.id}`;
-      this.lastCaptureEvent = {
-        id: saved.id,
-        ts: saved.ts,
-        qualityScaled: saved.qualityScaled,
-        trigger,
-        failedChecks: saved.failedChecks,
-        portraitUrl: `${base}/portrait.jpg`,
-        frameUrl: `${base}/frame.jpg`,
-        reportUrl: `${base}/report.json`,
-      };
-      this.emit({ type: 'capture', data: this.lastCaptureEvent });
-    } catch (err) {
-      this.fail(err as Error);
-      this.setState('adjusting', `capture failed: ${(err as Error).message}`);
-    }
+  /** Writes a capture the session asked for; the session hears back through the effect runner. */
+  private async save(e: SaveEffect<Assessed>): Promise<CaptureEvent> {
+    const a = e.result;
+    const saved = await this.captures.save({
+      trigger: e.trigger,
+      frame: a.frame,
+      measurements: a.tracking.faces[0],
+      faceCount: 1 + a.tracking.competingFaces,
+      facesDetected: a.tracking.faces.length,
+      plq: a.plq,
+      guidanceHistory: e.guidanceHistory,
+      presentationAttack: { ...this.config.guidance.presentationAttack, suspected: e.attackSuspected },
+      model: this.config.engine.model,
+      camera: this.camera.description,
+      ...(e.actor ? { actor: e.actor } : {}),
+    });
+    this.metrics.counters.captures++;
+    const base = `/api/captures/${saved.id}`;
+    return {
+      id: saved.id,
+      ts: saved.ts,
+      qualityScaled: saved.qualityScaled,
+      trigger: e.trigger,
+      failedChecks: saved.failedChecks,
+      portraitUrl: `${base}/portrait.jpg`,
+      frameUrl: `${base}/frame.jpg`,
+      reportUrl: `${base}/report.json`,
+    };
   }
 
   /**
    * Operator: capture the latest assessed frame now, whatever its checks say; its report (and the
-   * capture event) lists the required checks that failed in `failedChecks`.
+   * capture event) lists the required checks that failed in `failedChecks`. While a capture is
+   * being written, a second request waits for that one instead of making another. Resolves false
+   * when there is nothing to capture (no assessed frame, or the camera is lost).
    */
   async manualCapture(actor?: Actor): Promise<boolean> {
-    if (!this.latestPlq) return false;
-    await this.capture(this.latestPlq, 'manual', actor);
+    this.dispatch({ type: 'manual-capture', now: Date.now(), ...(actor ? { actor } : {}) });
+    const pending = this.session.pending;
+    if (!pending) return false;
+    await this.loop.settled(pending.token);
     return true;
   }
 
   /** The person asks for another picture: keep the session, clear the capture. */
   retake(): void {
-    this.latestPlq = undefined;
-    this.state = 'searching';
-    this.setState('adjusting');
+    this.dispatch({ type: 'retake', now: Date.now() });
   }
 
   /** A new person: forget the session. */
   reset(): void {
-    this.latestPlq = undefined;
-    this.attackLatched = false;
-    this.sessionStart = undefined;
-    this.persistence.clear();
-    this.history = [];
-    this.state = 'adjusting';
-    this.setState('searching');
-    this.publishGuidance(true);
+    this.dispatch({ type: 'reset', now: Date.now() });
   }
 
   setLanguage(language: Language): void {
-    this.language = language;
-    this.publishGuidance(true);
+    this.dispatch({ type: 'language', now: Date.now(), language });
   }
 
   snapshot(): {
@@ -475,19 +425,18 @@ export class KioskPipeline {
     captureThreshold: number;
     capture: CaptureEvent | null;
   } {
+    const s = this.session;
     return {
-      state: this.state,
-      language: this.language,
+      state: s.phase,
+      language: s.language,
       guidance: [
-        // a latched presentation attack stays shown (as in publishGuidance)
-        ...(this.attackLatched && !this.shown$.value.some((c) => c.id === 'presentation-attack')
-          ? [this.message('presentation-attack', candidate('presentation-attack').priority)]
-          : []),
-        ...this.shown$.value.map((c) => this.message(c.id as GuidanceId, c.priority)),
+        // a latched presentation attack stays shown (as in the guidance events)
+        ...(s.attackLatched && !s.shown.some((c) => c.id === 'presentation-attack') ? [this.message('presentation-attack', candidate('presentation-attack').priority)] : []),
+        ...s.shown.map((c) => this.message(c.id as GuidanceId, c.priority)),
       ],
       captureThreshold: this.config.capture.threshold,
       // a client connecting while the captured screen shows gets the capture too
-      capture: this.state === 'captured' ? (this.lastCaptureEvent ?? null) : null,
+      capture: s.phase === 'captured' ? (s.lastCapture ?? null) : null,
     };
   }
 
@@ -496,6 +445,7 @@ export class KioskPipeline {
     this.tracker.off('restart', this.trackerRestarted);
     this.plqWorker.off('restart', this.plqRestarted);
     this.subs.unsubscribe();
+    this.loop.close();
     this.metrics.close();
     this.events$.complete();
   }
