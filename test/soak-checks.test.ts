@@ -26,7 +26,8 @@ const healthy = (durationMs = 3 * MIN): SoakObservations => ({
 const failedNames = (o: SoakObservations): string[] => soakChecks(o, DEFAULT_LIMITS).filter((c) => !c.passed).map((c) => c.name);
 
 describe('soak checks', () => {
-  it('warm-up is 20 % of the run, at least a minute', () => {
+  it('warm-up is 20 % of the run, at least a minute, at most half the run', () => {
+    expect(warmupMs(MIN, DEFAULT_LIMITS)).toBe(MIN / 2);
     expect(warmupMs(3 * MIN, DEFAULT_LIMITS)).toBe(MIN);
     expect(warmupMs(30 * MIN, DEFAULT_LIMITS)).toBe(6 * MIN);
     expect(median([3, 1, 2, 10])).toBe(2.5);

@@ -10,7 +10,7 @@ export interface Sample {
 }
 
 export interface SoakLimits {
-  /** Warm-up: the first `warmupFraction` of the run, at least `minWarmupMs`; nothing in it is judged but errors. */
+  /** Warm-up: the first `warmupFraction` of the run, at least `minWarmupMs` (at most half the run); nothing in it is judged but errors. */
   warmupFraction: number;
   minWarmupMs: number;
   /** RSS: median of the last window over the median of the first post-warm-up window, at most this growth. */
@@ -69,8 +69,9 @@ export function quantile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
+/** `warmupFraction` of the run, at least `minWarmupMs`, but never more than half a (short) run. */
 export function warmupMs(durationMs: number, l: SoakLimits): number {
-  return Math.min(durationMs, Math.max(l.minWarmupMs, l.warmupFraction * durationMs));
+  return Math.min(durationMs / 2, Math.max(l.minWarmupMs, l.warmupFraction * durationMs));
 }
 
 export interface RssGrowth {
