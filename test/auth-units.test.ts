@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -201,6 +201,16 @@ describe('plq user add', () => {
     expect(await addUser(file, 'desk-1', 'another password!')).toBe('updated');
     expect((await loadConfig({ file, env: {} })).server.auth.users).toHaveLength(1);
   }, 60_000);
+
+  it.runIf(process.getuid?.() === 0)('run as root on a 0640 root:group file, keeps its group and mode (the service must still read it)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-user-'));
+    const file = path.join(dir, 'kiosk.json');
+    await writeFile(file, '{}', { mode: 0o640 });
+    await chown(file, 0, 65534);
+    expect(await addUser(file, 'desk-1', 'a long enough password')).toBe('added');
+    const st = await stat(file);
+    expect([st.uid, st.gid, st.mode & 0o777]).toEqual([0, 65534, 0o640]);
+  });
 
   it('refuses a config file others can read, short passwords and bad names', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-user-'));

@@ -5,7 +5,7 @@
  * file that others may read is refused (the hashes are secrets); a new file is created 0600.
  * The running server reads accounts at start: restart it afterwards.
  */
-import { chmod, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { hashPassword, isUserName, MIN_PASSWORD_LENGTH } from '../security/password-hash.js';
@@ -59,12 +59,19 @@ export async function readPassword(stdin: NodeJS.ReadStream = process.stdin, err
   return a;
 }
 
-async function readConfig(file: string): Promise<{ json: JsonObject; mode: number | null }> {
+/** The config file's mode and owner, kept across the rewrite (a root-run `plq user add` must not take the service's group away). */
+interface FileAccess {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+async function readConfig(file: string): Promise<{ json: JsonObject; access: FileAccess | null }> {
   let st;
   try {
     st = await stat(file);
   } catch {
-    return { json: {}, mode: null };
+    return { json: {}, access: null };
   }
   const mode = st.mode & 0o777;
   if (mode & 0o007) {
@@ -77,13 +84,14 @@ async function readConfig(file: string): Promise<{ json: JsonObject; mode: numbe
     throw new UserCommandError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
   if (!isObject(json)) throw new UserCommandError(`${file} does not hold a JSON object`);
-  return { json, mode };
+  return { json, access: { mode, uid: st.uid, gid: st.gid } };
 }
 
-async function writeConfig(file: string, json: JsonObject, mode: number | null): Promise<void> {
+async function writeConfig(file: string, json: JsonObject, access: FileAccess | null): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   await writeFile(tmp, JSON.stringify(json, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  await chmod(tmp, mode ?? 0o600);
+  if (access && (access.uid !== process.getuid?.() || access.gid !== process.getgid?.())) await chown(tmp, access.uid, access.gid);
+  await chmod(tmp, access?.mode ?? 0o600);
   await rename(tmp, file);
 }
 
@@ -98,7 +106,7 @@ function usersOf(json: JsonObject): { auth: JsonObject; users: JsonObject[] } {
 export async function addUser(file: string, name: string, password: string): Promise<'added' | 'updated'> {
   if (!isUserName(name)) throw new UserCommandError(`invalid user name "${name}": letters, digits, . _ - (max 64), starting with a letter or digit`);
   if (password.length < MIN_PASSWORD_LENGTH) throw new UserCommandError(`the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
-  const { json, mode } = await readConfig(file);
+  const { json, access } = await readConfig(file);
   const { auth, users } = usersOf(json);
   const entry = { name, passwordHash: await hashPassword(password) };
   const i = users.findIndex((u) => u.name === name);
@@ -106,17 +114,17 @@ export async function addUser(file: string, name: string, password: string): Pro
   if (i >= 0) users[i] = entry;
   else users.push(entry);
   auth.users = users;
-  await writeConfig(file, json, mode);
+  await writeConfig(file, json, access);
   return result;
 }
 
 export async function removeUser(file: string, name: string): Promise<boolean> {
-  const { json, mode } = await readConfig(file);
+  const { json, access } = await readConfig(file);
   const { auth, users } = usersOf(json);
   const kept = users.filter((u) => u.name !== name);
   if (kept.length === users.length) return false;
   auth.users = kept;
-  await writeConfig(file, json, mode);
+  await writeConfig(file, json, access);
   return true;
 }
 
