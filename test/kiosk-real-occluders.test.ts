@@ -11,7 +11,7 @@ import type { CaptureEvent, GuidanceEvent, PlqEvent, StateEvent } from '../serve
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { detector } from './helpers/real-faces.js';
 import { startHarness, waitFor, writeFrames } from './helpers/kiosk-harness.js';
-import { UNSEEN_OCCLUDED, unseenPhoto } from './helpers/unseen-faces.js';
+import { UNSEEN_OCCLUDED, unseenPhoto, unseenPortrait } from './helpers/unseen-faces.js';
 
 const cases = [
   { occluder: 'sunglasses', id: 'remove-sunglasses', ...UNSEEN_OCCLUDED.sunglasses },
@@ -19,6 +19,7 @@ const cases = [
 ] as const;
 
 const frames = new Map<string, RgbImage>();
+let clean: RgbImage;
 
 beforeAll(async () => {
   await initBackend();
@@ -28,6 +29,30 @@ beforeAll(async () => {
     expect(faces, `${c.file}: exactly one face`).toHaveLength(1);
     frames.set(c.occluder, portraitFrame(photo, faces[0]!));
   }
+  const portrait = await unseenPortrait();
+  clean = portraitFrame(portrait, (await (await detector()).detect(portrait))[0]!);
+});
+
+describe('kiosk server: a new face is not captured before its guidance could show', () => {
+  it('with guidance.showAfterMs 4000, the unseen good face is captured no sooner than 4 s after it came into view', async () => {
+    const showAfterMs = 4000;
+    const h = await startHarness({ replayDir: await writeFrames([clean]), overrides: { guidance: { showAfterMs } } });
+    let inView: number | undefined;
+    h.client.on('state', (e: StateEvent) => {
+      if (e.state !== 'searching' && inView === undefined) inView = Date.now();
+    });
+    try {
+      h.operator.emit('reset');
+      const capture = await waitFor<CaptureEvent>(h.client, 'capture', () => true, 90_000);
+      expect(inView).toBeDefined();
+      // the state event left the server after the first tracked frame, the capture event after the save: the
+      // interval between them at the client can only be shorter than the frame interval by the save's time
+      expect(Date.now() - inView!).toBeGreaterThanOrEqual(showAfterMs);
+      expect(capture.qualityScaled).toBeGreaterThanOrEqual(DEFAULT_CONFIG.capture.threshold);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('kiosk server: real occluders on unseen people', () => {

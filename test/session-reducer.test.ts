@@ -274,6 +274,14 @@ describe('session reducer: races', () => {
     expect(stateEvents(steps[4])).toEqual([{ state: 'holding', remaining: 2 }]);
   });
 
+  it('a new person: faceSince starts with their first face, survives short dropouts, and restarts after they leave', () => {
+    const first = run(state('searching', { lastFaceTs: 0 }), tracked(true, T), tracked(true, T + 66), tracked(false, T + 500), tracked(true, T + 1000));
+    expect(first.map((st) => st.state.faceSince)).toEqual([T, T, T, T]); // a missed frame or two is the same person
+    const left = run(first.at(-1)!.state, tracked(false, T + 1000 + O.leaveResetMs + 1), tracked(true, T + 5000));
+    expect(left[0].state.faceSince).toBeUndefined();
+    expect(left[1].state.faceSince).toBe(T + 5000); // someone new: their guidance gets its time again
+  });
+
   it('two manual captures at once: one save', () => {
     const given = state('adjusting', { latest: { result: frameA, frameTs: T } });
     const steps = run(given, { type: 'manual-capture', now: T }, { type: 'manual-capture', now: T });

@@ -245,7 +245,8 @@ export class KioskPipeline {
               map(([a, shown]) => ({
                 result: a,
                 qualityScaled: a.plq.qualityScaled,
-                blocked: this.session.attackLatched || shown.some((c) => c.blocking),
+                // a new face is not captured before its guidance had time to show what is wrong
+                blocked: this.session.attackLatched || shown.some((c) => c.blocking) || !this.inViewLongEnough(a.frame.ts),
                 failed: a.checks.assessment.failed,
               })),
               captureCondition({
@@ -258,6 +259,11 @@ export class KioskPipeline {
         )
         .subscribe((a) => this.dispatch({ type: 'capture-due', now: Date.now(), epoch: a.epoch, result: a, frameTs: a.frame.ts })),
     );
+  }
+
+  private inViewLongEnough(frameTs: number): boolean {
+    const since = this.session.faceSince;
+    return since !== undefined && frameTs - since >= this.config.guidance.showAfterMs;
   }
 
   /** The capture checks on the subject (faces[0]) of a tracked frame, with a PLQ result when there is one. */

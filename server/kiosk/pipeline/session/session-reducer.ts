@@ -79,7 +79,14 @@ function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number): Step
 }
 
 function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face: boolean): Step<A> {
-  let s: Step<A> = step(face ? { ...s0, lastFaceTs: now, sessionStart: s0.sessionStart ?? now } : s0);
+  const stayed = s0.faceSince !== undefined && now - s0.lastFaceTs <= o.leaveResetMs;
+  let s: Step<A> = step(
+    face
+      ? { ...s0, lastFaceTs: now, sessionStart: s0.sessionStart ?? now, faceSince: stayed ? s0.faceSince : now }
+      : now - s0.lastFaceTs > o.leaveResetMs
+        ? { ...s0, faceSince: undefined }
+        : s0,
+  );
   if (s.state.phase === 'captured' && ((!face && now - s.state.lastFaceTs > o.leaveResetMs) || now - s.state.capturedAt > o.resetAfterMs)) {
     s = then(s, (c) => endSession(c, o, now));
   }

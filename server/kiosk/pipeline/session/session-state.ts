@@ -62,6 +62,12 @@ export interface SessionState<A> {
   escalation: Escalation;
   /** First face of this session, frame ms. */
   sessionStart: number | undefined;
+  /**
+   * Since when the face now in view has been there without a gap longer than `leaveResetMs`,
+   * frame ms; undefined while nobody is. A new person is not captured before the guidance had
+   * `showAfterMs` to say what is wrong.
+   */
+  faceSince: number | undefined;
   lastFaceTs: number;
   /** Frame time of the captured frame. */
   capturedAt: number;
@@ -138,6 +144,7 @@ export function initialSession<A>(language: Language): SessionState<A> {
     epoch: 0,
     escalation: 'none',
     sessionStart: undefined,
+    faceSince: undefined,
     lastFaceTs: 0,
     capturedAt: 0,
     latest: undefined,
