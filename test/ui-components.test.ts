@@ -319,6 +319,9 @@ describe('operator components', () => {
       { type: 'retake', detail: 'c1' },
       { type: 'delete', detail: 'c1' },
     ]);
+    expect(await card.locator('.badge.pending').count()).toBe(0);
+    await setProps('capture-card', { capture: { id: 'c1', ts: Date.UTC(2026, 0, 1, 12), qualityScaled: 0.71, approved: false, trigger: 'auto', pending: true } });
+    expect(await card.locator('.badge.pending').textContent()).toBe('not yet on disk');
   });
 
   it('shows the kiosk health', async () => {
@@ -328,5 +331,13 @@ describe('operator components', () => {
     expect(await page.locator('health-panel [data-k="plq"]').textContent()).toBe('2.25');
     expect(await page.locator('health-panel [data-k="latency"]').textContent()).toBe('290 ms');
     expect(await page.locator('health-panel [data-k="camera"]').textContent()).toBe('streaming');
+    const storage = { writable: true, freeBytes: 5e9, minFreeBytes: 100 * 1024 * 1024, lowSpace: false, pending: 0, maxPending: 20, lastError: null };
+    await setProps('health-panel', { storage });
+    expect(await page.locator('health-panel [data-k="storage"]').count()).toBe(0);
+    await setProps('health-panel', { storage: { ...storage, writable: false, freeBytes: 0, lowSpace: true, pending: 2, lastError: 'ENOSPC' } });
+    const alert = (await page.locator('health-panel [data-k="storage"]').textContent())!.replace(/\s+/g, ' ');
+    expect(alert).toMatch(/cannot be written \(ENOSPC\): 2 of at most 20 waiting in memory/);
+    await setProps('health-panel', { storage: { ...storage, freeBytes: 50 * 1024 * 1024, lowSpace: true } });
+    expect(await page.locator('health-panel [data-k="storage"]').textContent()).toMatch(/Disk space low: 50 MB free, minimum 100 MB/);
   });
 });

@@ -181,6 +181,19 @@ export interface CaptureSummary {
   qualityScaled: number;
   approved: boolean;
   trigger: 'auto' | 'manual';
+  /** Kept in memory: the disk refused it (full or failing); written when it recovers. */
+  pending?: boolean;
+}
+
+/** GET /api/storage (operator): can captures be written, free space, captures waiting in memory. */
+export interface StorageHealth {
+  writable: boolean;
+  freeBytes: number | null;
+  minFreeBytes: number;
+  lowSpace: boolean;
+  pending: number;
+  maxPending: number;
+  lastError: string | null;
 }
 
 /** One ISO/IEC 29794-5 (or kiosk) quality component of a capture report. */

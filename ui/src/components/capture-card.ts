@@ -29,6 +29,7 @@ export class CaptureCard extends LitElement {
       header { display: flex; gap: 0.8rem; align-items: baseline; flex-wrap: wrap; font-size: 1.05rem; color: var(--muted); }
       .badge { padding: 0.15rem 0.6rem; border-radius: 999px; background: #2b3440; color: var(--text); font-weight: 600; }
       .badge.ok { background: var(--good); color: #06210f; }
+      .badge.pending { background: var(--bad); }
       ul { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 0.3rem 1rem; font-size: 1rem; }
       li { display: flex; justify-content: space-between; gap: 0.5rem; border-bottom: 1px solid #2b3440; padding: 0.15rem 0; }
       li .v { font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -53,6 +54,7 @@ export class CaptureCard extends LitElement {
           <time datetime=${new Date(c.ts).toISOString()}>${new Date(c.ts).toLocaleTimeString()}</time>
           <span class="badge">${c.trigger}</span>
           ${c.approved ? html`<span class="badge ok">approved</span>` : nothing}
+          ${c.pending ? html`<span class="badge pending" title="kept in memory until the disk takes it">not yet on disk</span>` : nothing}
         </header>
         <quality-meter compact .value=${c.qualityScaled} .threshold=${this.threshold} label="Q^"></quality-meter>
         ${highlights.length

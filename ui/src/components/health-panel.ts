@@ -1,7 +1,10 @@
-/** The kiosk's health at a glance: link, camera, fps, PLQ/s, frame-to-PLQ latency, captures. */
+/**
+ * The kiosk's health at a glance: link, camera, fps, PLQ/s, frame-to-PLQ latency, and an alert
+ * when captures cannot be written (disk full or failing: they wait in memory) or space runs low.
+ */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { KioskStatus } from '../protocol.js';
+import type { KioskStatus, StorageHealth } from '../protocol.js';
 import type { ConnectionState } from '../store/kiosk-store.js';
 import { theme } from '../styles/theme.js';
 
@@ -10,6 +13,7 @@ const fmt = (v: number | null | undefined, digits = 1): string => (typeof v === 
 @customElement('health-panel')
 export class HealthPanel extends LitElement {
   @property({ attribute: false }) status: KioskStatus | null = null;
+  @property({ attribute: false }) storage: StorageHealth | null = null;
   @property() connection: ConnectionState = 'connecting';
   @property() error: string | null = null;
 
@@ -36,7 +40,21 @@ export class HealthPanel extends LitElement {
       <div><dt>Camera fps</dt><dd data-k="fps">${fmt(s?.fps)}</dd></div>
       <div><dt>PLQ / s</dt><dd data-k="plq">${fmt(s?.plqPerSecond, 2)}</dd></div>
       <div><dt>Frame→PLQ p95</dt><dd data-k="latency">${s?.frameToPlqP95Ms != null ? `${fmt(s.frameToPlqP95Ms, 0)} ms` : '–'}</dd></div>
-    </dl>${this.error ? html`<p class="bad" role="alert">${this.error}</p>` : ''}`;
+    </dl>${this.storageAlert()}${this.error ? html`<p class="bad" role="alert">${this.error}</p>` : ''}`;
+  }
+
+  private storageAlert() {
+    const st = this.storage;
+    if (!st) return '';
+    const mb = (b: number | null): string => (b === null ? '?' : `${Math.floor(b / 1024 / 1024)} MB`);
+    if (!st.writable || st.pending > 0) {
+      return html`<p class="bad" role="alert" data-k="storage">
+        Captures cannot be written${st.lastError ? ` (${st.lastError})` : ''}: ${st.pending} of at most ${st.maxPending} waiting in memory,
+        lost if the kiosk stops. Free ${mb(st.freeBytes)}, minimum ${mb(st.minFreeBytes)}.
+      </p>`;
+    }
+    if (st.lowSpace) return html`<p class="bad" role="alert" data-k="storage">Disk space low: ${mb(st.freeBytes)} free, minimum ${mb(st.minFreeBytes)}.</p>`;
+    return '';
   }
 }
 

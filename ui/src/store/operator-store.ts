@@ -1,10 +1,12 @@
 /** Operator data from the REST API: health, the capture list and the reports, with actions. */
-import { captureUrls, type CaptureReport, type CaptureSummary, type KioskStatus } from '../protocol.js';
+import { captureUrls, type CaptureReport, type CaptureSummary, type KioskStatus, type StorageHealth } from '../protocol.js';
 import { Store } from './store.js';
 
 export interface OperatorState {
   status: KioskStatus | null;
   statusError: string | null;
+  /** The capture store's health; null until read. */
+  storage: StorageHealth | null;
   captures: CaptureSummary[];
   reports: ReadonlyMap<string, CaptureReport>;
   busy: ReadonlySet<string>;
@@ -13,7 +15,7 @@ export interface OperatorState {
 export type OperatorStore = Store<OperatorState>;
 
 export const createOperatorStore = (): OperatorStore =>
-  new Store<OperatorState>({ status: null, statusError: null, captures: [], reports: new Map(), busy: new Set() });
+  new Store<OperatorState>({ status: null, statusError: null, storage: null, captures: [], reports: new Map(), busy: new Set() });
 
 /** What the operator API needs of the session: the CSRF header, and what to do on a 401. */
 export interface OperatorSession {
@@ -41,8 +43,11 @@ export class OperatorApi {
 
   async refreshStatus(): Promise<void> {
     try {
-      const status = await this.#getJson<KioskStatus>(`${this.origin}/api/status`);
-      this.store.update({ status, statusError: null });
+      const [status, storage] = await Promise.all([
+        this.#getJson<KioskStatus>(`${this.origin}/api/status`),
+        this.#getJson<StorageHealth>(`${this.origin}/api/storage`),
+      ]);
+      this.store.update({ status, storage, statusError: null });
     } catch (err) {
       this.store.update({ statusError: (err as Error).message });
     }

@@ -99,7 +99,7 @@ export class OperatorConsole extends LitElement {
           <toggle-button label="PLQ map" ?on=${live.overlayOn} @toggle=${(e: CustomEvent<boolean>) => this.#link.connection.setOverlay(e.detail)}></toggle-button>
         </div>
         <h2>Health</h2>
-        <health-panel .status=${data.status} connection=${live.connection} .error=${data.statusError}></health-panel>
+        <health-panel .status=${data.status} .storage=${data.storage} connection=${live.connection} .error=${data.statusError}></health-panel>
       </section>
       <section class="list" aria-label="Captures">
         <h2>Captures (${data.captures.length})</h2>
