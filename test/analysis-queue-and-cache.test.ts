@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, stat, utimes, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './helpers/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -34,15 +34,6 @@ describe('queue URLs', () => {
 const run = promisify(execFile);
 const TSX = path.resolve('node_modules/.bin/tsx');
 const CLI = path.resolve('server/cli/main.ts');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('plq analyze --queue rediss:// on a real TLS redis-server with a password', () => {
   let dir: string;

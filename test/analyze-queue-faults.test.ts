@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './helpers/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { writeIdentitySet, type IdentitySet } from './helpers/identity-set.js';
@@ -18,15 +18,6 @@ const GATED = path.resolve('test/helpers/gated-queue-worker.ts');
 const PASSWORD = 'secretpw';
 /** Jobs the first worker completes before it holds one and Redis is stopped. */
 const DONE_BEFORE_STOP = 3;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Proc {
   proc: ChildProcess;

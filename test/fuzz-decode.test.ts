@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeImage, ImageInputError } from '../server/image/decode-image.js';
-import { claimSize, damagedInput, facePortrait, formatSeeds, malformedInput, oddSeeds, type FuzzInput, type Seed } from './helpers/fuzz-images.js';
+import { claimSize, damagedInput, seedImages, malformedInput, type FuzzInput, type Seed } from './helpers/fuzz-images.js';
 import { fuzzRuns, fuzzSeed } from './helpers/fuzz.js';
 
 const RUNS = fuzzRuns();
@@ -17,9 +17,7 @@ let seeds: Seed[];
 let odd: Seed[];
 
 beforeAll(async () => {
-  const portrait = await facePortrait();
-  seeds = await formatSeeds(portrait);
-  odd = await oddSeeds(portrait);
+  ({ seeds, odd } = await seedImages());
 });
 
 /** Decodes; returns 'decoded' or the refusal code. Anything other than an ImageInputError is rethrown with the input's kind. */

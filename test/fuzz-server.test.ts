@@ -13,7 +13,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { CameraSource } from '../server/kiosk/camera/frame.js';
 import { LANGUAGES } from '../server/kiosk/guidance/guidance-ids.js';
 import { startHarness, type Harness } from './helpers/kiosk-harness.js';
-import { damagedInput, facePortrait, formatSeeds, malformedInput, oddSeeds, type FuzzInput, type Seed } from './helpers/fuzz-images.js';
+import { damagedInput, seedImages, malformedInput, type FuzzInput, type Seed } from './helpers/fuzz-images.js';
 import { fuzzRuns, fuzzSeed } from './helpers/fuzz.js';
 
 const RUNS = fuzzRuns();
@@ -28,9 +28,7 @@ let seeds: Seed[];
 let odd: Seed[];
 
 beforeAll(async () => {
-  const portrait = await facePortrait();
-  seeds = await formatSeeds(portrait);
-  odd = await oddSeeds(portrait);
+  ({ seeds, odd } = await seedImages());
   // the per-client event and upload rate limits are raised so that the fuzzed payloads reach the handlers
   h = await startHarness({ camera: silentCamera, overrides: { server: { clientEventsPerSecond: 1000 }, assess: { perMinute: 100_000 } } });
   Object.assign(AUTH, { cookie: h.session.cookie, 'x-csrf-token': h.session.csrfToken });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './helpers/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,15 +21,6 @@ const TSX = path.resolve('node_modules/.bin/tsx');
 const CLI = path.resolve('server/cli/main.ts');
 const SECRET = 'secretpw';
 const run = promisify(execFile);
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the masking function', () => {
   it('masks URL user-info (a password with an @ too), secret parameters and secret-named values', () => {
@@ -128,7 +119,7 @@ describe('plq serve with an RTSP camera URL holding a password (closed port)', (
 
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-secret-serve-'));
-    const port = await closedPort();
+    const port = await freePort();
     const config = path.join(dir, 'kiosk.json');
     await writeFile(
       config,

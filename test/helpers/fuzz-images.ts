@@ -41,6 +41,12 @@ const encoders: Record<SeedFormat, (s: sharp.Sharp) => sharp.Sharp> = {
 };
 
 /** The portrait in every format: the seeds the malformed inputs are made from. */
+/** The fuzzers' starting images: the face portrait in every format, and the odd ones (16-bit, CMYK, alpha, 1x1, 20000x1 ...). */
+export async function seedImages(): Promise<{ seeds: Seed[]; odd: Seed[] }> {
+  const portrait = await facePortrait();
+  return { seeds: await formatSeeds(portrait), odd: await oddSeeds(portrait) };
+}
+
 export async function formatSeeds(portrait: Buffer): Promise<Seed[]> {
   const out: Seed[] = [];
   for (const format of Object.keys(encoders) as SeedFormat[]) {

@@ -6,7 +6,6 @@
  * build`): its model workers are spawned from `.ts` with `--import tsx` when run from sources,
  * and Node 20 does not apply tsx's loader to a worker's entry (ERR_UNKNOWN_FILE_EXTENSION).
  */
-import { createServer } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,8 @@ import type * as KioskServerModule from '../../server/kiosk/http/kiosk-server.js
 import type * as LoadConfigModule from '../../server/kiosk/config/load-config.js';
 import { deepMerge } from '../../server/kiosk/config/deep-merge.js';
 import { operatorAccount } from './kiosk-harness.js';
+
+export { freePort } from './free-port.js';
 
 export type KioskServer = Awaited<ReturnType<typeof KioskServerModule.startKioskServer>>;
 
@@ -55,17 +56,6 @@ export function kioskModules(): Promise<{ server: typeof KioskServerModule; conf
     return { server, config };
   })();
   return modules;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface StartOptions {
