@@ -90,6 +90,13 @@ describe('booth frames and synthetic occluders', () => {
       expect(change(frame.image, sun.image, around(imgRightEye, r))).toBeGreaterThan(30);
       expect(change(frame.image, sun.image, around(mouth, r))).toBe(0);
       expect(sun.must).toEqual(['remove-sunglasses']);
+      // eyeglasses: a frame around the eyes, the eyes themselves seen through clear lenses
+      const glasses = drawSynthetic(frame.image, frame.mesh, 'glasses', seed);
+      const bridge: Point = [(imgLeftEye[0] + imgRightEye[0]) / 2, (imgLeftEye[1] + imgRightEye[1]) / 2];
+      expect(change(frame.image, glasses.image, around(bridge, ied * 0.3)), glasses.variant).toBeGreaterThan(0);
+      expect(change(frame.image, glasses.image, around(imgLeftEye, r * 0.5)), glasses.variant).toBeLessThan(30);
+      expect(change(frame.image, glasses.image, around(mouth, r))).toBe(0);
+      expect(glasses.must).toEqual(['remove-glasses']);
       const mask = drawSynthetic(frame.image, frame.mesh, 'mask', seed);
       expect(change(frame.image, mask.image, around(mouth, r))).toBeGreaterThan(20);
       expect(change(frame.image, mask.image, around(imgLeftEye, r))).toBe(0);
