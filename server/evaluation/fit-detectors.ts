@@ -42,7 +42,10 @@ export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
  * its 11 real and 39 synthetic fit faces the synthetic frames' colours and the caps' brims rather
  * than the frame lines that real glasses share with them.
  */
-export const DETECTOR_FEATURE_SETS: Partial<Record<GuidanceId, (feature: string) => boolean>> = {};
+export const DETECTOR_FEATURE_SETS: Partial<Record<GuidanceId, (feature: string) => boolean>> = {
+  // the frame lines across the nose bridge and under the eyes, and the eyes' grey-level spread
+  'remove-glasses': (f) => /^log frame edges (bridge|rims)$/.test(f) || /^log texture (left|right)Eye$/.test(f),
+};
 
 export const FIT_SETTINGS = { l2: 1, steps: 600, learningRate: 0.05, cleanFalseAlarm: 0.02, mustNotFalseAlarm: 0.05 } as const;
 
