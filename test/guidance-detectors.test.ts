@@ -51,6 +51,18 @@ describe('the shipped detectors', () => {
     expect(mask).toContain('uncover-mouth');
   });
 
+  it('the glasses probe reads the frame lines: strong bridge and rim edges -> remove-glasses, a bare face\'s edges -> nothing', () => {
+    const q = { regions: regions(), qualityScaled: 0.7 };
+    const framed = { ...look(), edges: { bridge: 3, rims: 2, sides: 1.8 } } as RegionAppearance;
+    const bare = { ...look(), edges: { bridge: 0.7, rims: 0.7, sides: 1.6 } } as RegionAppearance;
+    expect(occlusionCandidates(measurements(framed), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).toContain('remove-glasses');
+    expect(occlusionCandidates(measurements(bare), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).not.toContain('remove-glasses');
+    // it uses only the frame edges and the eyes' texture (chosen on calibrate)
+    const glasses = dets.detectors.find((d) => d.id === 'remove-glasses')!;
+    const used = DETECTOR_FEATURES.filter((_, j) => glasses.weights[j] !== 0);
+    expect(used.sort()).toEqual(['log frame edges bridge', 'log frame edges rims', 'log texture leftEye', 'log texture rightEye']);
+  });
+
   it('one eye far darker than the other is a covered eye, never sunglasses or glasses', () => {
     const a = look({ leftEye: [0.1, 0.1], rightEye: [1, 0.8] });
     const ids = occlusionCandidates(measurements(a), { regions: regions({ leftEye: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
