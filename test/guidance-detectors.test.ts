@@ -63,6 +63,18 @@ describe('the shipped detectors', () => {
     expect(used.sort()).toEqual(['log frame edges bridge', 'log frame edges rims', 'log texture leftEye', 'log texture rightEye']);
   });
 
+  it('a head covering silences the glasses probe (a brim at the brows draws a bridge line); glasses alone are said', () => {
+    const n = DETECTOR_FEATURES.length;
+    const always = (id: 'remove-glasses' | 'remove-headgear') => ({ id, mode: 'replace' as const, mean: Array(n).fill(0), sd: Array(n).fill(1), weights: Array(n).fill(0), bias: 5, threshold: 0.5 });
+    const both: GuidanceDetectors = { ...dets, detectors: [always('remove-glasses'), always('remove-headgear')] };
+    const q = { regions: regions(), qualityScaled: 0.7 };
+    const ids = occlusionCandidates(measurements(look()), q, DEFAULT_THRESHOLDS, both).map((c) => c.id);
+    expect(ids).toContain('remove-headgear');
+    expect(ids).not.toContain('remove-glasses');
+    const glassesOnly: GuidanceDetectors = { ...dets, detectors: [always('remove-glasses')] };
+    expect(occlusionCandidates(measurements(look()), q, DEFAULT_THRESHOLDS, glassesOnly).map((c) => c.id)).toContain('remove-glasses');
+  });
+
   it('one eye far darker than the other is a covered eye, never sunglasses or glasses', () => {
     const a = look({ leftEye: [0.1, 0.1], rightEye: [1, 0.8] });
     const ids = occlusionCandidates(measurements(a), { regions: regions({ leftEye: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
