@@ -108,7 +108,7 @@ export interface GuidanceMargins {
 export const DEFAULT_GUIDANCE_MARGINS: Readonly<GuidanceMargins> = Object.freeze({
   yawDeg: 2,
   pitchDeg: 4,
-  eyeAspect: 0.05,
+  eyeAspect: 0.04,
   mouthOpening: 0.04,
   illumination: 0.1,
 });

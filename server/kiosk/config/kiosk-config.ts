@@ -154,7 +154,7 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
   maxYawDeg: 10,
   maxPitchDeg: 14,
   maxRollDeg: 10,
-  minEyeOpen: 0.13,
+  minEyeOpen: 0.14,
   maxMouthOpen: 0.16,
   minLuminance: 55,
   maxLuminance: 215,
