@@ -9,13 +9,15 @@ import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, loadDetectors
 import { fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
 import { occlusionCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
-import type { RegionAppearance } from '../server/kiosk/pipeline/region-appearance.js';
+import { eyewearEdges, type RegionAppearance } from '../server/kiosk/pipeline/region-appearance.js';
+import { regionBoxes } from '../server/plq/face-regions.js';
+import type { Point } from '../server/align/similarity.js';
 import type { FaceMeasurements, RegionQuality } from '../server/kiosk/pipeline/measurements.js';
 import { mulberry32 } from '../server/plq/seeded-random.js';
 
 const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin', 'face'] as const;
 const look = (over: Partial<Record<(typeof REGIONS)[number], [number, number]>> = {}): RegionAppearance =>
-  Object.fromEntries(REGIONS.map((r) => [r, { luminance: over[r]?.[0] ?? 1, texture: over[r]?.[1] ?? 0.8 }])) as RegionAppearance;
+  Object.fromEntries(REGIONS.map((r) => [r, { luminance: over[r]?.[0] ?? 1, texture: over[r]?.[1] ?? 0.8 }])) as unknown as RegionAppearance;
 const regions = (over: Partial<RegionQuality> = {}): RegionQuality => ({ forehead: 0.5, leftEye: 0.7, rightEye: 0.7, nose: 0.8, leftCheek: 0.7, rightCheek: 0.7, mouth: 0.75, chin: 0.6, face: 0.7, ...over });
 const measurements = (appearance: RegionAppearance): FaceMeasurements => ({ appearance }) as FaceMeasurements;
 
@@ -49,6 +51,30 @@ describe('the shipped detectors', () => {
     expect(mask).toContain('uncover-mouth');
   });
 
+  it('the glasses probe reads the frame lines: strong bridge and rim edges -> remove-glasses, a bare face\'s edges -> nothing', () => {
+    const q = { regions: regions(), qualityScaled: 0.7 };
+    const framed = { ...look(), edges: { bridge: 3, rims: 2, sides: 1.8 } } as RegionAppearance;
+    const bare = { ...look(), edges: { bridge: 0.7, rims: 0.7, sides: 1.6 } } as RegionAppearance;
+    expect(occlusionCandidates(measurements(framed), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).toContain('remove-glasses');
+    expect(occlusionCandidates(measurements(bare), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).not.toContain('remove-glasses');
+    // it uses only the frame edges and the eyes' texture (chosen on calibrate)
+    const glasses = dets.detectors.find((d) => d.id === 'remove-glasses')!;
+    const used = DETECTOR_FEATURES.filter((_, j) => glasses.weights[j] !== 0);
+    expect(used.sort()).toEqual(['log frame edges bridge', 'log frame edges rims', 'log texture leftEye', 'log texture rightEye']);
+  });
+
+  it('a head covering silences the glasses probe (a brim at the brows draws a bridge line); glasses alone are said', () => {
+    const n = DETECTOR_FEATURES.length;
+    const always = (id: 'remove-glasses' | 'remove-headgear') => ({ id, mode: 'replace' as const, mean: Array(n).fill(0), sd: Array(n).fill(1), weights: Array(n).fill(0), bias: 5, threshold: 0.5 });
+    const both: GuidanceDetectors = { ...dets, detectors: [always('remove-glasses'), always('remove-headgear')] };
+    const q = { regions: regions(), qualityScaled: 0.7 };
+    const ids = occlusionCandidates(measurements(look()), q, DEFAULT_THRESHOLDS, both).map((c) => c.id);
+    expect(ids).toContain('remove-headgear');
+    expect(ids).not.toContain('remove-glasses');
+    const glassesOnly: GuidanceDetectors = { ...dets, detectors: [always('remove-glasses')] };
+    expect(occlusionCandidates(measurements(look()), q, DEFAULT_THRESHOLDS, glassesOnly).map((c) => c.id)).toContain('remove-glasses');
+  });
+
   it('one eye far darker than the other is a covered eye, never sunglasses or glasses', () => {
     const a = look({ leftEye: [0.1, 0.1], rightEye: [1, 0.8] });
     const ids = occlusionCandidates(measurements(a), { regions: regions({ leftEye: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
@@ -69,6 +95,44 @@ describe('the shipped detectors', () => {
   it('a file made for other features is refused', () => {
     expect(() => parseDetectors({ ...dets, features: ['x'] })).toThrow(/other features/);
     expect(() => parseDetectors({ version: 2 })).toThrow(/version 1/);
+  });
+});
+
+describe('spectacle-frame edges (region-appearance.ts)', () => {
+  // the mobileface template and crop
+  const T: Point[] = [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041]];
+  const W = 112;
+  const box = regionBoxes(T, [W, W]).face;
+  /** A bare face: skin with mild texture, two dark eyes, brows. */
+  const bare = (): Float32Array => {
+    const rnd = mulberry32(3);
+    const g = new Float32Array(W * W);
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+      let v = 150 + 8 * rnd() - 0.2 * Math.abs(x - 56);
+      for (const [ex, ey] of [T[0], T[1]]) {
+        if (Math.hypot((x - ex) / 7, (y - ey) / 3.5) < 1) v = 60;
+        if (Math.abs(y - (ey - 9)) < 1.5 && Math.abs(x - ex) < 9) v = 90; // a brow
+      }
+      g[y * W + x] = v;
+    }
+    return g;
+  };
+  it('a thin frame (rims and bridge) raises the bridge, rim and side edges well above a bare face', () => {
+    const g0 = bare();
+    const e0 = eyewearEdges(g0, W, W, [T[0], T[1]], box);
+    const g1 = Float32Array.from(g0);
+    for (const [ex, ey] of [T[0], T[1]]) {
+      for (let t = 0; t < 360; t++) {
+        const a = (t * Math.PI) / 180;
+        const x = Math.round(ex + 14 * Math.cos(a)), y = Math.round(ey + 10 * Math.sin(a));
+        g1[y * W + x] = 30;
+      }
+    }
+    for (let x = Math.round(T[0][0] + 14); x <= Math.round(T[1][0] - 14); x++) g1[Math.round(T[0][1] - 3) * W + x] = 30;
+    const e1 = eyewearEdges(g1, W, W, [T[0], T[1]], box);
+    expect(e1.bridge).toBeGreaterThan(3 * e0.bridge);
+    expect(e1.rims).toBeGreaterThan(2 * e0.rims);
+    expect(e1.sides).toBeGreaterThan(1.5 * e0.sides);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Synthetic occluders for the guidance evaluation, drawn on a clean booth frame from the face's own
  * 468-point mesh (MediaPipe canonical indices) so that they turn, tilt and scale with the face:
- * sunglasses (two lenses in each eye's own frame, a bridge and the arms), a face mask (the lower
+ * sunglasses (two lenses in each eye's own frame, a bridge and the arms), clear eyeglasses (thin
+ * rims of several shapes and colours, down to rimless-thin lines, a bridge, the arms, a faint lens
+ * sheen), a face mask (the lower
  * face oval up over the nose, a little wider than the face, with pleats), a cap or beanie (a dome
  * over the head down to a line between hairline and brows, with or without a peak) and a hand
  * (palm and fingers, in the face's own skin tone) over the mouth, one cheek or one eye.
@@ -14,7 +16,7 @@ import type { RgbImage } from '../detect/face-detector.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { mulberry32 } from '../plq/seeded-random.js';
 
-export const SYNTHETIC_KINDS = ['sunglasses', 'mask', 'cap', 'hand'] as const;
+export const SYNTHETIC_KINDS = ['sunglasses', 'glasses', 'mask', 'cap', 'hand'] as const;
 export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
 
 export interface SyntheticOccluder {
@@ -201,6 +203,71 @@ function sunglasses(img: RgbImage, mesh: Point[], rnd: () => number): string {
   return `${name}, size ${size.toFixed(2)}, roundness ${roundness}`;
 }
 
+const FRAME_COLOURS: Array<[string, RGB]> = [
+  ['black', [18, 18, 20]],
+  ['dark brown', [58, 38, 26]],
+  ['tortoise', [96, 64, 38]],
+  ['gold', [176, 146, 84]],
+  ['silver', [178, 180, 186]],
+  ['gunmetal', [84, 86, 92]],
+  ['navy', [30, 40, 78]],
+  ['clear', [214, 212, 206]],
+];
+
+/** A closed outline drawn as a band `width` wide (the ring between the outline scaled out and in). */
+function ring(img: RgbImage, outline: (grow: number) => Point[], width: number, colour: (x: number, y: number) => RGB, alpha: number, keep?: (p: Point) => boolean): void {
+  const outer = outline(width / 2), inner = outline(-width / 2);
+  // quadrilaterals between consecutive outer and inner points
+  for (let i = 0; i < outer.length; i++) {
+    const j = (i + 1) % outer.length;
+    if (keep && !keep(mean([outer[i], outer[j]]))) continue;
+    fillPolygon(img, [outer[i], outer[j], inner[j], inner[i]], colour, alpha);
+  }
+}
+
+/**
+ * Clear eyeglasses: rims around each eye (in the eye's own frame, so they turn with it), a bridge
+ * over the nose and the arms towards the ears. Shapes from round to rectangular, full rims, half
+ * rims (top only) or rimless-thin lines; rim widths from a hairline to a thick acetate frame; a faint
+ * sheen on the lenses. The eyes stay visible through them.
+ */
+function eyeglasses(img: RgbImage, mesh: Point[], rnd: () => number): string {
+  const [name, rgb] = pick(rnd, FRAME_COLOURS);
+  const size = between(rnd, 0.85, 1.15);
+  const roundness = pick(rnd, [2, 2.5, 3.5, 5]);
+  const style = pick(rnd, ['full', 'full', 'full', 'half', 'thin'] as const);
+  const { ex, ey, ied } = faceAxes(mesh);
+  const width = style === 'thin' ? between(rnd, 0.012, 0.022) * ied : between(rnd, 0.025, 0.065) * ied;
+  const alpha = style === 'thin' ? between(rnd, 0.55, 0.85) : between(rnd, 0.85, 1);
+  const heightRatio = between(rnd, 0.62, 0.85);
+  const drop = between(rnd, 0, 0.12);
+  const shadeOf = (x: number, y: number): RGB => shade(rgb, 0.9 + 0.2 * (((x * 7 + y * 13) % 10) / 10));
+  const lenses: Array<{ c: Point; a: number; ax: Point }> = [];
+  for (const [ringIdx, outerI, innerI] of [[M.rightEyeRing, M.rightEyeOuter, M.rightEyeInner], [M.leftEyeRing, M.leftEyeOuter, M.leftEyeInner]] as const) {
+    const outer = mesh[outerI], inner = mesh[innerI];
+    const eyeW = len(sub(outer, inner));
+    const axRaw = norm(sub(inner, outer));
+    const ax = axRaw[0] * ex[0] + axRaw[1] * ex[1] >= 0 ? axRaw : mul(axRaw, -1);
+    const ay: Point = [-ax[1], ax[0]];
+    const c = add(mean(ringIdx.map((i) => mesh[i])), mul(ay, drop * eyeW));
+    const a = 1.0 * eyeW * size, b = heightRatio * eyeW * size;
+    // a faint sheen: the lens a little lighter
+    fillPolygon(img, superellipse(c, ax, ay, a, b, roundness), () => [235, 238, 240], between(rnd, 0.03, 0.1));
+    const keepTop = style === 'half' ? (p: Point): boolean => (p[0] - c[0]) * ay[0] + (p[1] - c[1]) * ay[1] < 0.15 * b : undefined;
+    ring(img, (g) => superellipse(c, ax, ay, a + g, b + g, roundness, 72), width, shadeOf, alpha, keepTop);
+    lenses.push({ c, a, ax });
+  }
+  const [r, l] = lenses;
+  const bw = Math.max(1, width * 0.9);
+  const bridgeDrop = mul([-ex[1], ex[0]], -0.1 * ied);
+  fillPolygon(img, bar(add(add(r.c, mul(r.ax, r.a)), bridgeDrop), add(sub(l.c, mul(l.ax, l.a)), bridgeDrop), bw), shadeOf, alpha);
+  // the arms run back level with the lenses' top half, to above the ears
+  const earLift = mul(ey, -0.3 * ied);
+  fillPolygon(img, bar(sub(r.c, mul(r.ax, r.a)), add(mesh[M.rightEar], earLift), bw), shadeOf, alpha);
+  fillPolygon(img, bar(add(l.c, mul(l.ax, l.a)), add(mesh[M.leftEar], earLift), bw), shadeOf, alpha);
+  return `${style} rims, ${name}, ${(width / ied).toFixed(3)} ied wide, size ${size.toFixed(2)}, roundness ${roundness}`;
+}
+
 const MASK_COLOURS: Array<[string, RGB]> = [
   ['surgical blue', [142, 182, 212]],
   ['white', [232, 234, 236]],
@@ -372,6 +439,8 @@ export function drawSynthetic(frame: RgbImage, mesh: Point[], kind: SyntheticKin
   switch (kind) {
     case 'sunglasses':
       return { kind, variant: sunglasses(image, mesh, rnd), must: ['remove-sunglasses'], free: ['remove-glasses'], image };
+    case 'glasses':
+      return { kind, variant: eyeglasses(image, mesh, rnd), must: ['remove-glasses'], free: [], image };
     case 'mask':
       return { kind, variant: mask(image, mesh, rnd), must: ['uncover-mouth'], free: ['uncover-left-cheek', 'uncover-right-cheek', 'close-mouth'], image };
     case 'cap':

@@ -2,7 +2,8 @@
  * Small learned occlusion detectors (`plq fit-detectors`, models/guidance-detectors.json): one
  * logistic probe per message over features the kiosk already has for every assessed frame — each
  * region's appearance in the aligned crop (log mean grey and log grey spread relative to the face)
- * and the PLQ map's region means (log, relative to the face's) with Q^. Trained on the fit fold
+ * and the PLQ map's region means (log, relative to the face's) with Q^, and the spectacle-frame
+ * edge energy across the nose bridge, under the eyes and beside them (region-appearance.ts). Trained on the fit fold
  * only (real faces and mesh-following synthetic occluders), thresholds set on the calibrate fold.
  * The occlusion rules use a probe's decision for its message where one is loaded (sunglasses,
  * glasses, mask, head covering) or add it to the rule's (the eye and cheek messages, whose drawn
@@ -19,12 +20,16 @@ export const DETECTORS_FILE = path.join(MODELS_DIR, 'guidance-detectors.json');
 
 const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin'] as const;
 
+/** Spectacle-frame edge bands of the aligned crop (region-appearance.ts `eyewearEdges`). */
+const EDGES = ['bridge', 'rims', 'sides'] as const;
+
 /** Feature names, in vector order. */
 export const DETECTOR_FEATURES: readonly string[] = [
   ...REGIONS.map((r) => `log luminance ${r}`),
   ...REGIONS.map((r) => `log texture ${r}`),
   ...REGIONS.map((r) => `log P ${r} / P face`),
   'Q^',
+  ...EDGES.map((e) => `log frame edges ${e}`),
 ];
 
 const log = (v: number): number => Math.log(Math.max(1e-3, v));
@@ -35,6 +40,8 @@ export function detectorFeatures(appearance: RegionAppearance, plq: { regions: R
     ...REGIONS.map((r) => log(appearance[r].texture)),
     ...REGIONS.map((r) => log(plq.regions[r] / Math.max(1e-3, plq.regions.face))),
     plq.qualityScaled,
+    // measurements recorded without edges read as a bare face's typical level (log 1)
+    ...EDGES.map((e) => log(appearance.edges?.[e] ?? 1)),
   ];
 }
 

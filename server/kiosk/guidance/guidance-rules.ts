@@ -173,6 +173,9 @@ export function occlusionCandidates(
     learned = learned.filter((id) => id !== 'remove-glasses');
     kept = kept.filter((id) => id !== 'uncover-left-eye' && id !== 'uncover-right-eye');
   }
+  // a head covering pulled down to the brows draws the same line across the nose bridge as a
+  // spectacle frame: with headgear said, glasses wait until it is off (they are said then if worn)
+  if (learned.includes('remove-headgear') || kept.includes('remove-headgear')) learned = learned.filter((id) => id !== 'remove-glasses');
   return [...new Set([...kept, ...learned])].map(candidate);
 }
 

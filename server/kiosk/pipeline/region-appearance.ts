@@ -2,6 +2,13 @@
  * Appearance of each face region in the aligned crop, relative to the whole face: mean grey
  * (dark glasses, a dark cover) and grey-level spread (a uniform cover: a band, a hand in
  * shadow, a square). Combined with the PLQ region statistics by the guidance rules.
+ *
+ * `edges` measures what a spectacle frame adds to a face: thin lines. Grey-level gradients in the
+ * aligned crop, relative to the face's mean gradient magnitude, along three bands where a frame
+ * runs and a bare face is smooth: horizontal edges across the nose bridge between the eyes (the
+ * frame's bridge), horizontal edges in the band under the eyes, above the cheeks (the lower rims),
+ * and vertical edges beside the outer eye corners (the rims' sides and the hinges). Each is the
+ * strongest row (or column) mean in its band, so a line one or two pixels thick counts fully.
  */
 import type { RgbImage } from '../../detect/face-detector.js';
 import { alignFace } from '../../align/align-face.js';
@@ -14,7 +21,79 @@ export interface RegionLook {
   /** Region grey standard deviation / face grey standard deviation. */
   texture: number;
 }
-export type RegionAppearance = Record<RegionName, RegionLook>;
+
+/** Spectacle-frame edge energy (see the module comment), each relative to the face's mean gradient. */
+export interface EyewearEdges {
+  bridge: number;
+  rims: number;
+  sides: number;
+}
+
+export type RegionAppearance = Record<RegionName, RegionLook> & {
+  /** Absent in measurements recorded before the edges were measured. */
+  edges?: EyewearEdges;
+};
+
+/** Grey image of an RGB image. */
+function greyOf(image: RgbImage): Float32Array {
+  const g = new Float32Array(image.width * image.height);
+  for (let i = 0; i < g.length; i++) g[i] = 0.299 * image.data[3 * i] + 0.587 * image.data[3 * i + 1] + 0.114 * image.data[3 * i + 2];
+  return g;
+}
+
+/**
+ * The frame edges of an aligned crop (grey `g`, width `w`, height `h`), from the five-point
+ * template: `eyes` are the two eye centres, `face` the face box.
+ */
+export function eyewearEdges(g: Float32Array, w: number, h: number, eyes: [Point, Point], face: [number, number, number, number]): EyewearEdges {
+  const at = (x: number, y: number): number => g[Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))];
+  const dy = (x: number, y: number): number => Math.abs(at(x, y + 1) - at(x, y - 1)) / 2;
+  const dx = (x: number, y: number): number => Math.abs(at(x + 1, y) - at(x - 1, y)) / 2;
+  const R = (v: number): number => Math.round(v);
+  // the face's mean gradient magnitude (the scale of everything else)
+  let s = 0, n = 0;
+  for (let y = R(face[1]) + 1; y < R(face[3]) - 1; y++) for (let x = R(face[0]) + 1; x < R(face[2]) - 1; x++) {
+    s += Math.hypot(dx(x, y), dy(x, y));
+    n++;
+  }
+  const faceGrad = Math.max(1, n ? s / n : 1);
+  const [a, b] = eyes[0][0] <= eyes[1][0] ? eyes : [eyes[1], eyes[0]];
+  const d = b[0] - a[0];
+  const eyeY = (a[1] + b[1]) / 2;
+  const midX = (a[0] + b[0]) / 2;
+  /** The strongest row mean of |d/dy| over x-spans, rows y0..y1. */
+  const rowMax = (spans: Array<[number, number]>, y0: number, y1: number): number => {
+    let best = 0;
+    for (let y = R(y0); y <= R(y1); y++) {
+      let t = 0, m = 0;
+      for (const [x0, x1] of spans) for (let x = R(x0); x <= R(x1); x++) {
+        t += dy(x, y);
+        m++;
+      }
+      if (m) best = Math.max(best, t / m);
+    }
+    return best;
+  };
+  /** The strongest column mean of |d/dx| over rows y0..y1, columns x0..x1. */
+  const colMax = (x0: number, x1: number, y0: number, y1: number): number => {
+    let best = 0;
+    for (let x = R(x0); x <= R(x1); x++) {
+      let t = 0, m = 0;
+      for (let y = R(y0); y <= R(y1); y++) {
+        t += dx(x, y);
+        m++;
+      }
+      if (m) best = Math.max(best, t / m);
+    }
+    return best;
+  };
+  // the bridge band stops below the brows (and a cap's peak pulled down to them); the rim bands
+  // stop short of the nose (a mask's upper edge climbs it)
+  const bridge = rowMax([[midX - 0.1 * d, midX + 0.1 * d]], eyeY - 0.25 * d, eyeY + 0.1 * d);
+  const rims = rowMax([[a[0] - 0.4 * d, a[0] + 0.2 * d], [b[0] - 0.2 * d, b[0] + 0.4 * d]], eyeY + 0.2 * d, eyeY + 0.5 * d);
+  const sides = (colMax(a[0] - 0.7 * d, a[0] - 0.4 * d, eyeY - 0.25 * d, eyeY + 0.3 * d) + colMax(b[0] + 0.4 * d, b[0] + 0.7 * d, eyeY - 0.25 * d, eyeY + 0.3 * d)) / 2;
+  return { bridge: bridge / faceGrad, rims: rims / faceGrad, sides: sides / faceGrad };
+}
 
 export function regionAppearance(frame: RgbImage, landmarks5: Point[], template: Point[], size: [number, number]): RegionAppearance {
   const { image } = alignFace(frame, landmarks5, template, size);
@@ -38,5 +117,6 @@ export function regionAppearance(frame: RgbImage, landmarks5: Point[], template:
     const r = stats(name);
     out[name] = { luminance: r.mean / Math.max(1, face.mean), texture: r.sd / Math.max(1, face.sd) };
   }
+  out.edges = eyewearEdges(greyOf(image), image.width, image.height, [template[0], template[1]], boxes.face);
   return out;
 }
