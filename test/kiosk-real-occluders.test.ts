@@ -20,6 +20,9 @@ const cases = [
 
 const frames = new Map<string, RgbImage>();
 let clean: RgbImage;
+/** Half-shut eyes (validate fold): the eye check fails at ICAO's limit, inside its guidance margin. */
+const HALF_SHUT = 'images/Face-Recognition-with-Mask-Jetson-Nano/img/Helen Mirren.jpg';
+let halfShut: RgbImage;
 
 beforeAll(async () => {
   await initBackend();
@@ -31,6 +34,29 @@ beforeAll(async () => {
   }
   const portrait = await unseenPortrait();
   clean = portraitFrame(portrait, (await (await detector()).detect(portrait))[0]!);
+  const eyes = await unseenPhoto(HALF_SHUT);
+  halfShut = portraitFrame(eyes, (await (await detector()).detect(eyes))[0]!);
+});
+
+describe('kiosk server: a check that keeps the capture waiting is said, late', () => {
+  it('half-shut eyes inside the open-eyes margin: no message at first, open-eyes once they kept the capture waiting for waitingShowAfterMs, no capture', async () => {
+    const { showAfterMs, hideAfterMs, waitingShowAfterMs } = DEFAULT_CONFIG.guidance;
+    const h = await startHarness({ replayDir: await writeFrames([halfShut]), overrides: { guidance: { showAfterMs, hideAfterMs } } });
+    let inView: number | undefined;
+    const captures: CaptureEvent[] = [];
+    h.client.on('capture', (e: CaptureEvent) => captures.push(e));
+    h.client.on('state', (e: StateEvent) => {
+      if (e.state !== 'searching' && inView === undefined) inView = Date.now();
+    });
+    try {
+      await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'open-eyes'), 60_000);
+      expect(inView).toBeDefined();
+      expect(Date.now() - inView!).toBeGreaterThanOrEqual(waitingShowAfterMs);
+      expect(captures).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('kiosk server: a new face is not captured before its guidance could show', () => {

@@ -75,6 +75,22 @@ describe('guidanceHysteresis (marbles)', () => {
   const dark = { id: 'too-dark', priority: 8, blocking: true };
   const obs = (ts: number, ...c: (typeof glasses)[]): GuidanceObservation => ({ ts, candidates: c });
 
+  it("a candidate with its own showAfterMs (a check failing inside its margin) waits that long instead", () => {
+    const ts = scheduler();
+    const eyes = { id: 'open-eyes', priority: 6, blocking: true, showAfterMs: 1000 };
+    ts.run(({ cold, expectObservable }) => {
+      const src = cold('abcde|', {
+        a: obs(0, glasses, eyes),
+        b: obs(200, glasses, eyes), // glasses held 200 ms -> shown; the eyes wait
+        c: obs(900, glasses, eyes),
+        d: obs(1000, glasses, eyes), // eyes held 1000 ms -> shown too
+        e: obs(1100, glasses),
+      });
+      const out = src.pipe(guidanceHysteresis({ showAfterMs: 200, hideAfterMs: 250, maxShown: 2 }), map((l) => l.map((c) => c.id).join(',')));
+      expectObservable(out).toBe('ab-d-|', { a: '', b: 'remove-glasses', d: 'remove-glasses,open-eyes' });
+    });
+  });
+
   it('shows a message only after it held for showAfterMs and keeps it until gone for hideAfterMs', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable }) => {

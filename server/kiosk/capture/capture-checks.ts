@@ -26,6 +26,8 @@ export interface LiveChecks {
   failed: IsoComponentName[];
   /** The guidance messages of the required components that fail beyond their guidance margins, most specific first, no repeats. */
   guidance: GuidanceId[];
+  /** The messages of every failing required component, margins or not: what keeps the capture waiting. */
+  waiting: GuidanceId[];
 }
 
 /** The portrait's layout, or undefined when it cannot be made (no mesh): then HeadSize and the crop components are not assessed. */
@@ -161,5 +163,10 @@ export function liveChecks(input: LiveCheckInput, thresholds: IsoThresholds, adv
     thresholds,
     advisory,
   );
-  return { assessment, failed: assessment.failedRequired, guidance: failureGuidance(assessment.components, assessment.failedRequired, margins) };
+  return {
+    assessment,
+    failed: assessment.failedRequired,
+    guidance: failureGuidance(assessment.components, assessment.failedRequired, margins),
+    waiting: failureGuidance(assessment.components, assessment.failedRequired),
+  };
 }

@@ -64,6 +64,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     maxShown: int(1, 5),
     hintAfterMs: int(0),
     assistanceAfterMs: int(0),
+    waitingShowAfterMs: int(0),
     thresholds: obj({
       minInterEyeRatio: num(0, 1),
       maxInterEyeRatio: num(0, 1),

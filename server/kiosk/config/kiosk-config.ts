@@ -104,6 +104,11 @@ export interface KioskConfig {
     hintAfterMs: number;
     /** ...and after this long, "please ask for assistance". */
     assistanceAfterMs: number;
+    /**
+     * A capture check failing inside its guidance margin is not said at once (measurement noise
+     * on a good face), but once it has kept the capture waiting this long it is.
+     */
+    waitingShowAfterMs: number;
     thresholds: GuidanceThresholds;
     /** Presentation-attack detection (a photo or a screen held up to the camera). */
     presentationAttack: PresentationAttackConfig;
@@ -308,6 +313,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     maxShown: 2,
     hintAfterMs: 20_000,
     assistanceAfterMs: 45_000,
+    waitingShowAfterMs: 3000,
     thresholds: DEFAULT_THRESHOLDS,
     presentationAttack: DEFAULT_PRESENTATION_ATTACK,
   },

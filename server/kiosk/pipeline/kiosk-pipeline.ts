@@ -322,7 +322,11 @@ export class KioskPipeline {
       const fresh = latest && now - latest.frameTs < PLQ_FRESH_MS ? latest.result.plq : undefined;
       candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds, this.detectors));
       // a capture check that fails says what to do about it, at the check's own threshold
-      for (const id of this.checks(tracking, fresh).guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));
+      const checks = this.checks(tracking, fresh);
+      for (const id of checks.guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));
+      // inside its margin a failing check is said only once it has kept the capture waiting a while
+      const waitingShowAfterMs = this.config.guidance.waitingShowAfterMs;
+      for (const id of checks.waiting) if (!candidates.some((c) => c.id === id)) candidates.push({ ...candidate(id), showAfterMs: waitingShowAfterMs });
       candidates.push(...presentationAttackCandidates(faces[0], this.config.guidance.presentationAttack));
     }
     // the hysteresis answers synchronously: the session sees the shown messages before the frame

@@ -6,6 +6,8 @@ export interface GuidanceCandidate {
   priority: number;
   /** A blocking message prevents capture while shown. */
   blocking: boolean;
+  /** This candidate's own delay before it shows, instead of the operator's `showAfterMs`. */
+  showAfterMs?: number;
 }
 
 /** The candidates that hold at time `ts` (epoch or virtual ms). */
@@ -43,7 +45,7 @@ export function guidanceHysteresis(options: HysteresisOptions): OperatorFunction
           for (const id of [...state.activeSince.keys()]) if (!active.has(id)) state.activeSince.delete(id);
           for (const id of state.shown.keys()) if (!active.has(id) && !state.goneSince.has(id)) state.goneSince.set(id, ts);
           for (const [id, c] of active) {
-            if (ts - (state.activeSince.get(id) ?? ts) >= options.showAfterMs) state.shown.set(id, c);
+            if (ts - (state.activeSince.get(id) ?? ts) >= (c.showAfterMs ?? options.showAfterMs)) state.shown.set(id, c);
           }
           for (const id of [...state.shown.keys()]) {
             const gone = state.goneSince.get(id);
