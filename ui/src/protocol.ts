@@ -98,6 +98,8 @@ export interface CaptureEvent {
   trigger: 'auto' | 'manual';
   /** Required capture checks the captured frame fails (empty for automatic captures). */
   failedChecks: string[];
+  /** Kept in memory: the disk refused it (full or failing); written when it recovers. */
+  pending?: boolean;
   portraitUrl: string;
   frameUrl: string;
   reportUrl: string;

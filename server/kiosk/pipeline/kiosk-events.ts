@@ -79,6 +79,8 @@ export interface CaptureEvent {
   trigger: 'auto' | 'manual';
   /** Required capture checks (ISO components) the captured frame fails: empty for automatic captures. */
   failedChecks: string[];
+  /** Kept in memory: the disk refused it (full or failing); written when it recovers. */
+  pending?: boolean;
   portraitUrl: string;
   frameUrl: string;
   reportUrl: string;

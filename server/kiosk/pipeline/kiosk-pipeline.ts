@@ -394,6 +394,7 @@ export class KioskPipeline {
       qualityScaled: saved.qualityScaled,
       trigger: e.trigger,
       failedChecks: saved.failedChecks,
+      ...(saved.pending ? { pending: true } : {}),
       portraitUrl: `${base}/portrait.jpg`,
       frameUrl: `${base}/frame.jpg`,
       reportUrl: `${base}/report.json`,
