@@ -9,6 +9,7 @@ import type * as Ui from '../ui/src/protocol.js';
 import type * as Server from '../server/kiosk/pipeline/kiosk-events.js';
 import type { CameraStatus } from '../server/kiosk/camera/frame.js';
 import type { kioskCaptureEvent } from '../server/kiosk/http/sockets/kiosk-namespace.js';
+import type { StoreHealth } from '../server/kiosk/capture/store-health.js';
 
 /** Server payloads as the browser receives them: Buffers arrive as ArrayBuffers. */
 type Browser<T> = { [K in keyof T]: T[K] extends Buffer ? ArrayBuffer : T[K] };
@@ -23,7 +24,8 @@ const protocolInStep: [
   Equal<Server.CaptureEvent, Ui.CaptureEvent>,
   Equal<CameraStatus, Ui.CameraStatus>,
   Equal<ReturnType<typeof kioskCaptureEvent>, Ui.KioskCaptureEvent>,
-] = [true, true, true, true, true, true, true];
+  Equal<StoreHealth, Ui.StorageHealth>,
+] = [true, true, true, true, true, true, true, true];
 
 describe('UI store', () => {
   it('notifies only on real changes, with the previous state', () => {
