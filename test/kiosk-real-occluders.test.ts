@@ -101,7 +101,7 @@ describe('kiosk server: real occluders on unseen people', () => {
       h.client.on('state', (e: StateEvent) => states.push(e.state));
       h.client.on('plq', () => maps++);
       try {
-        h.client.emit('reset');
+        h.operator.emit('reset');
         const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === c.id), 60_000);
         const message = g.messages.find((m) => m.id === c.id)!;
         expect(message.text.length).toBeGreaterThan(5);
