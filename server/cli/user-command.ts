@@ -9,10 +9,10 @@ import { chmod, chown, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { hashPassword, isUserName, MIN_PASSWORD_LENGTH } from '../security/password-hash.js';
+import { isPlainObject, type Json } from '../kiosk/config/deep-merge.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json | undefined): v is JsonObject => isPlainObject(v);
 
 export class UserCommandError extends Error {}
 

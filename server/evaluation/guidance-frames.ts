@@ -7,7 +7,7 @@
  * repo; frames are made from the photo on each run.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../image/decode-image.js';
@@ -15,7 +15,7 @@ import { applyAffine, invertAffine, type Affine, type Point } from '../align/sim
 import { warpAffine } from '../align/warp.js';
 import type { FaceDetector, RgbImage } from '../detect/face-detector.js';
 import { portraitFrameTransform } from '../kiosk/camera/face-frame.js';
-import { defaultCacheDir, detectPhotoFaces, type PhotoFace } from '../faceset/face-records.js';
+import { defaultCacheDir, detectPhotoFaces, writeAtomic, type PhotoFace } from '../faceset/face-records.js';
 
 const CACHE_VERSION = 'guidance-frames-v1';
 export const FRAME_WIDTH = 640;
@@ -46,10 +46,7 @@ export class PhotoMeshes {
     }
     this.detector ??= await this.makeDetector();
     const faces = await detectPhotoFaces(this.detector, bytes);
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(faces));
-    await rename(tmp, file);
+    await writeAtomic(file, JSON.stringify(faces));
     return faces;
   }
 }

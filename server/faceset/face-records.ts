@@ -57,7 +57,8 @@ const MIN_EYE_DISTANCE = 12;
 const MIN_SCORE = 0.5;
 const CACHE_VERSION = 'faces-v1';
 
-async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
+/** Writes `file` (and its folder) through a temporary file and a rename: readers see all or nothing. */
+export async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, data);
