@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
-import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
+import { DETECTOR_FEATURES, EMBEDDING_SIZE, detectorFeatures, detectorProbability, detectorsForModel, isEmbeddingFeature, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
 import { fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
 import { occlusionCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
@@ -14,17 +14,33 @@ import { regionBoxes } from '../server/plq/face-regions.js';
 import type { Point } from '../server/align/similarity.js';
 import type { FaceMeasurements, RegionQuality } from '../server/kiosk/pipeline/measurements.js';
 import { mulberry32 } from '../server/plq/seeded-random.js';
+import path from 'node:path';
+import { defaultFacesDir } from '../server/faceset/shared-faces.js';
+import { boothFrame, readPhoto, type BoothFrame } from '../server/evaluation/guidance-frames.js';
+import { drawSynthetic } from '../server/evaluation/synthetic-occluders.js';
+import { detector } from './helpers/real-faces.js';
+import { probeInputs, type ProbeInputs } from './helpers/probe-inputs.js';
 
 const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin', 'face'] as const;
 const look = (over: Partial<Record<(typeof REGIONS)[number], [number, number]>> = {}): RegionAppearance =>
   Object.fromEntries(REGIONS.map((r) => [r, { luminance: over[r]?.[0] ?? 1, texture: over[r]?.[1] ?? 0.8 }])) as unknown as RegionAppearance;
 const regions = (over: Partial<RegionQuality> = {}): RegionQuality => ({ forehead: 0.5, leftEye: 0.7, rightEye: 0.7, nose: 0.8, leftCheek: 0.7, rightCheek: 0.7, mouth: 0.75, chin: 0.6, face: 0.7, ...over });
+const SAME_EMBEDDING = Array.from({ length: EMBEDDING_SIZE }, (_, i) => (i === 0 ? 1 : 0));
+/** The sergey photo of the mediapipe package: a clean frontal face of the validate fold. */
+const UNSEEN_CLEAN = 'images/mediapipe/mediapipe/framework/debug/testdata/sergey.png';
 const measurements = (appearance: RegionAppearance): FaceMeasurements => ({ appearance }) as FaceMeasurements;
 
 describe('the shipped detectors', () => {
   let dets: GuidanceDetectors;
-  beforeAll(() => {
+  /** A clean frontal validate-fold face (no fit and no threshold saw it), framed like a booth camera. */
+  let frame: BoothFrame;
+  let bare: ProbeInputs;
+  beforeAll(async () => {
     dets = loadDetectors()!;
+    const { image } = await readPhoto(path.join(defaultFacesDir(), UNSEEN_CLEAN));
+    const faces = await (await detector()).detect(image);
+    frame = await boothFrame(image, faces[0]);
+    bare = await probeInputs(frame.image);
   });
 
   it('load, for the kiosk\'s features, with the command and the figures that made them', () => {
@@ -40,27 +56,37 @@ describe('the shipped detectors', () => {
     }
   });
 
-  it('an ordinary face gets nothing; dark lenses over both eyes, a uniform mouth cover do', () => {
-    const q = { regions: regions(), qualityScaled: 0.7 };
-    expect(occlusionCandidates(measurements(look()), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).toEqual([]);
-    const sun = occlusionCandidates(measurements(look({ leftEye: [0.3, 0.3], rightEye: [0.3, 0.3] })), { regions: regions({ leftEye: 0.3, rightEye: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
-    expect(sun).toContain('remove-sunglasses');
-    expect(sun).not.toContain('remove-glasses');
-    expect(sun).not.toContain('uncover-left-eye');
-    const mask = occlusionCandidates(measurements(look({ mouth: [1, 0.05], chin: [1, 0.05] })), { regions: regions({ mouth: 0.4, chin: 0.3 }), qualityScaled: 0.6 }, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
-    expect(mask).toContain('uncover-mouth');
+  it('on a real booth frame of an unseen face: nothing when bare; drawn sunglasses -> remove-sunglasses (not glasses), a drawn mask -> uncover-mouth', async () => {
+    const ids = (p: ProbeInputs): string[] => occlusionCandidates(p.measurements, p.plq, DEFAULT_THRESHOLDS, dets).map((c) => c.id);
+    expect(ids(bare)).toEqual([]);
+    for (const seed of [1, 2, 3]) {
+      const sun = ids(await probeInputs(drawSynthetic(frame.image, frame.mesh, 'sunglasses', seed).image));
+      expect(sun, `sunglasses seed ${seed}`).toContain('remove-sunglasses');
+      expect(sun).not.toContain('remove-glasses');
+      expect(ids(await probeInputs(drawSynthetic(frame.image, frame.mesh, 'mask', seed).image)), `mask seed ${seed}`).toContain('uncover-mouth');
+    }
   });
 
-  it('the glasses probe reads the frame lines: strong bridge and rim edges -> remove-glasses, a bare face\'s edges -> nothing', () => {
-    const q = { regions: regions(), qualityScaled: 0.7 };
-    const framed = { ...look(), edges: { bridge: 3, rims: 2, sides: 1.8 } } as RegionAppearance;
-    const bare = { ...look(), edges: { bridge: 0.7, rims: 0.7, sides: 1.6 } } as RegionAppearance;
-    expect(occlusionCandidates(measurements(framed), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).toContain('remove-glasses');
-    expect(occlusionCandidates(measurements(bare), q, DEFAULT_THRESHOLDS, dets).map((c) => c.id)).not.toContain('remove-glasses');
-    // it uses only the frame edges and the eyes' texture (chosen on calibrate)
+  it('the glasses probe reads the frame lines, the eyes\' grey-level spread and the embedding; more frame line, more glasses', () => {
     const glasses = dets.detectors.find((d) => d.id === 'remove-glasses')!;
     const used = DETECTOR_FEATURES.filter((_, j) => glasses.weights[j] !== 0);
-    expect(used.sort()).toEqual(['log frame edges bridge', 'log frame edges rims', 'log texture leftEye', 'log texture rightEye']);
+    expect(used.filter((f) => !isEmbeddingFeature(f)).sort()).toEqual(['log frame edges bridge', 'log frame edges rims', 'log texture leftEye', 'log texture rightEye']);
+    expect(used.filter(isEmbeddingFeature)).toHaveLength(EMBEDDING_SIZE);
+    const x = detectorFeatures(bare.measurements.appearance, bare.plq);
+    const p0 = detectorProbability(glasses, x);
+    expect(p0).toBeLessThan(glasses.threshold);
+    const framed = detectorFeatures({ ...bare.measurements.appearance, edges: { bridge: 3, rims: 2, sides: 1.8 } }, bare.plq);
+    expect(detectorProbability(glasses, framed)).toBeGreaterThan(p0);
+  });
+
+  it('probes that read the embedding never fire without one, and a kiosk on another FR model runs only the others', () => {
+    const q = { regions: bare.plq.regions, qualityScaled: bare.plq.qualityScaled };
+    const reads = dets.detectors.filter((d) => DETECTOR_FEATURES.some((f, j) => isEmbeddingFeature(f) && d.weights[j] !== 0)).map((d) => d.id);
+    expect(reads.sort()).toEqual(['remove-glasses', 'remove-headgear', 'remove-sunglasses', 'uncover-mouth']);
+    for (const d of dets.detectors.filter((x) => reads.includes(x.id))) expect(detectorProbability(d, detectorFeatures(bare.measurements.appearance, q))).toBeNaN();
+    expect(detectorsForModel(dets, 'mobileface')).toBe(dets);
+    expect(detectorsForModel(dets, 'arcface-r100')!.detectors.map((d) => d.id).sort()).toEqual(['uncover-left-cheek', 'uncover-left-eye', 'uncover-right-cheek', 'uncover-right-eye']);
+    expect(detectorsForModel(null, 'arcface-r100')).toBeNull();
   });
 
   it('a head covering silences the glasses probe (a brim at the brows draws a bridge line); glasses alone are said', () => {
@@ -172,6 +198,8 @@ describe('training', () => {
           appearance: look({ leftEye: [e, 0.6], rightEye: [e * (0.9 + 0.2 * rnd()), 0.6] }),
           regions: regions(),
           qualityScaled: 0.6 + 0.2 * rnd(),
+          // the same for every case: it tells nothing
+          embedding: SAME_EMBEDDING,
         };
       });
     const fit = [...make(30, true, false, 'synthetic'), ...make(60, false, true, 'real')];
@@ -181,7 +209,7 @@ describe('training', () => {
     const f = figures[0].calibrate;
     expect(f.falseAlarmClean.k).toBeLessThanOrEqual(2);
     expect(f.recallSynthetic.k / f.recallSynthetic.n).toBeGreaterThan(0.9);
-    const x = detectorFeatures(look({ leftEye: [0.35, 0.6], rightEye: [0.35, 0.6] }), { regions: regions(), qualityScaled: 0.7 });
+    const x = detectorFeatures(look({ leftEye: [0.35, 0.6], rightEye: [0.35, 0.6] }), { regions: regions(), qualityScaled: 0.7, embedding: SAME_EMBEDDING });
     expect(detectorProbability(detectors[0], x)).toBeGreaterThanOrEqual(detectors[0].threshold);
   });
 });

@@ -160,6 +160,8 @@ export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptio
       plqResults: r.plqResults,
       qualityScaled: r.plq?.qualityScaled ?? null,
       regions: r.plq?.regions ?? null,
+      // the FR template of the last assessed frame, for plq fit-detectors (4 decimals)
+      embedding: r.plq ? Array.from(r.plq.embedding, (v) => Math.round(v * 1e4) / 1e4) : null,
       measurements: r.measurements,
       holdMs: r.holdMs,
     })),

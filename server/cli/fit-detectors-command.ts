@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { initBackend, type BackendName } from '../tf/backend.js';
 import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import type { Fold } from '../faceset/face-split.js';
-import { FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
+import { DETECTOR_L2, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
 import { runGuidanceEvaluation } from './evaluate-guidance-command.js';
 import { progressLines } from './progress.js';
 
@@ -31,9 +31,11 @@ interface JsonCase {
   measurements: { appearance: TrainingCase['appearance'] } | null;
   regions: TrainingCase['regions'] | null;
   qualityScaled: number | null;
+  /** Absent in files written before the probes read the embedding: such files are refused. */
+  embedding?: number[] | null;
 }
 
-const usable = (c: JsonCase): boolean => c.measurements !== null && c.regions !== null && c.qualityScaled !== null;
+const usable = (c: JsonCase): boolean => c.measurements !== null && c.regions !== null && c.qualityScaled !== null && c.embedding != null;
 const toTraining = (c: JsonCase): TrainingCase => ({
   id: c.id,
   source: c.source,
@@ -43,6 +45,7 @@ const toTraining = (c: JsonCase): TrainingCase => ({
   appearance: c.measurements!.appearance,
   regions: c.regions!,
   qualityScaled: c.qualityScaled!,
+  embedding: c.embedding!,
 });
 
 async function foldCases(fold: Fold, file: string | undefined, backend: FitDetectorsOptions['backend']): Promise<TrainingCase[]> {
@@ -51,10 +54,17 @@ async function foldCases(fold: Fold, file: string | undefined, backend: FitDetec
     const json = JSON.parse(await readFile(file, 'utf8')) as { fold: Fold; cases: JsonCase[] };
     if (json.fold !== fold) throw new Error(`${file} holds the ${json.fold} fold, ${fold} expected`);
     cases = json.cases;
+    if (cases.some((c) => c.qualityScaled !== null && c.embedding === undefined)) throw new Error(`${file}: cases without embeddings (written by an older plq evaluate guidance): run it again`);
   } else {
     process.stderr.write(`plq: measuring the ${fold} fold through the kiosk pipeline\n`);
     const run = await runGuidanceEvaluation({ fold, backend, detectors: null, onProgress: progressLines(fold, 10_000) });
-    cases = run.results.map(({ run: r, ...c }) => ({ ...c, measurements: r.measurements, regions: r.plq?.regions ?? null, qualityScaled: r.plq?.qualityScaled ?? null }));
+    cases = run.results.map(({ run: r, ...c }) => ({
+      ...c,
+      measurements: r.measurements,
+      regions: r.plq?.regions ?? null,
+      qualityScaled: r.plq?.qualityScaled ?? null,
+      embedding: r.plq ? Array.from(r.plq.embedding) : null,
+    }));
   }
   if (cases.some((c) => c.fold !== fold)) throw new Error(`cases of another fold than ${fold}`);
   return cases.filter(usable).map(toTraining);
@@ -85,13 +95,13 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
     features: [...DETECTOR_FEATURES],
     detectors,
     command: opts.cases
-      ? 'plq evaluate guidance --fold fit --json fit.json && plq evaluate guidance --fold calibrate --json calibrate.json && plq fit-detectors --cases fit.json,calibrate.json (rules only: no detectors file yet)'
+      ? 'plq evaluate guidance --fold fit --rules-only --json fit.json && plq evaluate guidance --fold calibrate --rules-only --json calibrate.json && plq fit-detectors --cases fit.json,calibrate.json'
       : 'plq fit-detectors',
     trainedOn:
       `weights: ${fit.length} cases of the fit fold (its labelled real faces and synthetic sunglasses, eyeglasses, masks, caps and hands on its clean faces, seed 1); ` +
       `thresholds: ${calibrate.length} cases of the calibrate fold (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
       'the validate fold is never seen',
-    figures: { settings: FIT_SETTINGS, detectors: figures },
+    figures: { settings: { ...FIT_SETTINGS, l2PerProbe: DETECTOR_L2 }, detectors: figures },
   };
   process.stdout.write(formatFigures(figures) + '\n');
   if (opts.dryRun) return 0;

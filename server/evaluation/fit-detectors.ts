@@ -7,7 +7,7 @@
  * of its clean frontal real faces and 5 % of all its must-not cases would get the message.
  */
 import { tf } from '../tf/backend.js';
-import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, type DetectorMode, type LinearDetector } from '../kiosk/guidance/guidance-detectors.js';
+import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, isEmbeddingFeature, type DetectorMode, type LinearDetector } from '../kiosk/guidance/guidance-detectors.js';
 import type { RegionAppearance } from '../kiosk/pipeline/region-appearance.js';
 import type { RegionQuality } from '../kiosk/pipeline/measurements.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
@@ -23,6 +23,8 @@ export interface TrainingCase {
   appearance: RegionAppearance;
   regions: RegionQuality;
   qualityScaled: number;
+  /** The FR embedding (L2-normalised) of the assessed frame. */
+  embedding: number[];
 }
 
 export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
@@ -37,22 +39,43 @@ export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
 ];
 
 /**
- * Features a probe may use (a test on the feature name), where not all: the others get weight 0.
- * Chosen on the calibrate fold (see the README): with every feature, the glasses probe learnt from
- * its 11 real and 39 synthetic fit faces the synthetic frames' colours and the caps' brims rather
- * than the frame lines that real glasses share with them.
+ * Features a probe may use (a test on the feature name): the others get weight 0. Chosen on the
+ * calibrate fold (see the README). The four probes that replace a rule also read the FR embedding,
+ * which carries what the region statistics miss (on calibrate: real glasses 4-5 of 10 without it,
+ * 9 of 10 with it; a real head covering 0 of 13 -> 2; must-not cases hit by the mouth probe 12 -> 2).
+ * The hand probes learn from 5-12 drawn hands only, too few for 256 more numbers: no embedding.
  */
-export const DETECTOR_FEATURE_SETS: Partial<Record<GuidanceId, (feature: string) => boolean>> = {
-  // the frame lines across the nose bridge and under the eyes, and the eyes' grey-level spread
-  'remove-glasses': (f) => /^log frame edges (bridge|rims)$/.test(f) || /^log texture (left|right)Eye$/.test(f),
-  // a head covering is told by the forehead and the map, not by frame lines (27 of 50 drawn caps on
-  // calibrate without the edges, 24 with them)
-  'remove-headgear': (f) => !f.startsWith('log frame edges'),
-  // the same for a hand over the left eye (3 must-not cases of calibrate hit without the edges, 11 with)
-  'uncover-left-eye': (f) => !f.startsWith('log frame edges'),
-};
+export const DETECTOR_FEATURE_SETS: Record<GuidanceId, (feature: string) => boolean> = Object.fromEntries(
+  DETECTOR_MODES.map(([id]) => [id, (f: string) => !isEmbeddingFeature(f)]),
+) as Record<GuidanceId, (feature: string) => boolean>;
+Object.assign(DETECTOR_FEATURE_SETS, {
+  'remove-sunglasses': () => true,
+  'uncover-mouth': () => true,
+  // the frame lines across the nose bridge and under the eyes, the eyes' grey-level spread, and the
+  // embedding (with every measurement the probe learnt the drawn frames' colours and caps' brims)
+  'remove-glasses': (f: string) => /^log frame edges (bridge|rims)$/.test(f) || /^log texture (left|right)Eye$/.test(f) || isEmbeddingFeature(f),
+  // a head covering is told by the forehead, the map and the embedding, not by frame lines
+  'remove-headgear': (f: string) => !f.startsWith('log frame edges'),
+  // no frame lines for a hand over the left eye (3 must-not cases of calibrate hit without them, 11 with)
+  'uncover-left-eye': (f: string) => !f.startsWith('log frame edges') && !isEmbeddingFeature(f),
+});
 
-export const FIT_SETTINGS = { l2: 1, steps: 600, learningRate: 0.05, cleanFalseAlarm: 0.02, mustNotFalseAlarm: 0.05 } as const;
+export interface FitSettings {
+  l2: number;
+  steps: number;
+  learningRate: number;
+  cleanFalseAlarm: number;
+  mustNotFalseAlarm: number;
+}
+
+export const FIT_SETTINGS: Readonly<FitSettings> = { l2: 1, steps: 600, learningRate: 0.05, cleanFalseAlarm: 0.02, mustNotFalseAlarm: 0.05 };
+
+/** Stronger L2 where a probe reads the embedding with few positives (chosen on calibrate, 1 or 30). */
+export const DETECTOR_L2: Partial<Record<GuidanceId, number>> = {
+  'remove-glasses': 30,
+  'uncover-mouth': 30,
+  'remove-headgear': 30,
+};
 
 /** 1 = must, 0 = must-not, null = free (or a hand of unknown side for a one-side message). */
 export function labelOf(c: Pick<TrainingCase, 'must' | 'mustNot'>, id: GuidanceId): 0 | 1 | null {
@@ -61,7 +84,7 @@ export function labelOf(c: Pick<TrainingCase, 'must' | 'mustNot'>, id: GuidanceI
   return null;
 }
 
-export function fitLogistic(x: number[][], y: number[], settings = FIT_SETTINGS): Omit<LinearDetector, 'id' | 'mode' | 'threshold'> {
+export function fitLogistic(x: number[][], y: number[], settings: Readonly<FitSettings> = FIT_SETTINGS): Omit<LinearDetector, 'id' | 'mode' | 'threshold'> {
   const n = x.length, k = x[0].length;
   const mean = Array.from({ length: k }, (_, j) => x.reduce((s, r) => s + r[j], 0) / n);
   const sd = Array.from({ length: k }, (_, j) => Math.sqrt(x.reduce((s, r) => s + (r[j] - mean[j]) ** 2, 0) / n) || 1);
@@ -111,17 +134,17 @@ export interface DetectorFigures {
   calibrate: { threshold: number; recallReal: Ratio; recallSynthetic: Ratio; falseAlarmClean: Ratio; mustNot: Ratio };
 }
 
-export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], settings = FIT_SETTINGS): { detectors: LinearDetector[]; figures: DetectorFigures[] } {
+export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], settings: Readonly<FitSettings> = FIT_SETTINGS): { detectors: LinearDetector[]; figures: DetectorFigures[] } {
   const detectors: LinearDetector[] = [];
   const figures: DetectorFigures[] = [];
-  const feats = (c: TrainingCase): number[] => detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled });
+  const feats = (c: TrainingCase): number[] => detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled, embedding: c.embedding });
   for (const [id, mode] of DETECTOR_MODES) {
     const train = fit.map((c) => ({ c, y: labelOf(c, id) })).filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
     const positives = train.filter((e) => e.y === 1);
     if (positives.length < 3) continue;
-    const use = DETECTOR_FEATURES.map((f) => DETECTOR_FEATURE_SETS[id]?.(f) ?? true);
+    const use = DETECTOR_FEATURES.map((f) => DETECTOR_FEATURE_SETS[id](f));
     const pickUsed = (x: number[]): number[] => x.filter((_, j) => use[j]);
-    const part = fitLogistic(train.map((e) => pickUsed(feats(e.c))), train.map((e) => e.y), settings);
+    const part = fitLogistic(train.map((e) => pickUsed(feats(e.c))), train.map((e) => e.y), { ...settings, l2: DETECTOR_L2[id] ?? settings.l2 });
     // back to the full feature vector: unused features weigh 0 (standardised as the identity)
     const model = { mean: [] as number[], sd: [] as number[], weights: [] as number[], bias: part.bias };
     for (let j = 0, k = 0; j < use.length; j++) {

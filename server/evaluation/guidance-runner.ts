@@ -15,16 +15,16 @@ import { SyntheticSource } from '../kiosk/camera/synthetic-source.js';
 import { WorkerClient } from '../kiosk/workers/worker-client.js';
 import { plqWorker, trackerWorker } from '../kiosk/workers/kiosk-workers.js';
 import type { CaptureSink, SavedCapture } from '../kiosk/pipeline/capture-sink.js';
-import type { FaceMeasurements, RegionQuality, TrackingResult } from '../kiosk/pipeline/measurements.js';
+import type { FaceMeasurements, PlqResult, RegionQuality, TrackingResult } from '../kiosk/pipeline/measurements.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 
-/** A tracker client that also hands every tracking result to a listener (the evaluation watches the frames go by). */
-class WatchedTracker extends WorkerClient {
-  onTracked: ((t: TrackingResult) => void) | undefined;
+/** A worker client that also hands every result to a listener (the evaluation watches the frames go by). */
+class WatchedWorker extends WorkerClient {
+  onResult: ((method: string, result: unknown) => void) | undefined;
   override async call<R>(method: string, payload: unknown, transfer: readonly TransferListItem[] = []): Promise<R> {
     const r = await super.call<R>(method, payload, transfer);
-    if (method === 'track') this.onTracked?.(r as TrackingResult);
+    this.onResult?.(method, r);
     return r;
   }
 }
@@ -42,7 +42,8 @@ export interface GuidanceRun {
   plqResults: number;
   /** The subject's measurements on the last tracked frame (for diagnostics). */
   measurements: Omit<FaceMeasurements, 'mesh' | 'landmarks5'> | null;
-  plq: { qualityScaled: number; regions: RegionQuality } | null;
+  /** The last PLQ result's figures; `embedding` (the FR template) is for training the detectors. */
+  plq: { qualityScaled: number; regions: RegionQuality; embedding: Float32Array } | null;
   /** An automatic capture would have happened. */
   captured: boolean;
   holdMs: number;
@@ -64,8 +65,8 @@ const NO_CAPTURE: CaptureSink = {
 export class GuidanceRunner {
   private constructor(
     readonly config: KioskConfig,
-    private readonly tracker: WatchedTracker,
-    private readonly plq: WorkerClient,
+    private readonly tracker: WatchedWorker,
+    private readonly plq: WatchedWorker,
     private readonly options: RunnerOptions,
   ) {
     this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
@@ -78,8 +79,8 @@ export class GuidanceRunner {
     // an offline run needs no standby workers (they would only take CPU and memory)
     const { workers } = config;
     const offline: KioskConfig = { ...config, workers: { ...workers, tracker: { ...workers.tracker, standby: false }, plq: { ...workers.plq, standby: false } } };
-    const tracker = trackerWorker(offline, WatchedTracker) as WatchedTracker;
-    const plq = plqWorker(offline);
+    const tracker = trackerWorker(offline, WatchedWorker) as WatchedWorker;
+    const plq = plqWorker(offline, WatchedWorker) as WatchedWorker;
     try {
       await Promise.all([tracker.start(), plq.start()]);
     } catch (err) {
@@ -115,11 +116,17 @@ export class GuidanceRunner {
         for (const id of final) emitted.add(id);
       } else if (e.type === 'plq') {
         plqResults++;
-        plq = { qualityScaled: e.data.qualityScaled, regions: e.data.regions };
         firstPlqAt ??= Date.now();
       } else if (e.type === 'capture') captured = true;
     });
-    this.tracker.onTracked = (t) => {
+    this.plq.onResult = (method, result) => {
+      if (method !== 'plq') return;
+      const r = result as PlqResult;
+      plq = { qualityScaled: r.qualityScaled, regions: r.regions, embedding: r.embedding };
+    };
+    this.tracker.onResult = (method, result) => {
+      if (method !== 'track') return;
+      const t = result as TrackingResult;
       // a frame's candidates are observed right after this result; the stop is decided one frame later
       if (stopAt !== undefined && t.ts >= stopAt) return done();
       tracked++;
@@ -140,7 +147,8 @@ export class GuidanceRunner {
     pipeline.start();
     await finished;
     clearTimeout(timer);
-    this.tracker.onTracked = undefined;
+    this.tracker.onResult = undefined;
+    this.plq.onResult = undefined;
     pipeline.stop();
     return {
       emitted: [...emitted],

@@ -150,3 +150,11 @@ export class PixelQualityEngine {
     this.masks.dispose();
   }
 }
+
+/** The embedding scaled to unit L2 length (as face matching compares it). */
+export function unitLength(e: Float32Array): Float32Array {
+  let n = 0;
+  for (const v of e) n += v * v;
+  const s = 1 / Math.sqrt(Math.max(n, 1e-24));
+  return e.map((v) => v * s);
+}

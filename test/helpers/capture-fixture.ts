@@ -26,6 +26,8 @@ export async function captureFixture(): Promise<CaptureFixture> {
   const map = new Float32Array(112 * 112).map((_, i) => Math.max(0, 1 - Math.hypot((i % 112) - 56, Math.floor(i / 112) - 60) / 60));
   const plq: PlqResult = {
     seq: 7, frameTs: 1_000, quality: 0.71, qualityScaled: 0.83, transform: aligned.transform, width: 112, height: 112, map, plqMs: 30,
+    // a unit vector stands in for the template (a capture must not keep it)
+    embedding: new Float32Array(256).map((_, i) => (i === 0 ? 1 : 0)),
     regions: { forehead: 0.5, leftEye: 0.7, rightEye: 0.7, nose: 0.9, leftCheek: 0.6, rightCheek: 0.6, mouth: 0.7, chin: 0.5, face: 0.7 },
   };
   const input: CaptureFixture['input'] = {

@@ -23,6 +23,13 @@ const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightC
 /** Spectacle-frame edge bands of the aligned crop (region-appearance.ts `eyewearEdges`). */
 const EDGES = ['bridge', 'rims', 'sides'] as const;
 
+/**
+ * The FR network whose (L2-normalised) embedding the probes may read: the kiosk's default
+ * engine model. A kiosk configured with another model runs the probes that do not read it.
+ */
+export const EMBEDDING_MODEL = 'mobileface';
+export const EMBEDDING_SIZE = 256;
+
 /** Feature names, in vector order. */
 export const DETECTOR_FEATURES: readonly string[] = [
   ...REGIONS.map((r) => `log luminance ${r}`),
@@ -30,11 +37,22 @@ export const DETECTOR_FEATURES: readonly string[] = [
   ...REGIONS.map((r) => `log P ${r} / P face`),
   'Q^',
   ...EDGES.map((e) => `log frame edges ${e}`),
+  ...Array.from({ length: EMBEDDING_SIZE }, (_, i) => `${EMBEDDING_MODEL} embedding ${i}`),
 ];
+
+export const isEmbeddingFeature = (name: string): boolean => name.startsWith(`${EMBEDDING_MODEL} embedding `);
 
 const log = (v: number): number => Math.log(Math.max(1e-3, v));
 
-export function detectorFeatures(appearance: RegionAppearance, plq: { regions: RegionQuality; qualityScaled: number }): number[] {
+/** What a probe reads of a PLQ result; without an embedding (of the right size) its features are NaN. */
+export interface DetectorPlqInput {
+  regions: RegionQuality;
+  qualityScaled: number;
+  embedding?: ArrayLike<number>;
+}
+
+export function detectorFeatures(appearance: RegionAppearance, plq: DetectorPlqInput): number[] {
+  const e = plq.embedding?.length === EMBEDDING_SIZE ? plq.embedding : undefined;
   return [
     ...REGIONS.map((r) => log(appearance[r].luminance)),
     ...REGIONS.map((r) => log(appearance[r].texture)),
@@ -42,6 +60,7 @@ export function detectorFeatures(appearance: RegionAppearance, plq: { regions: R
     plq.qualityScaled,
     // measurements recorded without edges read as a bare face's typical level (log 1)
     ...EDGES.map((e) => log(appearance.edges?.[e] ?? 1)),
+    ...Array.from({ length: EMBEDDING_SIZE }, (_, i) => (e ? e[i] : Number.NaN)),
   ];
 }
 
@@ -70,14 +89,26 @@ export interface GuidanceDetectors {
   figures: unknown;
 }
 
+/** The probe's probability; NaN (never fires) where a feature it reads is missing. */
 export function detectorProbability(d: LinearDetector, x: readonly number[]): number {
   let z = d.bias;
-  for (let i = 0; i < x.length; i++) z += d.weights[i] * ((x[i] - d.mean[i]) / d.sd[i]);
+  for (let i = 0; i < x.length; i++) if (d.weights[i] !== 0) z += d.weights[i] * ((x[i] - d.mean[i]) / d.sd[i]);
   return 1 / (1 + Math.exp(-z));
 }
 
+const readsEmbedding = (d: LinearDetector): boolean => DETECTOR_FEATURES.some((f, j) => d.weights[j] !== 0 && isEmbeddingFeature(f));
+
+/**
+ * The probes a kiosk running FR model `model` can use: those reading the embedding only where it
+ * is {@link EMBEDDING_MODEL}'s (the others' messages fall back to their rules).
+ */
+export function detectorsForModel(dets: GuidanceDetectors | null, model: string): GuidanceDetectors | null {
+  if (!dets || model === EMBEDDING_MODEL) return dets;
+  return { ...dets, detectors: dets.detectors.filter((d) => !readsEmbedding(d)) };
+}
+
 /** The messages whose probes fire on this frame. */
-export function detectedIds(dets: GuidanceDetectors, appearance: RegionAppearance, plq: { regions: RegionQuality; qualityScaled: number }): GuidanceId[] {
+export function detectedIds(dets: GuidanceDetectors, appearance: RegionAppearance, plq: DetectorPlqInput): GuidanceId[] {
   const x = detectorFeatures(appearance, plq);
   return dets.detectors.filter((d) => detectorProbability(d, x) >= d.threshold).map((d) => d.id);
 }

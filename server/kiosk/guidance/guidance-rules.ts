@@ -7,7 +7,7 @@ import type { FaceMeasurements, RegionQuality } from '../pipeline/measurements.j
 import type { GuidanceCandidate } from '../pipeline/operators/guidance-hysteresis.js';
 import type { GuidanceId } from './guidance-ids.js';
 import type { PresentationAttackConfig } from '../config/kiosk-config.js';
-import { detectedIds, type GuidanceDetectors } from './guidance-detectors.js';
+import { detectedIds, type DetectorPlqInput, type GuidanceDetectors } from './guidance-detectors.js';
 
 export interface GuidanceThresholds {
   /** Inter-eye distance relative to the frame width. */
@@ -127,7 +127,7 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
  */
 export function occlusionCandidates(
   m: FaceMeasurements,
-  plq: { regions: RegionQuality; qualityScaled: number } | undefined,
+  plq: DetectorPlqInput | undefined,
   t: GuidanceThresholds,
   detectors?: GuidanceDetectors | null,
 ): GuidanceCandidate[] {

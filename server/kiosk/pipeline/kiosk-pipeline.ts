@@ -37,7 +37,7 @@ import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } 
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
-import { loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
+import { detectorsForModel, loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
 import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
 import type { AlignedMapEvent, CaptureEvent, FrameEvent, GuidanceMessage, KioskEvent } from './kiosk-events.js';
@@ -97,7 +97,7 @@ export class KioskPipeline {
     private readonly captures: CaptureSink,
     options: { detectors?: GuidanceDetectors | null } = {},
   ) {
-    this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
+    this.detectors = detectorsForModel(options.detectors === undefined ? loadDetectors() : options.detectors, config.engine.model);
     // running from the start: reset(), retake() etc. may come before start()
     this.loop = sessionLoop(sessionOptions(config), initialSession<Assessed>(config.guidance.language), {
       emit: (e) => this.emit(e),

@@ -76,5 +76,10 @@ export interface PlqResult {
   height: number;
   /** P map, row-major, aligned coordinates. */
   map: Float32Array;
+  /**
+   * The FR network's embedding of the aligned face, L2-normalised: a biometric template. The
+   * guidance detectors read it in-process; it is never sent to a client, logged or stored.
+   */
+  embedding: Float32Array;
   plqMs: number;
 }

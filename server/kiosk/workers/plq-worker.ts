@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import { tf, initBackend, type BackendName } from '../../tf/backend.js';
 import { FrModel } from '../../plq/fr-model.js';
-import { PixelQualityEngine } from '../../plq/pixel-quality.js';
+import { PixelQualityEngine, unitLength } from '../../plq/pixel-quality.js';
 import { alignFace } from '../../align/align-face.js';
 import { regionBoxes, regionMeans } from '../../plq/face-regions.js';
 import { rdYlGn } from '../../image/colour-map.js';
@@ -112,12 +112,13 @@ serveWorker({
       width: r.width,
       height: r.height,
       map: r.map,
+      embedding: unitLength(r.embedding),
       plqMs: performance.now() - t0,
       overlayPng: await overlayPng(r.map, r.width, r.height),
       aligned: image.data,
       ...(ad ? { adMam: ad } : {}),
     };
-    return { result, transfer: [result.map.buffer as ArrayBuffer] };
+    return { result, transfer: [result.map.buffer as ArrayBuffer, result.embedding.buffer as ArrayBuffer] };
   },
   stats: () => ({ result: { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes } }),
 });
