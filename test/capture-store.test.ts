@@ -45,6 +45,8 @@ describe('capture report', () => {
     expect(r).toMatchObject({ quality: 0.71, qualityScaled: 0.83, faceCount: 1, plq: { mapImage: { file: 'plq.png' } }, operator: { approved: false } });
     expect(r.measurements.meshPoints).toBeGreaterThanOrEqual(468); // 468 mesh + 10 iris points from Human
     expect(r.measurements.mesh).toBeUndefined();
+    // the PLQ result's embedding (a biometric template) is not kept with the capture
+    expect(JSON.stringify(r)).not.toMatch(/embedding/i);
     expect(r.iso.components.map((c) => c.name)).toContain('HeadPoseYaw');
     expect(r.plq.map.max).toBeLessThanOrEqual(1);
     expect(r.plq.map.mean).toBeGreaterThan(0);

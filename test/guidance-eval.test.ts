@@ -106,6 +106,13 @@ describe('booth frames and synthetic occluders', () => {
       expect(change(frame.image, cap.image, around(forehead, r * 0.5))).toBeGreaterThan(10);
       expect(change(frame.image, cap.image, around(mouth, r))).toBe(0);
       expect(cap.must).toEqual(['remove-headgear']);
+      // closed eyes: a lid over each eye's opening, nothing else touched
+      const shut = drawSynthetic(frame.image, frame.mesh, 'closed-eyes', seed);
+      expect(change(frame.image, shut.image, around(imgLeftEye, r * 0.5)), shut.variant).toBeGreaterThan(10);
+      expect(change(frame.image, shut.image, around(imgRightEye, r * 0.5)), shut.variant).toBeGreaterThan(10);
+      expect(change(frame.image, shut.image, around(mouth, r))).toBe(0);
+      expect(change(frame.image, shut.image, around(forehead, r))).toBe(0);
+      expect(shut.must).toEqual(['open-eyes']);
       const hand = drawSynthetic(frame.image, frame.mesh, 'hand', seed);
       expect(hand.must[0]).toMatch(/^uncover-/);
       expect(hand.variant.startsWith(hand.must[0].replace('uncover-', ''))).toBe(true);

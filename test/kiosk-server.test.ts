@@ -88,6 +88,8 @@ describe('kiosk server: an unseen good face is captured automatically on the def
     const f = await waitFor<FrameEvent>(h.client, 'frame', () => true, 30_000);
     expect(Buffer.from(f.jpeg).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(p.qualityScaled).toBeGreaterThanOrEqual(THRESHOLD);
+    // the FR embedding the guidance probes read stays in the server: a template is not for screens
+    expect(p).not.toHaveProperty('embedding');
     expect(p.frameTs).toBeLessThanOrEqual(Date.now());
     expect(Date.now() - p.frameTs).toBeLessThan(60_000);
     const meta = await sharp(Buffer.from(p.png)).metadata();

@@ -98,7 +98,7 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
       ? 'plq evaluate guidance --fold fit --rules-only --json fit.json && plq evaluate guidance --fold calibrate --rules-only --json calibrate.json && plq fit-detectors --cases fit.json,calibrate.json'
       : 'plq fit-detectors',
     trainedOn:
-      `weights: ${fit.length} cases of the fit fold (its labelled real faces and synthetic sunglasses, eyeglasses, masks, caps and hands on its clean faces, seed 1); ` +
+      `weights: ${fit.length} cases of the fit fold (its labelled real faces and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seed 1); ` +
       `thresholds: ${calibrate.length} cases of the calibrate fold (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
       'the validate fold is never seen',
     figures: { settings: { ...FIT_SETTINGS, l2PerProbe: DETECTOR_L2 }, detectors: figures },

@@ -43,12 +43,10 @@ export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
  * calibrate fold (see the README). The four probes that replace a rule also read the FR embedding,
  * which carries what the region statistics miss (on calibrate: real glasses 4-5 of 10 without it,
  * 9 of 10 with it; a real head covering 0 of 13 -> 2; must-not cases hit by the mouth probe 12 -> 2).
- * The hand probes learn from 5-12 drawn hands only, too few for 256 more numbers: no embedding.
+ * The hand probes learn from 5-12 drawn hands only, too few for 256 more numbers: they read the
+ * measurements only (the default for a probe not listed).
  */
-export const DETECTOR_FEATURE_SETS: Record<GuidanceId, (feature: string) => boolean> = Object.fromEntries(
-  DETECTOR_MODES.map(([id]) => [id, (f: string) => !isEmbeddingFeature(f)]),
-) as Record<GuidanceId, (feature: string) => boolean>;
-Object.assign(DETECTOR_FEATURE_SETS, {
+export const DETECTOR_FEATURE_SETS: Partial<Record<GuidanceId, (feature: string) => boolean>> = {
   'remove-sunglasses': () => true,
   'uncover-mouth': () => true,
   // the frame lines across the nose bridge and under the eyes, the eyes' grey-level spread, and the
@@ -58,7 +56,9 @@ Object.assign(DETECTOR_FEATURE_SETS, {
   'remove-headgear': (f: string) => !f.startsWith('log frame edges'),
   // no frame lines for a hand over the left eye (3 must-not cases of calibrate hit without them, 11 with)
   'uncover-left-eye': (f: string) => !f.startsWith('log frame edges') && !isEmbeddingFeature(f),
-});
+};
+
+const measurementsOnly = (f: string): boolean => !isEmbeddingFeature(f);
 
 export interface FitSettings {
   l2: number;
@@ -142,7 +142,7 @@ export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], set
     const train = fit.map((c) => ({ c, y: labelOf(c, id) })).filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
     const positives = train.filter((e) => e.y === 1);
     if (positives.length < 3) continue;
-    const use = DETECTOR_FEATURES.map((f) => DETECTOR_FEATURE_SETS[id](f));
+    const use = DETECTOR_FEATURES.map((f) => (DETECTOR_FEATURE_SETS[id] ?? measurementsOnly)(f));
     const pickUsed = (x: number[]): number[] => x.filter((_, j) => use[j]);
     const part = fitLogistic(train.map((e) => pickUsed(feats(e.c))), train.map((e) => e.y), { ...settings, l2: DETECTOR_L2[id] ?? settings.l2 });
     // back to the full feature vector: unused features weigh 0 (standardised as the identity)

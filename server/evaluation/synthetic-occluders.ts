@@ -6,7 +6,8 @@
  * sheen), a face mask (the lower
  * face oval up over the nose, a little wider than the face, with pleats), a cap or beanie (a dome
  * over the head down to a line between hairline and brows, with or without a peak) and a hand
- * (palm and fingers, in the face's own skin tone) over the mouth, one cheek or one eye.
+ * (palm and fingers, in the face's own skin tone) over the mouth, one cheek or one eye, and closed
+ * eyes (each eye's opening covered by a lid in the skin tone above it, with a lash line and a crease).
  * Colours, sizes and placements come from a seeded generator: the same seed gives the same pixels.
  * Nothing is stored: the evaluation draws them on each run. Left/right are the person's own (the
  * person's left is the image's right).
@@ -16,7 +17,7 @@ import type { RgbImage } from '../detect/face-detector.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { mulberry32 } from '../plq/seeded-random.js';
 
-export const SYNTHETIC_KINDS = ['sunglasses', 'glasses', 'mask', 'cap', 'hand'] as const;
+export const SYNTHETIC_KINDS = ['sunglasses', 'glasses', 'mask', 'cap', 'hand', 'closed-eyes'] as const;
 export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
 
 export interface SyntheticOccluder {
@@ -64,6 +65,9 @@ const M = {
   upperLip: 13,
   rightCheek: 50,
   leftCheek: 280,
+  /** Upper lid creases (the "EyeUpper1" lines of the mesh, outer to inner corner). */
+  rightLidCrease: [247, 30, 29, 27, 28, 56, 190],
+  leftLidCrease: [467, 260, 259, 257, 258, 286, 414],
   /** Face oval from the top, clockwise on the image (towards the image's right first). */
   oval: [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109],
   /** Brows from the image's left (person's right brow, outer to inner) to the image's right. */
@@ -356,21 +360,9 @@ function hand(img: RgbImage, mesh: Point[], rnd: () => number, place: HandPlace)
   const { ex, ey, ied } = faceAxes(mesh);
   const size = between(rnd, 0.9, 1.15);
   // the face's own skin tone, from both cheeks, a little lighter or darker
-  const skin: RGB = [0, 0, 0];
-  let n = 0;
-  for (const ci of [M.rightCheek, M.leftCheek]) {
-    const [cx, cy] = mesh[ci].map(Math.round);
-    for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) {
-      const x = Math.min(img.width - 1, Math.max(0, cx + dx)), y = Math.min(img.height - 1, Math.max(0, cy + dy));
-      const o = (y * img.width + x) * 3;
-      skin[0] += img.data[o];
-      skin[1] += img.data[o + 1];
-      skin[2] += img.data[o + 2];
-      n++;
-    }
-  }
+  const skin = sampleColour(img, [mesh[M.rightCheek], mesh[M.leftCheek]], 3);
   const tone = between(rnd, 0.9, 1.1);
-  const base = shade([skin[0] / n, skin[1] / n, skin[2] / n], tone);
+  const base = shade(skin, tone);
   let centre: Point;
   let tilt = between(rnd, -0.35, 0.35); // radians off the face's up axis
   const sideSign = place.startsWith('left') ? 1 : -1; // person's left = image right = +ex
@@ -413,6 +405,84 @@ function hand(img: RgbImage, mesh: Point[], rnd: () => number, place: HandPlace)
   return `${place}, size ${size.toFixed(2)}, tone x${tone.toFixed(2)}, tilt ${tilt.toFixed(2)}`;
 }
 
+/** Mean colour of a small square around each point. */
+function sampleColour(img: RgbImage, points: Point[], r = 2): RGB {
+  const s: RGB = [0, 0, 0];
+  let n = 0;
+  for (const p of points) {
+    const [cx, cy] = p.map(Math.round);
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+      const x = Math.min(img.width - 1, Math.max(0, cx + dx)), y = Math.min(img.height - 1, Math.max(0, cy + dy));
+      const o = (y * img.width + x) * 3;
+      s[0] += img.data[o];
+      s[1] += img.data[o + 1];
+      s[2] += img.data[o + 2];
+      n++;
+    }
+  }
+  return [s[0] / n, s[1] / n, s[2] / n];
+}
+
+/**
+ * Closed eyes: each eye's opening (its mesh ring, a little enlarged) covered by a lid in the skin
+ * tone of the lid above it (sampled on the crease line), darker towards the lash line; the lash line
+ * runs low across the opening, as a closed lid's does, and a faint crease sits above. Fully closed,
+ * or nearly shut with a thin slit of the eye left at the bottom.
+ */
+function closedEyes(img: RgbImage, mesh: Point[], rnd: () => number): string {
+  const tone = between(rnd, 0.94, 1.04);
+  const slit = rnd() < 0.3 ? between(rnd, 0.12, 0.22) : 0; // share of the opening left open
+  const lash = between(rnd, 0.03, 0.06); // lash line width, of the eye's width
+  const lashDark = between(rnd, 0.3, 0.55);
+  const lashLow = between(rnd, 0.65, 0.85); // where the lash line runs: 0 = upper lid edge, 1 = lower
+  for (const [ringIdx, crease, cheek] of [[M.rightEyeRing, M.rightLidCrease, M.rightCheek], [M.leftEyeRing, M.leftLidCrease, M.leftCheek]] as const) {
+    const ringPts = ringIdx.map((i) => mesh[i]);
+    // ring order: outer corner, lower lid, inner corner, upper lid (inner to outer)
+    const lower = resample(ringPts.slice(0, 9), 13);
+    const upper = resample([ringPts[8], ...ringPts.slice(9), ringPts[0]].reverse(), 13); // outer to inner corner
+    const eyeW = len(sub(ringPts[8], ringPts[0]));
+    // lid skin: the lid above the eye is often in shadow, the cheek below lit: between the two
+    const lidTone = sampleColour(img, crease.map((i) => mesh[i]), Math.max(1, Math.round(0.04 * eyeW)));
+    const cheekTone = sampleColour(img, [mesh[cheek]], Math.max(1, Math.round(0.06 * eyeW)));
+    const skin = shade(lidTone.map((v, k) => 0.45 * v + 0.55 * cheekTone[k]) as RGB, tone);
+    const c = mean(ringPts);
+    const grow = (p: Point, k: number): Point => add(c, mul(sub(p, c), k));
+    // the lid's edge runs between the upper and the lower lid line
+    const edge = upper.map((u, i) => lerp(u, lower[i], slit > 0 ? 1 - slit : lashLow));
+    const lidBottom = slit > 0 ? edge : lower.map((p) => grow(p, 1.12));
+    const lid = [...upper.map((p) => grow(p, 1.15)), ...[...lidBottom].reverse()];
+    const top = mean(upper), bottom = mean(lidBottom);
+    fillPolygon(img, lid, (x, y) => {
+      const d = sub([x, y], top), axis = sub(bottom, top);
+      const t = Math.max(0, Math.min(1, (d[0] * axis[0] + d[1] * axis[1]) / Math.max(1e-6, axis[0] ** 2 + axis[1] ** 2)));
+      return shade(skin, 1.03 - 0.1 * t);
+    });
+    // the lashes along the lid's edge, thinning towards the corners, and a faint crease above
+    for (let i = 0; i + 1 < edge.length; i++) {
+      const w = lash * eyeW * (0.5 + Math.sin((Math.PI * (i + 0.5)) / (edge.length - 1)));
+      fillPolygon(img, capsule(edge[i], edge[i + 1], w, 4), () => shade(skin, lashDark), 0.85);
+    }
+    const creaseLine = resample(crease.map((i) => mesh[i]), 13).map((p, i) => lerp(grow(upper[i], 1.15), p, 0.45));
+    for (let i = 0; i + 1 < creaseLine.length; i++) fillPolygon(img, capsule(creaseLine[i], creaseLine[i + 1], 0.025 * eyeW, 3), () => shade(skin, 0.82), 0.45);
+  }
+  return `${slit > 0 ? `nearly shut (slit ${slit.toFixed(2)})` : 'closed'}, lashes ${lash.toFixed(3)} x${lashDark.toFixed(2)}, tone x${tone.toFixed(2)}`;
+}
+
+/** `n` points evenly spaced by arc length along a polyline. */
+function resample(line: Point[], n: number): Point[] {
+  const cum = [0];
+  for (let i = 1; i < line.length; i++) cum.push(cum[i - 1] + len(sub(line[i], line[i - 1])));
+  const total = cum[cum.length - 1];
+  const out: Point[] = [];
+  for (let k = 0, j = 0; k < n; k++) {
+    const d = (total * k) / (n - 1);
+    while (j < line.length - 2 && cum[j + 1] < d) j++;
+    const seg = cum[j + 1] - cum[j];
+    out.push(lerp(line[j], line[j + 1], seg > 0 ? (d - cum[j]) / seg : 0));
+  }
+  return out;
+}
+
 const HAND_LABELS: Record<HandPlace, { must: GuidanceId; free: GuidanceId[] }> = {
   mouth: { must: 'uncover-mouth', free: ['uncover-left-cheek', 'uncover-right-cheek', 'close-mouth'] },
   'left-cheek': { must: 'uncover-left-cheek', free: ['uncover-mouth', 'uncover-left-eye'] },
@@ -450,5 +520,7 @@ export function drawSynthetic(frame: RgbImage, mesh: Point[], kind: SyntheticKin
       const l = HAND_LABELS[place];
       return { kind, variant: hand(image, mesh, rnd, place), must: [l.must], free: l.free, image };
     }
+    case 'closed-eyes':
+      return { kind, variant: closedEyes(image, mesh, rnd), must: ['open-eyes'], free: [], image };
   }
 }
