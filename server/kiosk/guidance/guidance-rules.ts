@@ -176,9 +176,6 @@ export function occlusionCandidates(
   // a head covering pulled down to the brows draws the same line across the nose bridge as a
   // spectacle frame: with headgear said, glasses wait until it is off (they are said then if worn)
   if (learned.includes('remove-headgear') || kept.includes('remove-headgear')) learned = learned.filter((id) => id !== 'remove-glasses');
-  // eyes behind dark lenses or a hand are not judged closed (the tracking rule needs both eyes seen too)
-  const all = [...kept, ...learned];
-  if (all.some((id) => id === 'remove-sunglasses' || id === 'uncover-left-eye' || id === 'uncover-right-eye')) learned = learned.filter((id) => id !== 'open-eyes');
   return [...new Set([...kept, ...learned])].map(candidate);
 }
 
