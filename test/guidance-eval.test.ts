@@ -122,8 +122,8 @@ describe('booth frames and synthetic occluders', () => {
 
 /**
  * The subset: clean frontal faces (the false alarms the full run keeps at or below 5 %), real faces
- * whose message the full run gives (eyes closed, sunglasses, a mask, a strong turn), and the four
- * synthetic occluders on one clean face. Ids as in models/guidance-labels.csv.
+ * whose message the full run gives (eyes closed, sunglasses, a mask, a strong turn, eyeglasses), and
+ * the six synthetic cases on one clean face. Ids as in models/guidance-labels.csv.
  */
 const K = 'images/face-recognition-krasserm/images/';
 const J = 'images/Face-Recognition-with-Mask-Jetson-Nano/img/';
@@ -138,9 +138,14 @@ const REAL: Array<[string, number, string]> = [
   [`${K}Arnold_Schwarzenegger/Arnold_Schwarzenegger_0008.jpg`, 0, 'remove-sunglasses'],
   ['images/FaceX-Zoo/face_sdk/api_usage/test_images/test4_mask.jpg', 1, 'uncover-mouth'],
   ['images/PRNet/TestImages/1.jpg', 0, 'look-straight'],
+  // the first single-person validate photo with eyeglasses in the label file (as in the kiosk's end-to-end test)
+  ['images/3DDFA_V2/examples/inputs/JianzhuGuo.jpg', 0, 'remove-glasses'],
 ];
-/** Messages whose false alarms on clean frontal faces the full validate run keeps at or below 5 %. */
-const QUIET_ON_CLEAN = ['no-face', 'multiple-faces', 'step-back', 'remove-sunglasses', 'remove-glasses', 'remove-headgear', 'uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek', 'too-dark', 'too-bright'];
+/**
+ * Messages whose false alarms on clean frontal faces the full validate run keeps at or below 5 %.
+ * Not `remove-glasses` (9 %, README); none of the four clean faces here gets it in the full run.
+ */
+const QUIET_ON_CLEAN = ['no-face', 'multiple-faces', 'step-back', 'remove-sunglasses', 'remove-headgear', 'uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek', 'too-dark', 'too-bright'];
 
 describe('plq evaluate guidance on a labelled subset of the validate fold (real photos, real models, the kiosk pipeline)', () => {
   let run: GuidanceEvaluationRun;
@@ -174,6 +179,7 @@ describe('plq evaluate guidance on a labelled subset of the validate fold (real 
       const r = byId(`${f}#0`);
       expect(r.clean).toBe(true);
       expect(r.run.emitted.filter((id) => QUIET_ON_CLEAN.includes(id)), r.id).toEqual([]);
+      expect(r.run.emitted, r.id).not.toContain('remove-glasses');
     }
     for (const id of QUIET_ON_CLEAN) {
       const s = run.evaluation.stats.find((x) => x.id === id);
@@ -181,7 +187,7 @@ describe('plq evaluate guidance on a labelled subset of the validate fold (real 
     }
   });
 
-  it('real faces get their message: eyes closed -> open-eyes, sunglasses, a mask, a strong turn', () => {
+  it('real faces get their message: eyes closed -> open-eyes, sunglasses, a mask, a strong turn, eyeglasses', () => {
     for (const [file, face, id] of REAL) {
       const r = byId(`${file}#${face}`);
       expect(r.must, r.id).toContain(id);
@@ -199,12 +205,13 @@ describe('plq evaluate guidance on a labelled subset of the validate fold (real 
     expect(ear).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.minEyeOpen);
   });
 
-  it('synthetic sunglasses, mask, cap and hand on a clean face each get their message, and no other occlusion message is wrong; the drawn eyeglasses bring no wrong one', () => {
+  it('synthetic sunglasses, eyeglasses, mask, cap and hand on a clean face each get their message, and no other occlusion message is wrong; drawn closed eyes are missed', () => {
     for (const kind of SYNTHETIC_KINDS) {
       const r = byId(`${PORTRAIT}#0/${kind}`);
       expect(r.source).toBe('synthetic');
-      // the glasses probe finds a third of drawn eyeglasses (README); this clear half-rim pair is not among them
-      if (kind !== 'glasses') expect(r.run.emitted, `${kind}: ${r.variant}`).toContain(r.must[0]);
+      // a known miss (README): no drawn closed eyes of the validate fold got open-eyes
+      if (kind === 'closed-eyes') expect(r.run.emitted, r.variant).not.toContain('open-eyes');
+      else expect(r.run.emitted, `${kind}: ${r.variant}`).toContain(r.must[0]);
       const wrong = r.run.emitted.filter((id) => r.mustNot.includes(id) && QUIET_ON_CLEAN.includes(id));
       expect(wrong, kind).toEqual([]);
     }
@@ -212,7 +219,7 @@ describe('plq evaluate guidance on a labelled subset of the validate fold (real 
 
   it('the per-message table: recall, precision, false alarms, support and the confusion rows', () => {
     const s = (id: string) => run.evaluation.stats.find((x) => x.id === id)!;
-    expect(s('open-eyes').recall).toEqual({ k: 1, n: 2 }); // Felicity Jones, not Helen Mirren
+    expect(s('open-eyes').recall).toEqual({ k: 1, n: 3 }); // Felicity Jones; not Helen Mirren, nor the drawn closed eyes
     expect(s('remove-sunglasses').recall).toEqual({ k: 2, n: 2 }); // one real, one synthetic
     expect(s('uncover-mouth').recallReal).toEqual({ k: 1, n: 1 });
     expect(s('remove-headgear').recallSynthetic).toEqual({ k: 1, n: 1 });

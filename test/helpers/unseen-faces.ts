@@ -59,11 +59,14 @@ export async function unseenPhoto(file: string, region?: PhotoRegion): Promise<R
 /**
  * Real occluders on people no fit and no threshold saw, for the kiosk's end-to-end tests. Chosen
  * as the only single-person validate-fold photos with each occluder (a composite's masked half
- * counts as one person), never by a score.
+ * counts as one person), or for eyeglasses, of which there are many, the first in the label file's
+ * order; never by a score.
  */
 export const UNSEEN_OCCLUDED = {
   /** LFW news photo, dark wrap-around sunglasses, 250x250. */
   sunglasses: { file: 'images/face-recognition-krasserm/images/Arnold_Schwarzenegger/Arnold_Schwarzenegger_0008.jpg' },
+  /** A 3DDFA_V2 example portrait, dark-rimmed eyeglasses. */
+  glasses: { file: 'images/3DDFA_V2/examples/inputs/JianzhuGuo.jpg' },
   /** The right portrait of a side-by-side composite (810x417): a white surgical mask. */
   mask: { file: 'images/FaceX-Zoo/face_sdk/api_usage/test_images/test4_mask.jpg', region: { left: 405, top: 0, width: 405, height: 417 } },
 } as const satisfies Record<string, { file: string; region?: PhotoRegion }>;

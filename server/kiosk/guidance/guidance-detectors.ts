@@ -2,8 +2,9 @@
  * Small learned occlusion detectors (`plq fit-detectors`, models/guidance-detectors.json): one
  * logistic probe per message over features the kiosk already has for every assessed frame — each
  * region's appearance in the aligned crop (log mean grey and log grey spread relative to the face)
- * and the PLQ map's region means (log, relative to the face's) with Q^, and the spectacle-frame
- * edge energy across the nose bridge, under the eyes and beside them (region-appearance.ts). Trained on the fit fold
+ * and the PLQ map's region means (log, relative to the face's) with Q^, the spectacle-frame
+ * edge energy across the nose bridge, under the eyes and beside them (region-appearance.ts), and
+ * the FR network's unit-length embedding of the crop (the PLQ worker's). Trained on the fit fold
  * only (real faces and mesh-following synthetic occluders), thresholds set on the calibrate fold.
  * The occlusion rules use a probe's decision for its message where one is loaded (sunglasses,
  * glasses, mask, head covering) or add it to the rule's (the eye and cheek messages, whose drawn
