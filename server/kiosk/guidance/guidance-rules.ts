@@ -61,9 +61,12 @@ const RULE_PRIORITY: Record<GuidanceId, number> = {
   'remove-headgear': 5,
   'uncover-left-eye': 6,
   'uncover-right-eye': 6,
-  'remove-glasses': 7,
-  'uncover-left-cheek': 8,
-  'uncover-right-cheek': 8,
+  // what covers the face is said before glasses: a hand or an object changes how the rest of the
+  // face looks (the embedding the glasses probe reads included), and once it is gone the rest is
+  // judged again
+  'uncover-left-cheek': 7,
+  'uncover-right-cheek': 7,
+  'remove-glasses': 8,
   'look-straight': 9,
   'head-level': 10,
   'too-dark': 11,
