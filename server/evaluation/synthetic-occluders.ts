@@ -7,7 +7,7 @@
  * face oval up over the nose, a little wider than the face, with pleats), a cap or beanie (a dome
  * over the head down to a line between hairline and brows, with or without a peak) and a hand
  * (palm and fingers, in the face's own skin tone) over the mouth, one cheek or one eye, and closed
- * eyes (each eye's opening covered by a lid in the skin tone above it, with a lash line and a crease).
+ * eyes (each eye's opening covered by a lid in the skin tone around it, with a lash line and a crease).
  * Colours, sizes and placements come from a seeded generator: the same seed gives the same pixels.
  * Nothing is stored: the evaluation draws them on each run. Left/right are the person's own (the
  * person's left is the image's right).
@@ -425,7 +425,8 @@ function sampleColour(img: RgbImage, points: Point[], r = 2): RGB {
 
 /**
  * Closed eyes: each eye's opening (its mesh ring, a little enlarged) covered by a lid in the skin
- * tone of the lid above it (sampled on the crease line), darker towards the lash line; the lash line
+ * tone between the lid above it (sampled on the crease line) and the cheek below, darker towards
+ * the lash line; the lash line
  * runs low across the opening, as a closed lid's does, and a faint crease sits above. Fully closed,
  * or nearly shut with a thin slit of the eye left at the bottom.
  */
