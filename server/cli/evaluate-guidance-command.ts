@@ -126,6 +126,28 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
   return { evaluation: evaluateGuidance(results, opts.fold), results, config, missing, detectors: runner.detectors };
 }
 
+/**
+ * One evaluated case as `--json` writes it and `plq fit-detectors` trains on it (from the file, or
+ * straight from a run: the same numbers either way).
+ */
+export function caseRecord({ run: r, ...c }: CaseResult) {
+  return {
+    ...c,
+    emitted: r.emitted,
+    final: r.final,
+    tracked: r.tracked,
+    withFace: r.withFace,
+    competingFaces: r.competingFaces,
+    plqResults: r.plqResults,
+    qualityScaled: r.plq?.qualityScaled ?? null,
+    regions: r.plq?.regions ?? null,
+    // the FR template of the last assessed frame, for plq fit-detectors (4 decimals)
+    embedding: r.plq ? Array.from(r.plq.embedding, (v) => Math.round(v * 1e4) / 1e4) : null,
+    measurements: r.measurements,
+    holdMs: r.holdMs,
+  };
+}
+
 export interface EvaluateGuidanceCommandOptions extends EvaluateGuidanceOptions {
   /** true: JSON on stdout instead of the table; a path: the table on stdout and JSON to that file. */
   json?: boolean | string;
@@ -150,21 +172,7 @@ export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptio
     seed: opts.seed ?? 1,
     evaluation,
     missing,
-    cases: results.map(({ run: r, ...c }) => ({
-      ...c,
-      emitted: r.emitted,
-      final: r.final,
-      tracked: r.tracked,
-      withFace: r.withFace,
-      competingFaces: r.competingFaces,
-      plqResults: r.plqResults,
-      qualityScaled: r.plq?.qualityScaled ?? null,
-      regions: r.plq?.regions ?? null,
-      // the FR template of the last assessed frame, for plq fit-detectors (4 decimals)
-      embedding: r.plq ? Array.from(r.plq.embedding, (v) => Math.round(v * 1e4) / 1e4) : null,
-      measurements: r.measurements,
-      holdMs: r.holdMs,
-    })),
+    cases: results.map(caseRecord),
   };
   if (opts.json === true) process.stdout.write(JSON.stringify(json) + '\n');
   else {

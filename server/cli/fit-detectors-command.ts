@@ -10,7 +10,7 @@ import { initBackend, type BackendName } from '../tf/backend.js';
 import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import type { Fold } from '../faceset/face-split.js';
 import { DETECTOR_L2, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
-import { runGuidanceEvaluation } from './evaluate-guidance-command.js';
+import { caseRecord, runGuidanceEvaluation } from './evaluate-guidance-command.js';
 import { progressLines } from './progress.js';
 
 export interface FitDetectorsOptions {
@@ -58,13 +58,7 @@ async function foldCases(fold: Fold, file: string | undefined, backend: FitDetec
   } else {
     process.stderr.write(`plq: measuring the ${fold} fold through the kiosk pipeline\n`);
     const run = await runGuidanceEvaluation({ fold, backend, detectors: null, onProgress: progressLines(fold, 10_000) });
-    cases = run.results.map(({ run: r, ...c }) => ({
-      ...c,
-      measurements: r.measurements,
-      regions: r.plq?.regions ?? null,
-      qualityScaled: r.plq?.qualityScaled ?? null,
-      embedding: r.plq ? Array.from(r.plq.embedding) : null,
-    }));
+    cases = run.results.map(caseRecord);
   }
   if (cases.some((c) => c.fold !== fold)) throw new Error(`cases of another fold than ${fold}`);
   return cases.filter(usable).map(toTraining);
