@@ -175,6 +175,24 @@ describe('captureCondition (marbles)', () => {
       expectObservable(src.pipe(captureCondition({ threshold: 0.8, successive: 2 }))).toBe('--c-|', { c: 'b' });
     });
   });
+
+  it('a face the mesh doubts (a mask or hand the tracker still follows) breaks the run like a low Q^', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const c = (name: string, meshConfidence?: number) => ({ result: name, qualityScaled: 0.9, blocked: false, meshConfidence });
+      const src = cold('abcdef|', {
+        a: c('a', 0.98),
+        b: c('b', 0.3), // tracked at mesh confidence 0.3: breaks the run
+        c: c('c', 0.97),
+        d: c('d', 0.49),
+        e: c('e', 0.5), // at the minimum: counts
+        f: c('f'), // not known: counts
+      });
+      expectObservable(src.pipe(captureCondition({ threshold: 0.8, successive: 2, minMeshConfidence: 0.5 }))).toBe('-----f|', { f: 'e' });
+      // without the minimum the doubted face counts
+      expectObservable(src.pipe(captureCondition({ threshold: 0.8, successive: 2 }))).toBe('-b-d-f|', { b: 'a', d: 'c', f: 'e' });
+    });
+  });
 });
 
 describe('operators with real time', () => {

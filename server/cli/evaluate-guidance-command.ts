@@ -25,6 +25,7 @@ import { drawSynthetic, seedOf, SYNTHETIC_KINDS, type SyntheticKind } from '../e
 import type { GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { evaluateGuidance, formatGuidanceEvaluation, type CaseResult, type GuidanceCase, type GuidanceEvaluation } from '../evaluation/guidance-evaluation.js';
 import { progressLines } from './progress.js';
+import { mirrorImage, mirrorSide } from '../evaluation/mirror.js';
 
 export interface EvaluateGuidanceOptions {
   /** Label file (default models/guidance-labels.csv). */
@@ -35,6 +36,10 @@ export interface EvaluateGuidanceOptions {
   /** Synthetic occluder kinds drawn on each clean face (default all; [] = none). */
   synthetic?: readonly SyntheticKind[];
   seed?: number;
+  /** More seeds: each draws one more set of synthetic occluders on the clean faces (training cases for plq fit-detectors). */
+  extraSeeds?: readonly number[];
+  /** Also each real face mirrored (the person's left and right swapped in its labels): more cases for plq fit-detectors. */
+  mirror?: boolean;
   config?: string;
   profile?: string;
   backend: BackendName | 'auto';
@@ -71,7 +76,7 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
     opts.limit,
   );
   const kinds = opts.synthetic ?? SYNTHETIC_KINDS;
-  const seed = opts.seed ?? 1;
+  const seeds = [opts.seed ?? 1, ...(opts.extraSeeds ?? [])];
   const facesDir = opts.facesDir ?? defaultFacesDir();
   const config = await evaluationConfig(opts);
   let backendReady = false;
@@ -84,7 +89,7 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
   const results: CaseResult[] = [];
   const missing: string[] = [];
   const synthOn = (l: GuidanceLabel): boolean => l.clean && (opts.syntheticOn?.(l) ?? true);
-  const total = labels.length + labels.filter(synthOn).length * kinds.length;
+  const total = labels.length * (opts.mirror ? 2 : 1) + labels.filter(synthOn).length * kinds.length * seeds.length;
   let done = 0;
   try {
     let photo: { file: string; image: RgbImage; faces: PhotoFace[] } | undefined;
@@ -102,22 +107,29 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
       const base: GuidanceCase = { id, source: 'real', fold: label.fold, clean: label.clean, must: label.must, mustNot: label.mustNot };
       results.push({ ...base, run: await runner.run(frame.image) });
       opts.onProgress?.(++done, total);
-      if (!synthOn(label)) continue;
-      for (const kind of kinds) {
-        const occ = drawSynthetic(frame.image, frame.mesh, kind, seedOf(`${id}/${kind}/${seed}`));
-        const excluded = new Set<GuidanceId>([...occ.must, ...occ.free]);
-        results.push({
-          id: `${id}/${kind}`,
-          source: 'synthetic',
-          kind,
-          variant: occ.variant,
-          fold: label.fold,
-          clean: false,
-          must: occ.must,
-          mustNot: label.mustNot.filter((x) => !excluded.has(x)),
-          run: await runner.run(occ.image),
-        });
+      if (opts.mirror) {
+        const mirrored = { ...base, id: `${id}/mirrored`, must: base.must.map(mirrorSide), mustNot: base.mustNot.map(mirrorSide) };
+        results.push({ ...mirrored, run: await runner.run(mirrorImage(frame.image)) });
         opts.onProgress?.(++done, total);
+      }
+      if (!synthOn(label)) continue;
+      for (const seed of seeds) {
+        for (const kind of kinds) {
+          const occ = drawSynthetic(frame.image, frame.mesh, kind, seedOf(`${id}/${kind}/${seed}`));
+          const excluded = new Set<GuidanceId>([...occ.must, ...occ.free]);
+          results.push({
+            id: seed === 1 ? `${id}/${kind}` : `${id}/${kind}/seed-${seed}`,
+            source: 'synthetic',
+            kind,
+            variant: occ.variant,
+            fold: label.fold,
+            clean: false,
+            must: occ.must,
+            mustNot: label.mustNot.filter((x) => !excluded.has(x)),
+            run: await runner.run(occ.image),
+          });
+          opts.onProgress?.(++done, total);
+        }
       }
     }
   } finally {
@@ -170,6 +182,8 @@ export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptio
     profile: config.profile,
     detectors: detectors ? detectors.detectors.map((d) => ({ id: d.id, mode: d.mode, threshold: d.threshold })) : null,
     seed: opts.seed ?? 1,
+    ...(opts.extraSeeds?.length ? { extraSeeds: opts.extraSeeds } : {}),
+    mirror: opts.mirror ?? false,
     evaluation,
     missing,
     cases: results.map(caseRecord),

@@ -109,7 +109,7 @@ program
 program
   .command('fit-detectors')
   .description('train the learned occlusion detectors on the fit fold (thresholds on the calibrate fold); writes models/guidance-detectors.json')
-  .option('--cases <fit.json,calibrate.json>', 'reuse plq evaluate guidance --json outputs of the fit and calibrate folds instead of measuring them')
+  .option('--cases <fit.json,calibrate.json>', 'reuse plq evaluate guidance --json outputs of the fit and calibrate folds instead of measuring them (several runs of a fold as a.json+b.json)')
   .option('--out <file>', 'write here instead of models/guidance-detectors.json')
   .option('--dry-run', 'print the figures without writing', false)
   .addOption(backendOption())
@@ -135,6 +135,8 @@ program
   .option('--set <file>', 'guidance: label file (default models/guidance-labels.csv)')
   .option('--synthetic <kinds>', `guidance: synthetic occluders on each clean face, comma-separated (${SYNTHETIC_KINDS.join(', ')}) or none`, SYNTHETIC_KINDS.join(','))
   .option('--seed <n>', 'guidance: seed of the synthetic occluders', positiveInt, 1)
+  .option('--extra-seeds <list>', 'guidance: more seeds, comma-separated: each draws one more set of synthetic occluders (training cases for plq fit-detectors)', (v: string) => v.split(',').map((s) => positiveInt(s.trim())))
+  .option('--mirror', 'guidance: also each real face mirrored, its left and right messages swapped (training cases for plq fit-detectors)', false)
   .option('--config <file>', 'guidance: kiosk config JSON (as plq serve)')
   .option('--profile <name>', 'guidance: kiosk profile (as plq serve)')
   .option('--rules-only', 'guidance: without the learned detectors (models/guidance-detectors.json)', false)
@@ -144,7 +146,7 @@ program
       const kinds = o.synthetic === 'none' ? [] : String(o.synthetic).split(',').map((k: string) => k.trim()).filter(Boolean);
       for (const k of kinds) if (!(SYNTHETIC_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown synthetic occluder "${k}" (known: ${SYNTHETIC_KINDS.join(', ')}, none)`);
       process.exitCode = await evaluateGuidanceCommand({
-        set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, config: o.config, profile: o.profile, backend: o.backend, json: o.json,
+        set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, extraSeeds: o.extraSeeds, mirror: o.mirror, config: o.config, profile: o.profile, backend: o.backend, json: o.json,
         ...(o.rulesOnly ? { detectors: null } : {}),
       });
       return;

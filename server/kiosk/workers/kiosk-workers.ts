@@ -34,6 +34,8 @@ export function trackerWorker(config: KioskConfig, Client: ClientClass = WorkerC
       detectorEveryFrames: config.tracking.detectorEveryFrames,
       iris: config.tracking.iris,
       maxFaces: config.tracking.maxFaces,
+      minBoxConfidence: config.tracking.minBoxConfidence,
+      minMeshConfidence: config.tracking.minMeshConfidence,
       selection: { centreSigma: config.selection.centreSigma, multipleFacesRatio: config.selection.multipleFacesRatio },
       presentationAttack: config.guidance.presentationAttack.enabled,
     } satisfies TrackerInit,

@@ -13,6 +13,8 @@ export interface TrackerInit {
   detectorEveryFrames: number;
   iris: boolean;
   maxFaces: number;
+  minBoxConfidence: number;
+  minMeshConfidence: number;
   selection: SubjectSelectionOptions;
   /** Run the antispoof and liveness models (guidance.presentationAttack.enabled). */
   presentationAttack: boolean;
@@ -46,7 +48,8 @@ serveWorker({
       skipFrames: p.detectorEveryFrames,
       skipTimeMs: p.detectorEveryFrames > 0 ? 2000 : 0,
       iris: p.iris,
-      minConfidence: 0.5,
+      minConfidence: p.minBoxConfidence,
+      minMeshConfidence: p.minMeshConfidence,
       antispoof: p.presentationAttack,
       liveness: p.presentationAttack,
       padEveryFrames: PAD_EVERY_FRAMES,

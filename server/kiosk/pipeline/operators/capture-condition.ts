@@ -11,6 +11,8 @@ export interface CaptureCandidate<T> {
    * empty = all pass.
    */
   failed?: readonly string[];
+  /** The face mesh's confidence in the face (absent = not known, not held against it). */
+  meshConfidence?: number;
 }
 
 export interface CaptureConditionOptions {
@@ -20,17 +22,22 @@ export interface CaptureConditionOptions {
   successive: number;
   /** Checks that do not count (names or `Prefix.*` patterns, `capture.advisoryComponents`). */
   advisory?: readonly string[];
+  /** A face the mesh is less sure of (half hidden, `capture.minMeshConfidence`) is never captured. */
+  minMeshConfidence?: number;
 }
 
 /**
  * Emits the best result of a run of `successive` results that all reach the threshold, pass every
- * non-advisory check, and come while no blocking message is shown; a failing result restarts the
+ * non-advisory check, come while no blocking message is shown and show a face the mesh is sure of; a failing result restarts the
  * count, and so does an emission.
  */
 export function captureCondition<T>(options: CaptureConditionOptions): OperatorFunction<CaptureCandidate<T>, T> {
   const advisory = options.advisory ?? [];
   const good = (c: CaptureCandidate<T>): boolean =>
-    !c.blocked && c.qualityScaled >= options.threshold && (c.failed ?? []).every((n) => isAdvisory(n, advisory));
+    !c.blocked &&
+    c.qualityScaled >= options.threshold &&
+    (c.meshConfidence ?? 1) >= (options.minMeshConfidence ?? 0) &&
+    (c.failed ?? []).every((n) => isAdvisory(n, advisory));
   return (source) =>
     source.pipe(
       scan<CaptureCandidate<T>, { run: CaptureCandidate<T>[]; fire?: CaptureCandidate<T>[] }>(
