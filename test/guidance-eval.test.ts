@@ -249,4 +249,31 @@ describe('the command line', () => {
     expect(bad.stderr).toMatch(/unknown synthetic occluder "scarf"/);
     expect(await readFile(LABELS_FILE, 'utf8')).toContain('vd025.png');
   }, 300_000);
+
+  it('training cases: --mirror adds each real face mirrored (left and right swapped), --extra-seeds more drawn occluders; plq fit-detectors merges runs as a+b.json, a case once', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-guidance-'));
+    const labels = await readLabels();
+    const firstClean = (fold: string) => labels.find((l) => l.fold === fold && l.clean && l.face === 0)!;
+    const [fitFace, calFace] = [firstClean('fit'), firstClean('calibrate')];
+    await writeFile(path.join(dir, 'fit.csv'), labelsCsv([fitFace]));
+    await writeFile(path.join(dir, 'cal.csv'), labelsCsv([calFace]));
+    const [fit, cal] = [path.join(dir, 'fit.json'), path.join(dir, 'cal.json')];
+    const f = await plq(['evaluate', 'guidance', '--fold', 'fit', '--set', path.join(dir, 'fit.csv'), '--synthetic', 'sunglasses', '--mirror', '--extra-seeds', '2,3', '--rules-only', '--json', fit]);
+    expect(f.code, f.stderr).toBe(0);
+    const c = await plq(['evaluate', 'guidance', '--fold', 'calibrate', '--set', path.join(dir, 'cal.csv'), '--synthetic', 'none', '--rules-only', '--json', cal]);
+    expect(c.code, c.stderr).toBe(0);
+    const json = JSON.parse(await readFile(fit, 'utf8')) as { mirror: boolean; extraSeeds: number[]; cases: Array<{ id: string; source: string; mustNot: string[] }> };
+    const id = `${fitFace.file}#0`;
+    expect(json.cases.map((x) => x.id)).toEqual([id, `${id}/mirrored`, `${id}/sunglasses`, `${id}/sunglasses/seed-2`, `${id}/sunglasses/seed-3`]);
+    expect([json.mirror, json.extraSeeds]).toEqual([true, [2, 3]]);
+    const [bare, mirrored] = json.cases;
+    expect(mirrored.source).toBe('real');
+    // a clean face: every blocking message is a must-not, left and right alike, so the mirror keeps the set
+    expect([...mirrored.mustNot].sort()).toEqual([...bare.mustNot].sort());
+    // the same run given twice counts once: 3 drawn sunglasses against the 2 real faces' must-nots
+    const d = await plq(['fit-detectors', '--cases', `${fit}+${fit},${cal}`, '--dry-run']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toMatch(/training on 5 fit cases/);
+    expect(d.stdout).toMatch(/\| remove-sunglasses \| replace \| 0 \+ 3 \/ 2 \|/);
+  }, 300_000);
 });

@@ -121,6 +121,7 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
             id: seed === 1 ? `${id}/${kind}` : `${id}/${kind}/seed-${seed}`,
             source: 'synthetic',
             kind,
+            seed,
             variant: occ.variant,
             fold: label.fold,
             clean: false,

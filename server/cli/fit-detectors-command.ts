@@ -31,6 +31,8 @@ interface JsonCase {
   measurements: { appearance: TrainingCase['appearance'] } | null;
   regions: TrainingCase['regions'] | null;
   qualityScaled: number | null;
+  /** A synthetic case's drawing seed; absent in files written before --extra-seeds (seed 1 then, or `/seed-N` in the id). */
+  seed?: number;
   /** Absent in files written before the probes read the embedding: such files are refused. */
   embedding?: number[] | null;
 }
@@ -46,13 +48,11 @@ const toTraining = (c: JsonCase): TrainingCase => ({
   regions: c.regions!,
   qualityScaled: c.qualityScaled!,
   embedding: c.embedding!,
+  seed: c.seed ?? Number(/\/seed-(\d+)$/.exec(c.id)?.[1] ?? 1),
+  mirrored: c.id.endsWith('/mirrored'),
 });
 
-/**
- * The fit fold's training cases: each real face also mirrored, and synthetic occluders drawn with
- * three seeds (chosen on calibrate: the head-covering probe found 42 instead of 31 of its 50 drawn
- * caps at the same false alarms; the mirrored faces raised the real glasses' AUC 0.945 -> 0.962).
- */
+/** The fit fold's run: each real face also mirrored, synthetic occluders drawn with three seeds (which probe trains on them: `DETECTOR_TRAINING`). */
 export const FIT_FOLD_RUN = { mirror: true, extraSeeds: [2, 3] } as const;
 
 async function foldCases(fold: Fold, file: string | undefined, backend: FitDetectorsOptions['backend']): Promise<TrainingCase[]> {

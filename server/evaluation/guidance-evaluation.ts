@@ -26,10 +26,12 @@ export const GUIDANCE_TARGETS: { recall: Partial<Record<LabelToken, number>>; fa
 };
 
 export interface GuidanceCase {
-  /** `<file>#<face>` for real faces, `<file>#<face>/<kind>` for synthetic ones. */
+  /** `<file>#<face>` for real faces (`/mirrored` seen in a mirror), `<file>#<face>/<kind>` for synthetic ones (`/seed-N` when drawn with another seed than 1). */
   id: string;
   source: 'real' | 'synthetic';
   kind?: SyntheticKind;
+  /** The seed a synthetic case was drawn with. */
+  seed?: number;
   variant?: string;
   fold: Fold;
   clean: boolean;
