@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { DETECTOR_FEATURES, EMBEDDING_SIZE, detectorFeatures, detectorProbability, detectorsForModel, isEmbeddingFeature, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
-import { fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
+import { DETECTOR_TRAINING, fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
+import type { GuidanceId } from '../server/kiosk/guidance/guidance-ids.js';
 import { occlusionCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
 import { eyewearEdges, type RegionAppearance } from '../server/kiosk/pipeline/region-appearance.js';
@@ -211,5 +212,34 @@ describe('training', () => {
     expect(f.recallSynthetic.k / f.recallSynthetic.n).toBeGreaterThan(0.9);
     const x = detectorFeatures(look({ leftEye: [0.35, 0.6], rightEye: [0.35, 0.6] }), { regions: regions(), qualityScaled: 0.7, embedding: SAME_EMBEDDING });
     expect(detectorProbability(detectors[0], x)).toBeGreaterThanOrEqual(detectors[0].threshold);
+  });
+
+  it('mirrored faces and drawings of seeds 2-3 train the probes DETECTOR_TRAINING names, and no other', () => {
+    const rnd = mulberry32(11);
+    const make = (n: number, must: GuidanceId | null, extra: Partial<TrainingCase> = {}): TrainingCase[] =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `c${i}`,
+        source: must ? 'synthetic' : 'real',
+        clean: !must,
+        must: must ? [must] : [],
+        mustNot: must ? [] : ['remove-sunglasses', 'uncover-left-cheek'],
+        appearance: look({ leftEye: [0.5 + 0.5 * rnd(), 0.6], leftCheek: [0.5 + 0.5 * rnd(), 0.6] }),
+        regions: regions(),
+        qualityScaled: 0.6 + 0.2 * rnd(),
+        embedding: SAME_EMBEDDING,
+        ...extra,
+      }));
+    const fit = [
+      ...make(5, 'remove-sunglasses'), ...make(5, 'remove-sunglasses', { seed: 2 }),
+      ...make(5, 'uncover-left-cheek'), ...make(5, 'uncover-left-cheek', { seed: 3 }),
+      ...make(10, null), ...make(10, null, { mirrored: true }),
+    ];
+    const cal = [...make(5, 'remove-sunglasses'), ...make(5, 'uncover-left-cheek'), ...make(20, null)];
+    const { figures } = fitDetectors(fit, cal);
+    const fitOf = (id: GuidanceId) => figures.find((f) => f.id === id)!.fit;
+    expect(DETECTOR_TRAINING['remove-sunglasses']).toEqual({ mirrored: true, seeds: 3 });
+    expect(DETECTOR_TRAINING['uncover-left-cheek']).toBeUndefined();
+    expect(fitOf('remove-sunglasses')).toEqual({ positivesReal: 0, positivesSynthetic: 10, negatives: 20 });
+    expect(fitOf('uncover-left-cheek')).toEqual({ positivesReal: 0, positivesSynthetic: 5, negatives: 10 });
   });
 });

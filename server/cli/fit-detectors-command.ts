@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { initBackend, type BackendName } from '../tf/backend.js';
 import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import type { Fold } from '../faceset/face-split.js';
-import { DETECTOR_L2, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
+import { DETECTOR_L2, DETECTOR_TRAINING, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
 import { caseRecord, runGuidanceEvaluation } from './evaluate-guidance-command.js';
 import { progressLines } from './progress.js';
 
@@ -105,10 +105,10 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
         'plq evaluate guidance --fold calibrate --rules-only --json calibrate.json && plq fit-detectors --cases fit.json+fit23.json,calibrate.json'
       : 'plq fit-detectors',
     trainedOn:
-      `weights: ${fit.length} cases of the fit fold (its labelled real faces, each also mirrored, and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seeds 1, 2 and 3); ` +
+      `weights: ${fit.length} cases of the fit fold (its labelled real faces, each also mirrored, and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seeds 1, 2 and 3; the mirrored faces and seeds 2-3 only for the probes in figures.settings.training); ` +
       `thresholds: ${calibrate.length} cases of the calibrate fold (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
       'the validate fold is never seen',
-    figures: { settings: { ...FIT_SETTINGS, l2PerProbe: DETECTOR_L2 }, detectors: figures },
+    figures: { settings: { ...FIT_SETTINGS, l2PerProbe: DETECTOR_L2, training: DETECTOR_TRAINING }, detectors: figures },
   };
   process.stdout.write(formatFigures(figures) + '\n');
   if (opts.dryRun) return 0;
