@@ -17,9 +17,9 @@ import { startHarness, waitFor, writeFrames } from './helpers/kiosk-harness.js';
 import { UNSEEN_OCCLUDED, unseenPhoto, unseenPortrait } from './helpers/unseen-faces.js';
 
 const cases = [
-  { occluder: 'sunglasses', id: 'remove-sunglasses', ...UNSEEN_OCCLUDED.sunglasses },
-  { occluder: 'mask', id: 'uncover-mouth', ...UNSEEN_OCCLUDED.mask },
-  { occluder: 'glasses', id: 'remove-glasses', ...UNSEEN_OCCLUDED.glasses },
+  { occluder: 'sunglasses', wearing: 'sunglasses', id: 'remove-sunglasses', ...UNSEEN_OCCLUDED.sunglasses },
+  { occluder: 'mask', wearing: 'a mask', id: 'uncover-mouth', ...UNSEEN_OCCLUDED.mask },
+  { occluder: 'glasses', wearing: 'eyeglasses', id: 'remove-glasses', ...UNSEEN_OCCLUDED.glasses },
 ] as const;
 
 /**
@@ -109,7 +109,7 @@ describe('kiosk server: a new face is not captured before its guidance could sho
 
 describe('kiosk server: real occluders on unseen people', () => {
   for (const c of cases) {
-    it(`a real person in a ${c.occluder} is told '${c.id}' and is not captured`, async () => {
+    it(`a real person wearing ${c.wearing} is told '${c.id}' and is not captured`, async () => {
       // the booth's own guidance timing: a capture must not slip through before a message shows
       const { showAfterMs, hideAfterMs } = DEFAULT_CONFIG.guidance;
       const h = await startHarness({ replayDir: await writeFrames([frames.get(c.occluder)!]), overrides: { guidance: { showAfterMs, hideAfterMs } } });
