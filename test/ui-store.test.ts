@@ -3,7 +3,10 @@
  * compile-time check that the browser's protocol types match the server's events.
  */
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Store } from '../ui/src/store/store.js';
+import { AuthApi, createAuthStore } from '../ui/src/store/auth-store.js';
 import { guidanceIds, humanise, reportHighlights } from '../ui/src/store/report-highlights.js';
 import type * as Ui from '../ui/src/protocol.js';
 import type * as Server from '../server/kiosk/pipeline/kiosk-events.js';
@@ -40,6 +43,56 @@ describe('UI store', () => {
     expect(seen).toEqual([[2, 1]]);
     expect(store.state).toEqual({ a: 3, b: 'x' });
     expect(protocolInStep.every(Boolean)).toBe(true);
+  });
+});
+
+describe('operator login state (AuthApi)', () => {
+  it('a logout says "Logged out", even when the ended session\'s socket refusal comes while it is under way', async () => {
+    // a loopback server with the session routes' shape that holds session checks until released, in arrival order
+    let loggedIn = true;
+    let hold = false;
+    const held: Array<() => void> = [];
+    const server = createServer((req, res) => {
+      const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/api/session') {
+        // answered with the state at release time
+        const answer = () => json({ operatorsConfigured: true, user: loggedIn ? 'ops' : null, csrfToken: loggedIn ? 't' : null });
+        return hold ? void held.push(answer) : answer();
+      }
+      if (req.url === '/api/logout') {
+        loggedIn = false;
+        return json({ ok: true });
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    try {
+      const store = createAuthStore();
+      const api = new AuthApi(store, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      await api.check();
+      expect(store.state.status).toBe('authenticated');
+      hold = true;
+      const logout = api.logout();
+      await until(() => held.length === 1); // the logout's own session check waits
+      // the server has ended the session; the /operator socket is refused and reports it
+      const ended = api.sessionEnded();
+      await new Promise((r) => setTimeout(r, 100));
+      hold = false;
+      for (const answer of held.splice(0)) answer();
+      await Promise.all([logout, ended]);
+      expect(store.state).toMatchObject({ status: 'anonymous', message: 'Logged out.' });
+      // a session that ends by itself still says so
+      loggedIn = true;
+      await api.check();
+      loggedIn = false;
+      await api.sessionEnded();
+      expect(store.state.message).toBe('Your session has ended: please log in again.');
+    } finally {
+      server.close();
+    }
   });
 });
 

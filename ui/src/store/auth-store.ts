@@ -22,6 +22,9 @@ export type AuthStore = Store<AuthState>;
 export const createAuthStore = (): AuthStore => new Store<AuthState>({ status: 'checking', user: null, csrfToken: null, message: null, busy: false });
 
 export class AuthApi {
+  /** Set while a logout is under way: the ended session's 401s and socket refusals are its own doing. */
+  #loggingOut = false;
+
   constructor(private readonly store: AuthStore, private readonly origin = '') {}
 
   #apply(info: SessionInfo, message: string | null = null): void {
@@ -46,7 +49,7 @@ export class AuthApi {
 
   /** The server said 401 to a request of this session: it ended (expired or logged out elsewhere). */
   async sessionEnded(): Promise<void> {
-    if (this.store.state.status !== 'authenticated') return;
+    if (this.store.state.status !== 'authenticated' || this.#loggingOut) return;
     await this.check('Your session has ended: please log in again.');
   }
 
@@ -76,10 +79,12 @@ export class AuthApi {
   }
 
   async logout(): Promise<void> {
+    this.#loggingOut = true;
     try {
       await fetch(`${this.origin}/api/logout`, { method: 'POST', headers: this.csrfHeaders() });
     } finally {
       await this.check('Logged out.');
+      this.#loggingOut = false;
     }
   }
 
