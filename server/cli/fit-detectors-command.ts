@@ -53,7 +53,7 @@ const toTraining = (c: JsonCase): TrainingCase => ({
 });
 
 /** The fit fold's run: each real face also mirrored, synthetic occluders drawn with three seeds (which probe trains on them: `DETECTOR_TRAINING`). */
-export const FIT_FOLD_RUN = { mirror: true, extraSeeds: [2, 3] } as const;
+const FIT_FOLD_RUN = { mirror: true, extraSeeds: [2, 3] } as const;
 
 async function foldCases(fold: Fold, file: string | undefined, backend: FitDetectorsOptions['backend']): Promise<TrainingCase[]> {
   let cases: JsonCase[];

@@ -161,6 +161,7 @@ export class HumanFaceDetector implements FaceDetector {
       const now = performance.now();
       const runPad = (antispoof || liveness) && (this.padCache.length === 0 || this.padCalls % every === 0 || now - this.padAt >= maxAgeMs);
       const { box, mesh } = this.minScore;
+      const wanted = (f: HumanFace): boolean => f.boxScore >= box && f.faceScore >= mesh;
       // Human's settings persist between calls: each call sets all it depends on
       const pass = (minConfidence: number) =>
         this.human.detect(input, { face: { detector: { minConfidence }, antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
@@ -168,9 +169,9 @@ export class HumanFaceDetector implements FaceDetector {
       // A box the mesh doubted (a mask, a hand): once more with the mesh's lower threshold. Running
       // every frame at that threshold instead cost 13 ms a frame in the live bench (the mesh model
       // on every weak box BlazeFace proposes); this costs a second pass on such frames only.
-      if (mesh < box && result.face.some((f) => f.mesh.length < 468 && f.boxScore >= box && f.faceScore >= mesh)) result = await pass(mesh);
+      if (mesh < box && result.face.some((f) => f.mesh.length < 468 && wanted(f))) result = await pass(mesh);
       if (result.error) throw new Error(`face detection failed: ${result.error}`);
-      const faces = result.face.filter((f) => f.mesh.length >= 468 && f.boxScore >= box && f.faceScore >= mesh);
+      const faces = result.face.filter((f) => f.mesh.length >= 468 && wanted(f));
       let scores: PadScores[];
       if (runPad) {
         // Human leaves `real`/`live` out when the model's (2-decimal) score is 0

@@ -28,8 +28,8 @@ export interface CaptureConditionOptions {
 
 /**
  * Emits the best result of a run of `successive` results that all reach the threshold, pass every
- * non-advisory check, come while no blocking message is shown and show a face the mesh is sure of; a failing result restarts the
- * count, and so does an emission.
+ * non-advisory check, come while no blocking message is shown and show a face the mesh is sure of;
+ * a failing result restarts the count, and so does an emission.
  */
 export function captureCondition<T>(options: CaptureConditionOptions): OperatorFunction<CaptureCandidate<T>, T> {
   const advisory = options.advisory ?? [];
