@@ -24,6 +24,8 @@ export interface DetectedFace {
   /** Presentation-attack scores 0..1 (higher = bona fide), only when the detector runs those models. */
   antispoof?: number;
   liveness?: number;
+  /** Eye aspect ratios of the person's left and right eye from a lid model, when the detector runs one. */
+  eyelids?: { left: number; right: number };
 }
 
 export interface RgbImage {

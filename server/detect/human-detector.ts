@@ -10,6 +10,8 @@ import { registerFileModelLoader } from '../tf/file-io.js';
 import { packageFile } from '../plq/model-paths.js';
 import type { Point } from '../align/similarity.js';
 import type { DetectedFace, FaceDetector, RgbImage } from './face-detector.js';
+import { EyelidModel, type EyelidOpenness } from './eyelid-model.js';
+import { ThrottledFaceScores } from './throttled-scores.js';
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +36,8 @@ interface HumanFace {
   real?: number;
   /** Liveness model: 0..1, higher = live (absent when the model said 0 or is off). */
   live?: number;
+  /** The face crop the mesh model saw, [192, 192, 3] in 0..1 (with `detector.return`). */
+  tensor?: tf.Tensor3D;
 }
 interface HumanInstance {
   load(): Promise<void>;
@@ -77,9 +81,20 @@ export interface HumanDetectorOptions {
    */
   padEveryFrames?: number;
   padMaxAgeMs?: number;
+  /**
+   * Eye openness from the attention mesh's lids (eyelid-model.ts), in `DetectedFace.eyelids`. Off
+   * by default; `eyelidsEveryFrames`/`eyelidsMaxAgeMs` throttle it on video as the PAD models are.
+   */
+  eyelids?: boolean;
+  eyelidsEveryFrames?: number;
+  eyelidsMaxAgeMs?: number;
 }
 
 type PadScores = Pick<DetectedFace, 'antispoof' | 'liveness'>;
+interface Throttle {
+  every: number;
+  maxAgeMs: number;
+}
 
 const mean = (pts: Point[]): Point => {
   const s = pts.reduce((a, p) => [a[0] + p[0], a[1] + p[1]] as Point, [0, 0] as Point);
@@ -88,15 +103,18 @@ const mean = (pts: Point[]): Point => {
 
 export class HumanFaceDetector implements FaceDetector {
   readonly name = 'human-blazeface-facemesh';
-  private padCalls = 0;
-  private padAt = -Infinity;
-  private padCache: PadScores[] = [];
+  private readonly padScores: ThrottledFaceScores<PadScores>;
+  private readonly eyelidScores: ThrottledFaceScores<EyelidOpenness>;
 
   private constructor(
     private readonly human: HumanInstance,
     private readonly minScore: { box: number; mesh: number },
-    private readonly pad: { antispoof: boolean; liveness: boolean; every: number; maxAgeMs: number },
-  ) {}
+    private readonly pad: { antispoof: boolean; liveness: boolean } & Throttle,
+    private readonly eyelids: { model: EyelidModel | null } & Throttle,
+  ) {
+    this.padScores = new ThrottledFaceScores(pad.every, pad.maxAgeMs);
+    this.eyelidScores = new ThrottledFaceScores(eyelids.every, eyelids.maxAgeMs);
+  }
 
   static async create(options: HumanDetectorOptions = {}): Promise<HumanFaceDetector> {
     registerFileModelLoader();
@@ -125,7 +143,8 @@ export class HumanFaceDetector implements FaceDetector {
           maxDetected: options.maxFaces ?? 10,
           // Human applies one threshold to the box and to the mesh (set on every call, see detect)
           minConfidence: minBox,
-          return: false,
+          // the eyelid model reads the mesh model's own face crop
+          return: options.eyelids ?? false,
           skipFrames: options.skipFrames ?? 0,
           skipTime: options.skipTimeMs ?? 0,
         },
@@ -146,25 +165,30 @@ export class HumanFaceDetector implements FaceDetector {
       segmentation: { enabled: false },
     });
     await human.load();
-    return new HumanFaceDetector(human, { box: minBox, mesh: minMesh }, {
-      antispoof: options.antispoof ?? false,
-      liveness: options.liveness ?? false,
-      every: Math.max(1, Math.round(options.padEveryFrames ?? 1)),
-      maxAgeMs: options.padMaxAgeMs ?? Infinity,
-    });
+    const throttle = (every: number | undefined, maxAgeMs: number | undefined): Throttle => ({ every: Math.max(1, Math.round(every ?? 1)), maxAgeMs: maxAgeMs ?? Infinity });
+    return new HumanFaceDetector(
+      human,
+      { box: minBox, mesh: minMesh },
+      { antispoof: options.antispoof ?? false, liveness: options.liveness ?? false, ...throttle(options.padEveryFrames, options.padMaxAgeMs) },
+      { model: options.eyelids ? await EyelidModel.load() : null, ...throttle(options.eyelidsEveryFrames, options.eyelidsMaxAgeMs) },
+    );
   }
 
   async detect(image: RgbImage): Promise<DetectedFace[]> {
     const input = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
+    const crops: tf.Tensor[] = [];
     try {
-      const { antispoof, liveness, every, maxAgeMs } = this.pad;
+      const { antispoof, liveness } = this.pad;
       const now = performance.now();
-      const runPad = (antispoof || liveness) && (this.padCache.length === 0 || this.padCalls % every === 0 || now - this.padAt >= maxAgeMs);
+      const runPad = (antispoof || liveness) && this.padScores.due(now);
       const { box, mesh } = this.minScore;
       const wanted = (f: HumanFace): boolean => f.boxScore >= box && f.faceScore >= mesh;
       // Human's settings persist between calls: each call sets all it depends on
-      const pass = (minConfidence: number) =>
-        this.human.detect(input, { face: { detector: { minConfidence }, antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
+      const pass = async (minConfidence: number) => {
+        const r = await this.human.detect(input, { face: { detector: { minConfidence }, antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
+        for (const f of r.face) if (f.tensor) crops.push(f.tensor);
+        return r;
+      };
       let result = await pass(box);
       // A box the mesh doubted (a mask, a hand): once more with the mesh's lower threshold. Running
       // every frame at that threshold instead cost 13 ms a frame in the live bench (the mesh model
@@ -172,22 +196,23 @@ export class HumanFaceDetector implements FaceDetector {
       if (mesh < box && result.face.some((f) => f.mesh.length < 468 && wanted(f))) result = await pass(mesh);
       if (result.error) throw new Error(`face detection failed: ${result.error}`);
       const faces = result.face.filter((f) => f.mesh.length >= 468 && wanted(f));
-      let scores: PadScores[];
-      if (runPad) {
-        // Human leaves `real`/`live` out when the model's (2-decimal) score is 0
-        scores = faces.map((f) => ({ ...(antispoof ? { antispoof: f.real ?? 0 } : {}), ...(liveness ? { liveness: f.live ?? 0 } : {}) }));
-        this.padCache = scores;
-        this.padAt = now;
-        this.padCalls = 1;
-      } else {
-        this.padCalls++;
-        if (faces.length !== this.padCache.length) this.padCache = []; // new faces: scored on the next call
-        scores = faces.map((_, i) => this.padCache[i] ?? {});
-      }
-      return faces.map((f, i) => ({ ...toDetectedFace(f), ...scores[i] }));
+      // Human leaves `real`/`live` out when the model's (2-decimal) score is 0
+      const pad = runPad
+        ? this.padScores.store(faces.map((f) => ({ ...(antispoof ? { antispoof: f.real ?? 0 } : {}), ...(liveness ? { liveness: f.live ?? 0 } : {}) })), now)
+        : this.padScores.reuse(faces.length);
+      const lids = await this.eyelidsOf(faces, now);
+      return faces.map((f, i) => ({ ...toDetectedFace(f), ...pad[i], ...(lids[i] ? { eyelids: lids[i] } : {}) }));
     } finally {
       input.dispose();
+      tf.dispose(crops);
     }
+  }
+
+  private async eyelidsOf(faces: HumanFace[], now: number): Promise<Array<EyelidOpenness | undefined>> {
+    const model = this.eyelids.model;
+    if (!model) return [];
+    if (!this.eyelidScores.due(now) || faces.some((f) => !f.tensor)) return this.eyelidScores.reuse(faces.length);
+    return this.eyelidScores.store(await model.openness(faces.map((f) => f.tensor as tf.Tensor3D)), now);
   }
 
   dispose(): void {

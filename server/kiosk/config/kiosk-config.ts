@@ -79,6 +79,11 @@ export interface KioskConfig {
     /** Re-run the face detector every N frames; the mesh is tracked in between. */
     detectorEveryFrames: number;
     iris: boolean;
+    /**
+     * Measure eye openness with the attention mesh's lids (human-models' facemesh-attention), which
+     * follow closed eyes where the plain mesh does not; `guidance.thresholds.minLidOpen` applies.
+     */
+    eyelids: boolean;
     maxFaces: number;
     /**
      * The face detector's box confidence (BlazeFace) a face needs to be tracked, and the face
@@ -282,6 +287,7 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
   maxPitchDeg: 14,
   maxRollDeg: 10,
   minEyeOpen: 0.14,
+  minLidOpen: 0.13,
   maxMouthOpen: 0.16,
   minLuminance: 55,
   maxLuminance: 215,
@@ -317,7 +323,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
-  tracking: { detectorEveryFrames: 10, iris: false, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
+  tracking: { detectorEveryFrames: 10, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
   selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },
   guidance: {
     language: 'en',

@@ -19,6 +19,8 @@ export interface GuidanceThresholds {
   maxPitchDeg: number;
   maxRollDeg: number;
   minEyeOpen: number;
+  /** `open-eyes` below this eye aspect of the attention mesh's lids (used instead of `minEyeOpen` where measured). */
+  minLidOpen: number;
   maxMouthOpen: number;
   minLuminance: number;
   maxLuminance: number;
@@ -106,7 +108,8 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
   if (Math.abs(m.yaw) > t.maxYawDeg || Math.abs(m.pitch) > t.maxPitchDeg) out.push('look-straight');
   if (Math.abs(m.roll) > t.maxRollDeg) out.push('head-level');
   const eyesVisible = m.appearance.leftEye.luminance >= t.darkEyeRatio && m.appearance.rightEye.luminance >= t.darkEyeRatio;
-  if (eyesVisible && Math.min(m.leftEyeOpen, m.rightEyeOpen) < t.minEyeOpen) out.push('open-eyes');
+  const eyeOpen = m.eyelids ? Math.min(m.eyelids.left, m.eyelids.right) < t.minLidOpen : Math.min(m.leftEyeOpen, m.rightEyeOpen) < t.minEyeOpen;
+  if (eyesVisible && eyeOpen) out.push('open-eyes');
   if (m.mouthOpen > t.maxMouthOpen) out.push('close-mouth');
   if (m.luminance < t.minLuminance) out.push('too-dark');
   if (m.luminance > t.maxLuminance) out.push('too-bright');

@@ -104,6 +104,7 @@ export function measureFace(face: DetectedFace, frame: RgbImage, align: Alignmen
     roll: face.pose.roll,
     leftEyeOpen,
     rightEyeOpen,
+    ...(face.eyelids ? { eyelids: face.eyelids } : {}),
     mouthOpen,
     sharpness: sharpness(frame, face.box),
     luminance,

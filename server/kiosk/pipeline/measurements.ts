@@ -19,6 +19,8 @@ export interface FaceMeasurements {
   /** Eye aspect ratios from the mesh, the person's own left/right. */
   leftEyeOpen: number;
   rightEyeOpen: number;
+  /** Eye aspect ratios from the attention mesh's lids (`tracking.eyelids`), the person's own left/right. */
+  eyelids?: { left: number; right: number };
   /** Mouth opening relative to mouth width. */
   mouthOpen: number;
   /** Variance of the Laplacian over the face crop (grey levels^2). */

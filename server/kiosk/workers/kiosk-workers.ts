@@ -33,6 +33,7 @@ export function trackerWorker(config: KioskConfig, Client: ClientClass = WorkerC
       model: config.engine.model,
       detectorEveryFrames: config.tracking.detectorEveryFrames,
       iris: config.tracking.iris,
+      eyelids: config.tracking.eyelids,
       maxFaces: config.tracking.maxFaces,
       minBoxConfidence: config.tracking.minBoxConfidence,
       minMeshConfidence: config.tracking.minMeshConfidence,

@@ -12,6 +12,7 @@ export interface TrackerInit {
   model: string;
   detectorEveryFrames: number;
   iris: boolean;
+  eyelids: boolean;
   maxFaces: number;
   minBoxConfidence: number;
   minMeshConfidence: number;
@@ -23,6 +24,9 @@ export interface TrackerInit {
 /** The presentation-attack models (~10 ms a run at 640x480) run on every 4th frame, at least every 250 ms; scores are kept in between. */
 const PAD_EVERY_FRAMES = 4;
 const PAD_MAX_AGE_MS = 250;
+/** The eyelid model on every 2nd frame, at least every 150 ms: a closed eye is told after 400 ms (showAfterMs). */
+const EYELIDS_EVERY_FRAMES = 2;
+const EYELIDS_MAX_AGE_MS = 150;
 
 export interface TrackRequest {
   seq: number;
@@ -48,6 +52,9 @@ serveWorker({
       skipFrames: p.detectorEveryFrames,
       skipTimeMs: p.detectorEveryFrames > 0 ? 2000 : 0,
       iris: p.iris,
+      eyelids: p.eyelids,
+      eyelidsEveryFrames: EYELIDS_EVERY_FRAMES,
+      eyelidsMaxAgeMs: EYELIDS_MAX_AGE_MS,
       minConfidence: p.minBoxConfidence,
       minMeshConfidence: p.minMeshConfidence,
       antispoof: p.presentationAttack,
