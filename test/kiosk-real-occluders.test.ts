@@ -65,7 +65,8 @@ describe('kiosk server: a check that keeps the capture waiting is said, late', (
     // the camera starts once the screen is connected: on a loaded machine the client could
     // otherwise connect after the face had been in view for seconds, and see the message at once
     const camera = gatedCamera(new SyntheticSource({ images: [halfShut], fps: 15 }));
-    const h = await startHarness({ camera, overrides: { guidance: { showAfterMs, hideAfterMs } } });
+    // the plain mesh's eye aspect only (the eyelid model off): her eyes fail ICAO's EyesOpen inside its margin
+    const h = await startHarness({ camera, overrides: { tracking: { eyelids: false }, guidance: { showAfterMs, hideAfterMs } } });
     let inView: number | undefined;
     const captures: CaptureEvent[] = [];
     h.client.on('capture', (e: CaptureEvent) => captures.push(e));

@@ -287,7 +287,7 @@ export const DEFAULT_THRESHOLDS: GuidanceThresholds = {
   maxPitchDeg: 14,
   maxRollDeg: 10,
   minEyeOpen: 0.14,
-  minLidOpen: 0.13,
+  minLidOpen: 0.17,
   maxMouthOpen: 0.16,
   minLuminance: 55,
   maxLuminance: 215,

@@ -19,7 +19,11 @@ export interface GuidanceThresholds {
   maxPitchDeg: number;
   maxRollDeg: number;
   minEyeOpen: number;
-  /** `open-eyes` below this eye aspect of the attention mesh's lids (used instead of `minEyeOpen` where measured). */
+  /**
+   * `open-eyes` when both eyes' aspect on the attention mesh's lids is below this (used instead of
+   * `minEyeOpen` where measured). Both: one eye measured narrow is most often a smile or a lid the
+   * model misplaced on an open eye (README, Guidance accuracy).
+   */
   minLidOpen: number;
   maxMouthOpen: number;
   minLuminance: number;
@@ -108,8 +112,8 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
   if (Math.abs(m.yaw) > t.maxYawDeg || Math.abs(m.pitch) > t.maxPitchDeg) out.push('look-straight');
   if (Math.abs(m.roll) > t.maxRollDeg) out.push('head-level');
   const eyesVisible = m.appearance.leftEye.luminance >= t.darkEyeRatio && m.appearance.rightEye.luminance >= t.darkEyeRatio;
-  const eyeOpen = m.eyelids ? Math.min(m.eyelids.left, m.eyelids.right) < t.minLidOpen : Math.min(m.leftEyeOpen, m.rightEyeOpen) < t.minEyeOpen;
-  if (eyesVisible && eyeOpen) out.push('open-eyes');
+  const eyesClosed = m.eyelids ? Math.max(m.eyelids.left, m.eyelids.right) < t.minLidOpen : Math.min(m.leftEyeOpen, m.rightEyeOpen) < t.minEyeOpen;
+  if (eyesVisible && eyesClosed) out.push('open-eyes');
   if (m.mouthOpen > t.maxMouthOpen) out.push('close-mouth');
   if (m.luminance < t.minLuminance) out.push('too-dark');
   if (m.luminance > t.maxLuminance) out.push('too-bright');
