@@ -86,6 +86,34 @@ describe('kiosk server: a check that keeps the capture waiting is said, late', (
   });
 });
 
+describe('kiosk server: half-shut eyes with the eyelid model (the default)', () => {
+  it('are told open-eyes without waiting for waitingShowAfterMs, and not captured', async () => {
+    const { showAfterMs, hideAfterMs, waitingShowAfterMs } = DEFAULT_CONFIG.guidance;
+    expect(DEFAULT_CONFIG.tracking.eyelids).toBe(true);
+    const camera = gatedCamera(new SyntheticSource({ images: [halfShut], fps: 15 }));
+    const h = await startHarness({ camera, overrides: { guidance: { showAfterMs, hideAfterMs } } });
+    let inView: number | undefined;
+    const captures: CaptureEvent[] = [];
+    h.client.on('capture', (e: CaptureEvent) => captures.push(e));
+    h.client.on('state', (e: StateEvent) => {
+      if (e.state !== 'searching' && inView === undefined) inView = Date.now();
+    });
+    try {
+      camera.open();
+      const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'open-eyes'), 60_000);
+      expect(inView).toBeDefined();
+      // said as a rule's message (after showAfterMs), not as the capture check's late one
+      expect(Date.now() - inView!).toBeLessThan(waitingShowAfterMs);
+      expect(g.messages.find((m) => m.id === 'open-eyes')!.text).toMatch(/eyes open/i);
+      // a few more frames: still no capture
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(captures).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('kiosk server: a new face is not captured before its guidance could show', () => {
   it('with guidance.showAfterMs 4000, the unseen good face is captured no sooner than 4 s after it came into view', async () => {
     const showAfterMs = 4000;
