@@ -216,7 +216,8 @@ export class HumanFaceDetector implements FaceDetector {
   }
 
   dispose(): void {
-    // Human keeps its models for the process lifetime; nothing per-instance to free.
+    // Human keeps its models for the process lifetime; the eyelid model is this detector's own
+    this.eyelids.model?.dispose();
   }
 }
 
