@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { componentGuidance, DEFAULT_GUIDANCE_MARGINS, failureGuidance, liveChecks, type GuidanceMargins } from '../server/kiosk/capture/capture-checks.js';
 
-const NO_MARGINS: GuidanceMargins = { yawDeg: 0, pitchDeg: 0, eyeAspect: 0, mouthOpening: 0, illumination: 0 };
+const NO_MARGINS: GuidanceMargins = { yawDeg: 0, pitchDeg: 0, eyeAspect: 0, mouthOpening: 0, illumination: 0, cropPadding: 0 };
 import { assessIsoComponents, DEFAULT_ISO_THRESHOLDS, ISO_COMPONENT_NAMES, isAdvisory, type IsoComponentName } from '../server/kiosk/capture/iso-components.js';
 import { GUIDANCE_IDS } from '../server/kiosk/guidance/guidance-ids.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
@@ -123,6 +123,19 @@ describe('capture checks: failing component -> guidance message', () => {
     const large = check(goodFace(0, 1.4));
     expect(large.failed).toEqual(expect.arrayContaining(['UpwardCropOfTheFaceImage', 'DownwardCropOfTheFaceImage']));
     expect(large.guidance).toEqual(['step-back']);
+  });
+
+  it('a head a little too high: cropped at the top within the crop margin -> the capture waits, no message; beyond it -> center-face', () => {
+    const upward = (dy: number) => check(goodFace(dy)).assessment.components.find((c) => c.name === 'UpwardCropOfTheFaceImage')!.native!;
+    const limit = DEFAULT_ISO_THRESHOLDS.maxCropPadding, margin = DEFAULT_GUIDANCE_MARGINS.cropPadding;
+    let dy = 0;
+    while (upward(dy) <= limit + margin / 2) dy -= 1;
+    const inside = check(goodFace(dy));
+    expect(inside.failed).toEqual(['UpwardCropOfTheFaceImage']);
+    expect(inside.guidance).toEqual([]);
+    expect(inside.waiting).toEqual(['center-face']);
+    while (upward(dy) <= limit + margin) dy -= 1;
+    expect(check(goodFace(dy)).guidance).toEqual(['center-face']);
   });
 
   it('several failures give several messages, each once', () => {

@@ -105,6 +105,11 @@ export interface GuidanceMargins {
   eyeAspect: number;
   mouthOpening: number;
   illumination: number;
+  /**
+   * The four crop components (share of the portrait's side padded beyond the frame). The portrait's
+   * crown and chin are implied by the mesh, and a bowed or raised head moves them.
+   */
+  cropPadding: number;
 }
 
 export const DEFAULT_GUIDANCE_MARGINS: Readonly<GuidanceMargins> = Object.freeze({
@@ -113,6 +118,7 @@ export const DEFAULT_GUIDANCE_MARGINS: Readonly<GuidanceMargins> = Object.freeze
   eyeAspect: 0.04,
   mouthOpening: 0.04,
   illumination: 0.1,
+  cropPadding: 0.03,
 });
 
 /** The margin of a component (0 for those without one). */
@@ -128,6 +134,11 @@ function marginOf(name: IsoComponentName, m: GuidanceMargins): number {
       return m.mouthOpening;
     case 'IlluminationUniformity':
       return m.illumination;
+    case 'LeftwardCropOfTheFaceImage':
+    case 'RightwardCropOfTheFaceImage':
+    case 'UpwardCropOfTheFaceImage':
+    case 'DownwardCropOfTheFaceImage':
+      return m.cropPadding;
     default:
       return 0;
   }
