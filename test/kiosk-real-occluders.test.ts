@@ -59,58 +59,53 @@ beforeAll(async () => {
   halfShut = portraitFrame(eyes, (await (await detector()).detect(eyes))[0]!);
 });
 
+/**
+ * Holds Helen Mirren's half-shut eyes in front of the kiosk until it says open-eyes; returns how long
+ * after the face came into view that was, the message and the captures made by `extraMs` later. The
+ * camera starts once the screen is connected: on a loaded machine the client could otherwise connect
+ * after the face had been in view for seconds, and see the message at once.
+ */
+async function untilOpenEyes(tracking: Record<string, unknown>, extraMs = 0): Promise<{ afterMs: number; message: GuidanceEvent['messages'][number]; captures: CaptureEvent[] }> {
+  const { showAfterMs, hideAfterMs } = DEFAULT_CONFIG.guidance;
+  const camera = gatedCamera(new SyntheticSource({ images: [halfShut], fps: 15 }));
+  const h = await startHarness({ camera, overrides: { tracking, guidance: { showAfterMs, hideAfterMs } } });
+  let inView: number | undefined;
+  const captures: CaptureEvent[] = [];
+  h.client.on('capture', (e: CaptureEvent) => captures.push(e));
+  h.client.on('state', (e: StateEvent) => {
+    if (e.state !== 'searching' && inView === undefined) inView = Date.now();
+  });
+  try {
+    camera.open();
+    const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'open-eyes'), 60_000);
+    expect(inView).toBeDefined();
+    const afterMs = Date.now() - inView!;
+    await new Promise((r) => setTimeout(r, extraMs));
+    return { afterMs, message: g.messages.find((m) => m.id === 'open-eyes')!, captures };
+  } finally {
+    await h.close();
+  }
+}
+
 describe('kiosk server: a check that keeps the capture waiting is said, late', () => {
   it('half-shut eyes inside the open-eyes margin: no message at first, open-eyes once they kept the capture waiting for waitingShowAfterMs, no capture', async () => {
-    const { showAfterMs, hideAfterMs, waitingShowAfterMs } = DEFAULT_CONFIG.guidance;
-    // the camera starts once the screen is connected: on a loaded machine the client could
-    // otherwise connect after the face had been in view for seconds, and see the message at once
-    const camera = gatedCamera(new SyntheticSource({ images: [halfShut], fps: 15 }));
     // the plain mesh's eye aspect only (the eyelid model off): her eyes fail ICAO's EyesOpen inside its margin
-    const h = await startHarness({ camera, overrides: { tracking: { eyelids: false }, guidance: { showAfterMs, hideAfterMs } } });
-    let inView: number | undefined;
-    const captures: CaptureEvent[] = [];
-    h.client.on('capture', (e: CaptureEvent) => captures.push(e));
-    h.client.on('state', (e: StateEvent) => {
-      if (e.state !== 'searching' && inView === undefined) inView = Date.now();
-    });
-    try {
-      camera.open();
-      await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'open-eyes'), 60_000);
-      expect(inView).toBeDefined();
-      // the same client-side slack; said at once it would come after showAfterMs (400 ms)
-      expect(Date.now() - inView!).toBeGreaterThanOrEqual(waitingShowAfterMs - TRACKING_SLACK_MS);
-      expect(captures).toEqual([]);
-    } finally {
-      await h.close();
-    }
+    const r = await untilOpenEyes({ eyelids: false });
+    // the same client-side slack; said at once it would come after showAfterMs (400 ms)
+    expect(r.afterMs).toBeGreaterThanOrEqual(DEFAULT_CONFIG.guidance.waitingShowAfterMs - TRACKING_SLACK_MS);
+    expect(r.captures).toEqual([]);
   });
 });
 
 describe('kiosk server: half-shut eyes with the eyelid model (the default)', () => {
   it('are told open-eyes without waiting for waitingShowAfterMs, and not captured', async () => {
-    const { showAfterMs, hideAfterMs, waitingShowAfterMs } = DEFAULT_CONFIG.guidance;
     expect(DEFAULT_CONFIG.tracking.eyelids).toBe(true);
-    const camera = gatedCamera(new SyntheticSource({ images: [halfShut], fps: 15 }));
-    const h = await startHarness({ camera, overrides: { guidance: { showAfterMs, hideAfterMs } } });
-    let inView: number | undefined;
-    const captures: CaptureEvent[] = [];
-    h.client.on('capture', (e: CaptureEvent) => captures.push(e));
-    h.client.on('state', (e: StateEvent) => {
-      if (e.state !== 'searching' && inView === undefined) inView = Date.now();
-    });
-    try {
-      camera.open();
-      const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'open-eyes'), 60_000);
-      expect(inView).toBeDefined();
-      // said as a rule's message (after showAfterMs), not as the capture check's late one
-      expect(Date.now() - inView!).toBeLessThan(waitingShowAfterMs);
-      expect(g.messages.find((m) => m.id === 'open-eyes')!.text).toMatch(/eyes open/i);
-      // a few more frames: still no capture
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(captures).toEqual([]);
-    } finally {
-      await h.close();
-    }
+    // a few more frames after the message: still no capture
+    const r = await untilOpenEyes({}, 1500);
+    // said as a rule's message (after showAfterMs), not as the capture check's late one
+    expect(r.afterMs).toBeLessThan(DEFAULT_CONFIG.guidance.waitingShowAfterMs);
+    expect(r.message.text).toMatch(/eyes open/i);
+    expect(r.captures).toEqual([]);
   });
 });
 
