@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { tf } from '../tf/backend.js';
 import { registerFileModelLoader } from '../tf/file-io.js';
 import { packageFile } from '../plq/model-paths.js';
+import type { Point } from '../align/similarity.js';
+import { eyeAspect } from './eye-aspect.js';
 
 /**
  * The attention model's eye outputs, each 71 points (x, y) in crop pixels. They are named by the
@@ -26,7 +28,8 @@ const EYE_OUTPUTS = { personRight: 'output_left_eye:0', personLeft: 'output_righ
  */
 const OUTER_CORNER = 0;
 const INNER_CORNER = 8;
-const LID_PAIRS: Array<[number, number]> = [[11, 3], [13, 5]];
+const LID_PAIRS: ReadonlyArray<readonly [number, number]> = [[11, 3], [13, 5]];
+const EYE_POINTS = 71;
 
 /** Eye aspect ratios (lid opening / eye width) of the person's own left and right eye. */
 export interface EyelidOpenness {
@@ -34,12 +37,10 @@ export interface EyelidOpenness {
   right: number;
 }
 
-export function eyeAspectOf(points: ArrayLike<number>): number {
-  const at = (i: number): [number, number] => [points[2 * i], points[2 * i + 1]];
-  const dist = (a: [number, number], b: [number, number]): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
-  const width = dist(at(OUTER_CORNER), at(INNER_CORNER));
-  if (!(width > 0)) return 0;
-  return LID_PAIRS.reduce((s, [u, l]) => s + dist(at(u), at(l)), 0) / (LID_PAIRS.length * width);
+/** The eye aspect ratio of one eye output (71 points, x and y interleaved). */
+export function eyeAspectOf(xy: ArrayLike<number>): number {
+  const points = Array.from({ length: EYE_POINTS }, (_, i): Point => [xy[2 * i], xy[2 * i + 1]]);
+  return eyeAspect(points, OUTER_CORNER, INNER_CORNER, LID_PAIRS);
 }
 
 export class EyelidModel {
@@ -58,20 +59,12 @@ export class EyelidModel {
 
   /** `crops`: Human's face crops, [192, 192, 3], RGB in 0..1 (its `face.tensor`). Not disposed here. */
   async openness(crops: tf.Tensor3D[]): Promise<EyelidOpenness[]> {
-    if (crops.length === 0) return [];
-    const outputs = tf.tidy(() => {
-      const batch = tf.stack(crops) as tf.Tensor4D;
-      // the pinto conversion takes one face at a time
-      return crops.map((_, i) => {
-        const [right, left] = this.model.execute(batch.slice([i, 0, 0, 0], [1, -1, -1, -1]), [EYE_OUTPUTS.personRight, EYE_OUTPUTS.personLeft]) as tf.Tensor[];
-        return tf.concat([right.reshape([-1]), left.reshape([-1])]);
-      });
-    });
+    // the pinto conversion takes one face at a time
+    const outputs = tf.tidy(() => crops.map((crop) => this.model.execute(crop.expandDims(0), [EYE_OUTPUTS.personRight, EYE_OUTPUTS.personLeft]) as tf.Tensor[]));
     try {
-      const data = await Promise.all(outputs.map((t) => t.data()));
-      return data.map((d) => ({ right: eyeAspectOf(d.subarray(0, 142)), left: eyeAspectOf(d.subarray(142, 284)) }));
+      return await Promise.all(outputs.map(async ([right, left]) => ({ right: eyeAspectOf(await right.data()), left: eyeAspectOf(await left.data()) })));
     } finally {
-      tf.dispose(outputs);
+      tf.dispose(outputs.flat());
     }
   }
 

@@ -6,16 +6,10 @@ import type { DetectedFace, RgbImage } from '../../detect/face-detector.js';
 import type { FaceMeasurements } from './measurements.js';
 import { regionAppearance } from './region-appearance.js';
 import type { Point } from '../../align/similarity.js';
+import { eyeAspect } from '../../detect/eye-aspect.js';
 
 type P = [number, number];
 const dist = (a: P, b: P): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
-
-/** Eye aspect ratio from MediaPipe mesh indices: (two lid gaps) / (2 * eye width). */
-function eyeAspect(mesh: P[], outer: number, inner: number, lids: Array<[number, number]>): number {
-  const w = dist(mesh[outer], mesh[inner]);
-  if (w === 0) return 0;
-  return lids.reduce((s, [u, l]) => s + dist(mesh[u], mesh[l]), 0) / (lids.length * w);
-}
 
 const grey = (d: Uint8Array, i: number): number => 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
 
