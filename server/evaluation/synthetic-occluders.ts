@@ -37,6 +37,7 @@ const add = (a: Point, b: Point): Point => [a[0] + b[0], a[1] + b[1]];
 const sub = (a: Point, b: Point): Point => [a[0] - b[0], a[1] - b[1]];
 const mul = (a: Point, k: number): Point => [a[0] * k, a[1] * k];
 const len = (a: Point): number => Math.hypot(a[0], a[1]);
+const dot = (a: Point, b: Point): number => a[0] * b[0] + a[1] * b[1];
 const lerp = (a: Point, b: Point, t: number): Point => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
 const norm = (a: Point): Point => mul(a, 1 / Math.max(1e-9, len(a)));
 const mean = (ps: Point[]): Point => mul(ps.reduce(add, [0, 0] as Point), 1 / ps.length);
@@ -424,11 +425,13 @@ function sampleColour(img: RgbImage, points: Point[], r = 2): RGB {
 }
 
 /**
- * Closed eyes: each eye's opening (its mesh ring, a little enlarged) covered by a lid in the skin
- * tone between the lid above it (sampled on the crease line) and the cheek below, darker towards
- * the lash line; the lash line
- * runs low across the opening, as a closed lid's does, and a faint crease sits above. Fully closed,
- * or nearly shut with a thin slit of the eye left at the bottom.
+ * Closed eyes, drawn as a retoucher would shut them: each eye's opening and its rims (the mesh ring,
+ * grown more across the eye than along it, so no line of the open eye's outline is left) are
+ * covered by the lid skin above the eye, cloned from the band between the upper lid and the brow
+ * (squeezed to fit, so the lid keeps the photo's own grain, blur, make-up and light), shaded darker
+ * towards the lash line and blended in with a soft edge. The lash line runs low across the opening,
+ * as a closed lid's does, and a faint crease sits above. Fully closed, or nearly shut with a thin
+ * slit of the eye left at the bottom.
  */
 function closedEyes(img: RgbImage, mesh: Point[], rnd: () => number): string {
   const tone = between(rnd, 0.94, 1.04);
@@ -436,37 +439,91 @@ function closedEyes(img: RgbImage, mesh: Point[], rnd: () => number): string {
   const lash = between(rnd, 0.03, 0.06); // lash line width, of the eye's width
   const lashDark = between(rnd, 0.3, 0.55);
   const lashLow = between(rnd, 0.65, 0.85); // where the lash line runs: 0 = upper lid edge, 1 = lower
-  for (const [ringIdx, crease, cheek] of [[M.rightEyeRing, M.rightLidCrease, M.rightCheek], [M.leftEyeRing, M.leftLidCrease, M.leftCheek]] as const) {
+  const source: RgbImage = { width: img.width, height: img.height, data: Uint8Array.from(img.data) };
+  for (const [ringIdx, crease] of [[M.rightEyeRing, M.rightLidCrease], [M.leftEyeRing, M.leftLidCrease]] as const) {
     const ringPts = ringIdx.map((i) => mesh[i]);
     // ring order: outer corner, lower lid, inner corner, upper lid (inner to outer)
     const lower = resample(ringPts.slice(0, 9), 13);
     const upper = resample([ringPts[8], ...ringPts.slice(9), ringPts[0]].reverse(), 13); // outer to inner corner
     const eyeW = len(sub(ringPts[8], ringPts[0]));
-    // lid skin: the lid above the eye is often in shadow, the cheek below lit: between the two
-    const lidTone = sampleColour(img, crease.map((i) => mesh[i]), Math.max(1, Math.round(0.04 * eyeW)));
-    const cheekTone = sampleColour(img, [mesh[cheek]], Math.max(1, Math.round(0.06 * eyeW)));
-    const skin = shade(lidTone.map((v, k) => 0.45 * v + 0.55 * cheekTone[k]) as RGB, tone);
     const c = mean(ringPts);
-    const grow = (p: Point, k: number): Point => add(c, mul(sub(p, c), k));
+    // the eye's own axes: ex along it, ey across it (down the face)
+    const ex = norm(sub(ringPts[8], ringPts[0]));
+    const ey: Point = [-ex[1], ex[0]];
+    const down: Point = dot(sub(mean(lower), mean(upper)), ey) >= 0 ? ey : mul(ey, -1);
+    const grow = (p: Point, along: number, across: number): Point => {
+      const d = sub(p, c);
+      return add(c, add(mul(ex, dot(d, ex) * along), mul(down, dot(d, down) * across)));
+    };
     // the lid's edge runs between the upper and the lower lid line
     const edge = upper.map((u, i) => lerp(u, lower[i], slit > 0 ? 1 - slit : lashLow));
-    const lidBottom = slit > 0 ? edge : lower.map((p) => grow(p, 1.12));
-    const lid = [...upper.map((p) => grow(p, 1.15)), ...[...lidBottom].reverse()];
-    const top = mean(upper), bottom = mean(lidBottom);
-    fillPolygon(img, lid, (x, y) => {
-      const d = sub([x, y], top), axis = sub(bottom, top);
-      const t = Math.max(0, Math.min(1, (d[0] * axis[0] + d[1] * axis[1]) / Math.max(1e-6, axis[0] ** 2 + axis[1] ** 2)));
-      return shade(skin, 1.03 - 0.1 * t);
-    });
+    const lidTop = upper.map((p) => grow(p, 1.1, 1.6));
+    const lidBottom = slit > 0 ? edge : lower.map((p) => grow(p, 1.1, 1.5));
+    const lid = [...lidTop, ...[...lidBottom].reverse()];
+    // the clone's source: the band of lid skin above the lid, below the brow
+    const vTop = Math.min(...lidTop.map((p) => dot(sub(p, c), down)));
+    const vBottom = Math.max(...lidBottom.map((p) => dot(sub(p, c), down)));
+    const band = 0.3 * eyeW;
+    const alpha = softCoverage(img.width, img.height, lid, Math.max(1, 0.05 * eyeW));
+    for (let y = alpha.y0; y < alpha.y0 + alpha.h; y++) {
+      for (let x = alpha.x0; x < alpha.x0 + alpha.w; x++) {
+        const a = alpha.data[(y - alpha.y0) * alpha.w + (x - alpha.x0)];
+        if (a <= 0.002) continue;
+        const d = sub([x + 0.5, y + 0.5], c);
+        const v = dot(d, down);
+        const t = Math.max(0, Math.min(1, (v - vTop) / Math.max(1e-6, vBottom - vTop)));
+        const src = add(c, add(mul(ex, dot(d, ex)), mul(down, vTop - band + t * band)));
+        const rgb = shade(bilinear(source, src), tone * (1.02 - 0.12 * t));
+        const o = (y * img.width + x) * 3;
+        for (let k = 0; k < 3; k++) img.data[o + k] = Math.round(img.data[o + k] * (1 - a) + rgb[k] * a);
+      }
+    }
     // the lashes along the lid's edge, thinning towards the corners, and a faint crease above
+    const lidSkin = sampleColour(source, crease.map((i) => mesh[i]), Math.max(1, Math.round(0.04 * eyeW)));
     for (let i = 0; i + 1 < edge.length; i++) {
       const w = lash * eyeW * (0.5 + Math.sin((Math.PI * (i + 0.5)) / (edge.length - 1)));
-      fillPolygon(img, capsule(edge[i], edge[i + 1], w, 4), () => shade(skin, lashDark), 0.85);
+      fillPolygon(img, capsule(edge[i], edge[i + 1], w, 4), () => shade(lidSkin, lashDark), 0.85);
     }
-    const creaseLine = resample(crease.map((i) => mesh[i]), 13).map((p, i) => lerp(grow(upper[i], 1.15), p, 0.45));
-    for (let i = 0; i + 1 < creaseLine.length; i++) fillPolygon(img, capsule(creaseLine[i], creaseLine[i + 1], 0.025 * eyeW, 3), () => shade(skin, 0.82), 0.45);
+    const creaseLine = resample(crease.map((i) => mesh[i]), 13).map((p, i) => lerp(lidTop[i], p, 0.45));
+    for (let i = 0; i + 1 < creaseLine.length; i++) fillPolygon(img, capsule(creaseLine[i], creaseLine[i + 1], 0.025 * eyeW, 3), () => shade(lidSkin, 0.85), 0.3);
   }
   return `${slit > 0 ? `nearly shut (slit ${slit.toFixed(2)})` : 'closed'}, lashes ${lash.toFixed(3)} x${lashDark.toFixed(2)}, tone x${tone.toFixed(2)}`;
+}
+
+/** A polygon's pixel coverage (0..1), box-blurred twice by `radius` px: a soft-edged mask over its box. */
+function softCoverage(width: number, height: number, poly: Point[], radius: number): { x0: number; y0: number; w: number; h: number; data: Float32Array } {
+  const r = Math.max(1, Math.round(radius)), m = 2 * r + 1;
+  const x0 = Math.max(0, Math.floor(Math.min(...poly.map((p) => p[0]))) - m), x1 = Math.min(width - 1, Math.ceil(Math.max(...poly.map((p) => p[0]))) + m);
+  const y0 = Math.max(0, Math.floor(Math.min(...poly.map((p) => p[1]))) - m), y1 = Math.min(height - 1, Math.ceil(Math.max(...poly.map((p) => p[1]))) + m);
+  const w = Math.max(0, x1 - x0 + 1), h = Math.max(0, y1 - y0 + 1);
+  const scratch: RgbImage = { width: w, height: h, data: new Uint8Array(w * h * 3) };
+  fillPolygon(scratch, poly.map((p) => [p[0] - x0, p[1] - y0] as Point), () => [255, 255, 255]);
+  let data: Float32Array = Float32Array.from({ length: w * h }, (_, i) => scratch.data[i * 3] / 255);
+  const pass = (src: Float32Array, horizontal: boolean): Float32Array => {
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      let s = 0, n = 0;
+      for (let k = -r; k <= r; k++) {
+        const xx = horizontal ? x + k : x, yy = horizontal ? y : y + k;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        s += src[yy * w + xx];
+        n++;
+      }
+      out[y * w + x] = s / n;
+    }
+    return out;
+  };
+  for (let i = 0; i < 2; i++) data = pass(pass(data, true), false);
+  return { x0, y0, w, h, data };
+}
+
+/** The image's colour at a sub-pixel point (bilinear; clamped at the borders). */
+function bilinear(img: RgbImage, p: Point): RGB {
+  const fx = Math.min(img.width - 1, Math.max(0, p[0] - 0.5)), fy = Math.min(img.height - 1, Math.max(0, p[1] - 0.5));
+  const xa = Math.floor(fx), ya = Math.floor(fy), xb = Math.min(img.width - 1, xa + 1), yb = Math.min(img.height - 1, ya + 1);
+  const tx = fx - xa, ty = fy - ya;
+  const at = (x: number, y: number, k: number): number => img.data[(y * img.width + x) * 3 + k];
+  return [0, 1, 2].map((k) => (at(xa, ya, k) * (1 - tx) + at(xb, ya, k) * tx) * (1 - ty) + (at(xa, yb, k) * (1 - tx) + at(xb, yb, k) * tx) * ty) as RGB;
 }
 
 /** `n` points evenly spaced by arc length along a polyline. */
