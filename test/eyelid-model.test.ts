@@ -2,7 +2,7 @@
  * Eye openness from the attention mesh's lids (server/detect/eyelid-model.ts), on real photos with
  * the real models. Clint Eastwood's eyes are closed (fit fold; the plain mesh draws them open). The
  * clean face is a fit face whose drawn lids (`plq evaluate guidance`'s closed eyes, seed 1) the
- * attention mesh follows; not all are (31 of 89 drawn closed eyes of fit and calibrate have both eyes below
+ * attention mesh follows; not all are (34 of 89 drawn closed eyes of fit and calibrate have both eyes below
  * minLidOpen, README). Which eye is which is checked by closing one eye only: the drawn lids of one
  * half of the frame pasted onto the clean frame.
  */
