@@ -1,8 +1,9 @@
 /**
  * Live benchmark: the real kiosk server replays the demo frames at 30 fps for N seconds (default
  * 60) and a Socket.IO client on loopback measures what a screen would see.
- *   npm run bench:live [-- --seconds 60] [--no-eyelids]
- * (`--no-eyelids`: the tracker without the eyelid model, tracking.eyelids off, for its cost)
+ *   npm run bench:live [-- --seconds 60] [--no-eyelids] [--detector-every N]
+ * (`--no-eyelids`: the tracker without the eyelid model, tracking.eyelids off, for its cost;
+ * `--detector-every N`: tracking.detectorEveryFrames, the face detector on every Nth frame only)
  * Prints tracking fps, PLQ maps/s, frame-to-`plq` latency p50/p95 (client side, from frameTs),
  * event-loop lag p99, RSS and tensor counts (both workers) at start and end.
  */
@@ -33,11 +34,12 @@ async function main(): Promise<void> {
   const seconds = arg('seconds', 60);
   const warmup = arg('warmup', 10);
   const eyelids = !process.argv.includes('--no-eyelids');
+  const detectorEveryFrames = arg('detector-every', 0);
   const config = await loadConfig({
     // the demo profile: no packaged photo passes the default pose and expression checks, and the
     // bench exercises the capture path too
     profile: 'demo',
-    overrides: { server: { port: 0 }, tracking: { eyelids }, camera: { fps: 30, holdSeconds: 4 }, capture: { dir: path.join(os.tmpdir(), 'plq-bench-captures'), retentionHours: 0 } },
+    overrides: { server: { port: 0 }, tracking: { eyelids, detectorEveryFrames }, camera: { fps: 30, holdSeconds: 4 }, capture: { dir: path.join(os.tmpdir(), 'plq-bench-captures'), retentionHours: 0 } },
   });
   const server = await startKioskServer(config, { logger: false });
   const client = io(`${server.url}/kiosk`, { transports: ['websocket'] });
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     captures: m.counters.captures,
     errors: m.counters.errors,
   };
-  console.log(`live bench: ${dt.toFixed(0)} s of replay at 30 fps (demo frames, one face), backend ${config.engine.backend}, eyelid model ${config.tracking.eyelids ? 'on' : 'off'}, after ${warmup} s warm-up`);
+  console.log(`live bench: ${dt.toFixed(0)} s of replay at 30 fps (demo frames, one face), backend ${config.engine.backend}, eyelid model ${config.tracking.eyelids ? 'on' : 'off'}, face detector ${config.tracking.detectorEveryFrames > 1 ? `every ${config.tracking.detectorEveryFrames}th frame` : 'every frame'}, after ${warmup} s warm-up`);
   console.log(`  input fps ${out.inputFps.toFixed(1)}, tracking fps ${out.trackingFps.toFixed(1)} (track p50 ${out.trackMsP50.toFixed(1)} ms, dropped ${out.droppedFrames})`);
   console.log(`  PLQ maps/s ${out.plqPerSecond.toFixed(2)} (worker p50 ${out.plqMsP50.toFixed(1)} ms)`);
   console.log(`  frame-to-plq latency p50 ${out.latencyP50.toFixed(0)} ms, p95 ${out.latencyP95.toFixed(0)} ms`);

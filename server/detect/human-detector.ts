@@ -59,8 +59,10 @@ export interface HumanDetectorOptions {
    */
   minMeshConfidence?: number;
   /**
-   * Video tracking: re-run the face detector only every `skipFrames` frames (or `skipTimeMs`)
-   * and track the mesh from the previous boxes in between. Off (0) for still photos.
+   * Video tracking: re-run the face detector (BlazeFace) only every `skipFrames + 1` calls (or
+   * when `skipTimeMs` have passed, or the frame changed as a whole: {@link SCENE_CHANGE}) and
+   * run the mesh on the boxes of the previous call's meshes in between. Off (0): the detector
+   * runs on every call, as for still photos.
    */
   skipFrames?: number;
   skipTimeMs?: number;
@@ -77,7 +79,7 @@ export interface HumanDetectorOptions {
    * Video: run those models on every Nth call only (default 1 = every call), or when the last
    * run is older than `padMaxAgeMs`, and give the faces the last scores in between (by index,
    * while the number of faces stays the same; when it changes, the faces have no scores until
-   * the next call, which runs the models). Human's own caching is off (cacheSensitivity 0).
+   * the next call, which runs the models). Human's own caching of them is off.
    */
   padEveryFrames?: number;
   padMaxAgeMs?: number;
@@ -96,6 +98,14 @@ interface Throttle {
   maxAgeMs: number;
 }
 
+/**
+ * How much a frame may differ from the previous one and still keep the previous boxes (Human's
+ * `cacheSensitivity`: the mean squared change per pixel and channel, over 255). 2 is about 22 grey
+ * levels over the whole frame, or 45 over a quarter of it: a person moving in front of the camera
+ * stays below it, a new scene (another image, another person stepping in) forces the detector.
+ */
+export const SCENE_CHANGE = 2;
+
 const mean = (pts: Point[]): Point => {
   const s = pts.reduce((a, p) => [a[0] + p[0], a[1] + p[1]] as Point, [0, 0] as Point);
   return [s[0] / pts.length, s[1] / pts.length];
@@ -111,6 +121,7 @@ export class HumanFaceDetector implements FaceDetector {
     private readonly minScore: { box: number; mesh: number },
     private readonly pad: { antispoof: boolean; liveness: boolean } & Throttle,
     private readonly eyelids: { model: EyelidModel | null } & Throttle,
+    private readonly skipFrames: number,
   ) {
     this.padScores = new ThrottledFaceScores(pad.every, pad.maxAgeMs);
     this.eyelidScores = new ThrottledFaceScores(eyelids.every, eyelids.maxAgeMs);
@@ -132,8 +143,8 @@ export class HumanFaceDetector implements FaceDetector {
       debug: false,
       async: true,
       warmup: 'none',
-      cacheSensitivity: 0,
-      skipAllowed: (options.skipFrames ?? 0) > 0,
+      // Human lets its detector skip frames only where this frame comparison allows it
+      cacheSensitivity: (options.skipFrames ?? 0) > 0 ? SCENE_CHANGE : 0,
       filter: { enabled: false },
       face: {
         enabled: true,
@@ -171,6 +182,7 @@ export class HumanFaceDetector implements FaceDetector {
       { box: minBox, mesh: minMesh },
       { antispoof: options.antispoof ?? false, liveness: options.liveness ?? false, ...throttle(options.padEveryFrames, options.padMaxAgeMs) },
       { model: options.eyelids ? await EyelidModel.load() : null, ...throttle(options.eyelidsEveryFrames, options.eyelidsMaxAgeMs) },
+      options.skipFrames ?? 0,
     );
   }
 
@@ -184,16 +196,18 @@ export class HumanFaceDetector implements FaceDetector {
       const { box, mesh } = this.minScore;
       const wanted = (f: HumanFace): boolean => f.boxScore >= box && f.faceScore >= mesh;
       // Human's settings persist between calls: each call sets all it depends on
-      const pass = async (minConfidence: number) => {
-        const r = await this.human.detect(input, { face: { detector: { minConfidence }, antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
+      const pass = async (minConfidence: number, skipFrames: number) => {
+        const r = await this.human.detect(input, { face: { detector: { minConfidence, skipFrames }, antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
         for (const f of r.face) if (f.tensor) crops.push(f.tensor);
         return r;
       };
-      let result = await pass(box);
+      let result = await pass(box, this.skipFrames);
       // A box the mesh doubted (a mask, a hand): once more with the mesh's lower threshold. Running
       // every frame at that threshold instead cost 13 ms a frame in the live bench (the mesh model
-      // on every weak box BlazeFace proposes); this costs a second pass on such frames only.
-      if (mesh < box && result.face.some((f) => f.mesh.length < 468 && wanted(f))) result = await pass(mesh);
+      // on every weak box BlazeFace proposes); this costs a second pass on such frames only. That
+      // pass always runs the detector: the previous boxes Human keeps are only the faces whose mesh
+      // passed, so a doubted face would be lost.
+      if (mesh < box && result.face.some((f) => f.mesh.length < 468 && wanted(f))) result = await pass(mesh, 0);
       if (result.error) throw new Error(`face detection failed: ${result.error}`);
       const faces = result.face.filter((f) => f.mesh.length >= 468 && wanted(f));
       // Human leaves `real`/`live` out when the model's (2-decimal) score is 0

@@ -76,7 +76,11 @@ export interface KioskConfig {
     backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   };
   tracking: {
-    /** Re-run the face detector every N frames; the mesh is tracked in between. */
+    /**
+     * Run the face detector (BlazeFace) on every Nth frame only, the mesh on the previous frame's
+     * face boxes in between (a new scene re-runs it at once). 0 or 1: on every frame, the default,
+     * which every guidance figure was measured with.
+     */
     detectorEveryFrames: number;
     iris: boolean;
     /**
@@ -323,7 +327,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
-  tracking: { detectorEveryFrames: 10, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
+  tracking: { detectorEveryFrames: 0, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
   selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },
   guidance: {
     language: 'en',

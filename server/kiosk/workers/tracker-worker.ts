@@ -49,7 +49,8 @@ serveWorker({
     selection = p.selection;
     detector = await HumanFaceDetector.create({
       maxFaces: p.maxFaces,
-      skipFrames: p.detectorEveryFrames,
+      // Human skips `skipFrames` calls between two runs of its detector
+      skipFrames: Math.max(0, p.detectorEveryFrames - 1),
       skipTimeMs: p.detectorEveryFrames > 0 ? 2000 : 0,
       iris: p.iris,
       eyelids: p.eyelids,
