@@ -6,16 +6,14 @@
  * gives the first call's mesh to the digit; a call on the previous mesh's box crops a little
  * differently and does not.
  */
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
 import type { DetectedFace, RgbImage } from '../server/detect/face-detector.js';
-import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../server/evaluation/guidance-frames.js';
 import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
-import { defaultFacesDir } from '../server/faceset/shared-faces.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
+import { boothFrameOf } from './helpers/booth-frames.js';
 
 const FACE_A = 'images/dlib/examples/johns/John_Savage/000277_01099000.jpg';
 const FACE_B = 'images/Deep3DFaceReconstruction/input/000125.jpg';
@@ -34,14 +32,9 @@ beforeAll(async () => {
   await initBackend();
   const labels = await readLabels(LABELS_FILE);
   for (const f of [FACE_A, FACE_B, MASKED]) expect(labels.find((l) => l.file === f), f).toMatchObject({ fold: 'fit', clean: true });
-  const meshes = new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 }));
-  const frame = async (file: string) => {
-    const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), file));
-    return isolatedBoothFrame(image, await meshes.faces(bytes), 0);
-  };
-  a = (await frame(FACE_A)).image;
-  b = (await frame(FACE_B)).image;
-  const m = await frame(MASKED);
+  a = (await boothFrameOf(FACE_A)).image;
+  b = (await boothFrameOf(FACE_B)).image;
+  const m = await boothFrameOf(MASKED);
   masked = drawSynthetic(m.image, m.mesh, 'mask', seedOf(`${MASKED}#0/mask/1`)).image;
   maskedWithBystander = withInset(masked, a, 3);
 }, 120_000);

@@ -6,7 +6,6 @@
  * minLidOpen, README). Which eye is which is checked by closing one eye only: the drawn lids of one
  * half of the frame pasted onto the clean frame.
  */
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
@@ -16,10 +15,9 @@ import { DEFAULT_CONFIG, DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk
 import { measureFace } from '../server/kiosk/pipeline/face-measurements.js';
 import { trackingCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { readManifest } from '../server/plq/model-manifest.js';
-import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../server/evaluation/guidance-frames.js';
 import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
-import { defaultFacesDir } from '../server/faceset/shared-faces.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
+import { boothFrameOf } from './helpers/booth-frames.js';
 
 const CLOSED = 'images/Face-Recognition-with-Mask-Jetson-Nano/img/Clint Eastwood.jpg';
 const CLEAN = 'images/dlib/examples/johns/John_Savage/000277_01099000.jpg';
@@ -30,12 +28,6 @@ let bothDrawn: RgbImage;
 let detector: HumanFaceDetector;
 const minLid = (lids: { left: number; right: number } | undefined): number => Math.min(lids!.left, lids!.right);
 const maxLid = (lids: { left: number; right: number } | undefined): number => Math.max(lids!.left, lids!.right);
-
-async function boothFrame(file: string): Promise<{ image: RgbImage; mesh: Array<[number, number]> }> {
-  const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), file));
-  const frame = await isolatedBoothFrame(image, await new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 })).faces(bytes), 0);
-  return { image: frame.image, mesh: frame.mesh };
-}
 
 /** `base` with the columns of `from` left (or right) of x pasted in. */
 function pasteHalf(base: RgbImage, from: RgbImage, x: number, side: 'left' | 'right'): RgbImage {
@@ -55,8 +47,8 @@ beforeAll(async () => {
   const labels = await readLabels(LABELS_FILE);
   expect(labels.find((l) => l.file === CLOSED)?.must).toContain('open-eyes');
   expect(labels.find((l) => l.file === CLEAN)?.clean).toBe(true);
-  closed = (await boothFrame(CLOSED)).image;
-  const portrait = await boothFrame(CLEAN);
+  closed = (await boothFrameOf(CLOSED)).image;
+  const portrait = await boothFrameOf(CLEAN);
   clean = portrait.image;
   bothDrawn = drawSynthetic(clean, portrait.mesh, 'closed-eyes', seedOf(`${CLEAN}#0/closed-eyes/1`)).image;
   detector = await HumanFaceDetector.create({ maxFaces: 3, eyelids: true });

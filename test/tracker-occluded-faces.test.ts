@@ -6,16 +6,14 @@
  * one (validate fold) and its mask is drawn as `plq evaluate guidance` draws it (seed 1); it is the first
  * validate clean face whose drawn mask the tracker lost before.
  */
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
 import type { Point } from '../server/align/similarity.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
-import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../server/evaluation/guidance-frames.js';
+import { boothFrameOf } from './helpers/booth-frames.js';
 import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
-import { defaultFacesDir } from '../server/faceset/shared-faces.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 
 const FACE = 'images/dlib/examples/johns/John_Schneider/000307_00925823.jpg';
@@ -27,8 +25,7 @@ beforeAll(async () => {
   const label = (await readLabels(LABELS_FILE)).find((l) => l.file === FACE && l.face === 0);
   expect(label?.fold).toBe('validate');
   expect(label?.clean).toBe(true);
-  const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), FACE));
-  const frame = await isolatedBoothFrame(image, await new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 })).faces(bytes), 0);
+  const frame = await boothFrameOf(FACE);
   const mask = drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${FACE}#0/mask/1`));
   expect(mask.must).toEqual(['uncover-mouth']);
   masked = mask.image;
@@ -66,8 +63,7 @@ describe('tracker: a face half hidden by a mask', () => {
       passes++;
       return detect(...a);
     };
-    const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), FACE));
-    const bare = (await isolatedBoothFrame(image, await new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 })).faces(bytes), 0)).image;
+    const bare = (await boothFrameOf(FACE)).image;
     expect(await kiosk.detect(bare)).toHaveLength(1);
     expect(passes).toBe(1);
     expect(await kiosk.detect(masked)).toHaveLength(1);
@@ -78,8 +74,7 @@ describe('tracker: a face half hidden by a mask', () => {
   });
 
   it('a bare face is found exactly as before', async () => {
-    const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), FACE));
-    const frame = await isolatedBoothFrame(image, await new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 })).faces(bytes), 0);
+    const frame = await boothFrameOf(FACE);
     const strict = await HumanFaceDetector.create({ maxFaces: 3 });
     const { minBoxConfidence, minMeshConfidence } = DEFAULT_CONFIG.tracking;
     const kiosk = await HumanFaceDetector.create({ maxFaces: 3, minConfidence: minBoxConfidence, minMeshConfidence });
