@@ -62,7 +62,8 @@ export interface HumanDetectorOptions {
    * Video tracking: re-run the face detector (BlazeFace) only every `skipFrames + 1` calls (or
    * when `skipTimeMs` have passed, or the frame changed as a whole: {@link SCENE_CHANGE}) and
    * run the mesh on the boxes of the previous call's meshes in between. Off (0): the detector
-   * runs on every call, as for still photos.
+   * runs on every call, as for still photos. Human keeps those boxes in module state, shared by
+   * every detector of a thread: only one detector per thread (the tracker worker's) may skip.
    */
   skipFrames?: number;
   skipTimeMs?: number;
@@ -101,8 +102,9 @@ interface Throttle {
 /**
  * How much a frame may differ from the previous one and still keep the previous boxes (Human's
  * `cacheSensitivity`: the mean squared change per pixel and channel, over 255). 2 is about 22 grey
- * levels over the whole frame, or 45 over a quarter of it: a person moving in front of the camera
- * stays below it, a new scene (another image, another person stepping in) forces the detector.
+ * levels over the whole frame, or 45 over a quarter of it: the change between two camera frames of
+ * a person standing at the camera is far smaller; a new scene (another image, another person
+ * stepping in) forces the detector.
  */
 export const SCENE_CHANGE = 2;
 
