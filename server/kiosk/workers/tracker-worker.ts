@@ -1,4 +1,4 @@
-/** Worker: face tracking on every frame it is given (Human, detector re-run every N frames). */
+/** Worker: face tracking on every frame it is given (Human; its face detector on every frame, or every Nth: tracking.detectorEveryFrames). */
 import { tf, initBackend, type BackendName } from '../../tf/backend.js';
 import { HumanFaceDetector } from '../../detect/human-detector.js';
 import { readManifest } from '../../plq/model-manifest.js';
