@@ -9,6 +9,7 @@
 import sharp from 'sharp';
 import type { RgbImage } from '../detect/face-detector.js';
 import { mulberry32 } from '../plq/seeded-random.js';
+import { sampleBilinear } from '../image/resample.js';
 
 export const FRAME_W = 640;
 export const FRAME_H = 480;
@@ -64,16 +65,6 @@ export function kioskFrame(photo: RgbImage, box: Box): Promise<RgbImage> {
 async function camera(img: RgbImage, sigma: number): Promise<RgbImage> {
   const jpeg = await sharp(Buffer.from(img.data), raw(img)).blur(sigma).jpeg({ quality: 85 }).toBuffer();
   return fromSharp(sharp(jpeg));
-}
-
-function bilinear(img: RgbImage, x: number, y: number, out: Float32Array): void {
-  const xc = Math.min(img.width - 1.001, Math.max(0, x)), yc = Math.min(img.height - 1.001, Math.max(0, y));
-  const x0 = Math.floor(xc), y0 = Math.floor(yc), fx = xc - x0, fy = yc - y0;
-  const i00 = (y0 * img.width + x0) * 3, i01 = i00 + 3, i10 = i00 + img.width * 3, i11 = i10 + 3;
-  const d = img.data;
-  for (let c = 0; c < 3; c++) {
-    out[c] = (d[i00 + c] * (1 - fx) + d[i01 + c] * fx) * (1 - fy) + (d[i10 + c] * (1 - fx) + d[i11 + c] * fx) * fy;
-  }
 }
 
 /** Smooth value noise in 0..1 on a grid of `cell` pixels. */
@@ -141,7 +132,7 @@ export async function phoneAttack(photo: RgbImage, box: Box, seed: number): Prom
       if (cover > 0) {
         const u = lx + screenW / 2, v = ly + screenH / 2;
         if (u >= 0 && v >= 0 && u <= screenW - 1 && v <= screenH - 1) {
-          bilinear(screen, u, v, px);
+          sampleBilinear(screen, u, v, px);
           const g = 0.14 * Math.max(0, Math.cos(glareDir) * (u / screenW - 0.5) + Math.sin(glareDir) * (v / screenH - 0.5) + 0.3);
           fg = [0, 1, 2].map((c) => 16 + px[c] * 0.9 + 255 * g);
         } else {

@@ -16,6 +16,7 @@ import type { Point } from '../align/similarity.js';
 import type { RgbImage } from '../detect/face-detector.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { mulberry32 } from '../plq/seeded-random.js';
+import { sampleBilinear } from '../image/resample.js';
 
 export const SYNTHETIC_KINDS = ['sunglasses', 'glasses', 'mask', 'cap', 'hand', 'closed-eyes'] as const;
 export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
@@ -440,6 +441,7 @@ function closedEyes(img: RgbImage, mesh: Point[], rnd: () => number): string {
   const lashDark = between(rnd, 0.3, 0.55);
   const lashLow = between(rnd, 0.65, 0.85); // where the lash line runs: 0 = upper lid edge, 1 = lower
   const source: RgbImage = { width: img.width, height: img.height, data: Uint8Array.from(img.data) };
+  const clone: RGB = [0, 0, 0];
   for (const [ringIdx, crease] of [[M.rightEyeRing, M.rightLidCrease], [M.leftEyeRing, M.leftLidCrease]] as const) {
     const ringPts = ringIdx.map((i) => mesh[i]);
     // ring order: outer corner, lower lid, inner corner, upper lid (inner to outer)
@@ -473,7 +475,8 @@ function closedEyes(img: RgbImage, mesh: Point[], rnd: () => number): string {
         const v = dot(d, down);
         const t = Math.max(0, Math.min(1, (v - vTop) / Math.max(1e-6, vBottom - vTop)));
         const src = add(c, add(mul(ex, dot(d, ex)), mul(down, vTop - band + t * band)));
-        const rgb = shade(bilinear(source, src), tone * (1.02 - 0.12 * t));
+        sampleBilinear(source, src[0] - 0.5, src[1] - 0.5, clone); // src is in pixel-centre coordinates
+        const rgb = shade(clone, tone * (1.02 - 0.12 * t));
         const o = (y * img.width + x) * 3;
         for (let k = 0; k < 3; k++) img.data[o + k] = Math.round(img.data[o + k] * (1 - a) + rgb[k] * a);
       }
@@ -515,15 +518,6 @@ function softCoverage(width: number, height: number, poly: Point[], radius: numb
   };
   for (let i = 0; i < 2; i++) data = pass(pass(data, true), false);
   return { x0, y0, w, h, data };
-}
-
-/** The image's colour at a sub-pixel point (bilinear; clamped at the borders). */
-function bilinear(img: RgbImage, p: Point): RGB {
-  const fx = Math.min(img.width - 1, Math.max(0, p[0] - 0.5)), fy = Math.min(img.height - 1, Math.max(0, p[1] - 0.5));
-  const xa = Math.floor(fx), ya = Math.floor(fy), xb = Math.min(img.width - 1, xa + 1), yb = Math.min(img.height - 1, ya + 1);
-  const tx = fx - xa, ty = fy - ya;
-  const at = (x: number, y: number, k: number): number => img.data[(y * img.width + x) * 3 + k];
-  return [0, 1, 2].map((k) => (at(xa, ya, k) * (1 - tx) + at(xb, ya, k) * tx) * (1 - ty) + (at(xa, yb, k) * (1 - tx) + at(xb, yb, k) * tx) * ty) as RGB;
 }
 
 /** `n` points evenly spaced by arc length along a polyline. */
