@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     captures: m.counters.captures,
     errors: m.counters.errors,
   };
-  console.log(`live bench: ${dt.toFixed(0)} s of replay at 30 fps (demo frames, one face), backend ${config.engine.backend}, eyelid model ${config.tracking.eyelids ? 'on' : 'off'}, face detector ${config.tracking.detectorEveryFrames > 1 ? `every ${config.tracking.detectorEveryFrames}th frame` : 'every frame'}, after ${warmup} s warm-up`);
+  console.log(`live bench: ${dt.toFixed(0)} s of replay at 30 fps (demo frames, one face), backend ${config.engine.backend}, eyelid model ${config.tracking.eyelids ? 'on' : 'off'}, face detector ${config.tracking.detectorEveryFrames > 1 ? `once every ${config.tracking.detectorEveryFrames} frames` : 'every frame'}, after ${warmup} s warm-up`);
   console.log(`  input fps ${out.inputFps.toFixed(1)}, tracking fps ${out.trackingFps.toFixed(1)} (track p50 ${out.trackMsP50.toFixed(1)} ms, dropped ${out.droppedFrames})`);
   console.log(`  PLQ maps/s ${out.plqPerSecond.toFixed(2)} (worker p50 ${out.plqMsP50.toFixed(1)} ms)`);
   console.log(`  frame-to-plq latency p50 ${out.latencyP50.toFixed(0)} ms, p95 ${out.latencyP95.toFixed(0)} ms`);
