@@ -55,7 +55,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     model: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
     backend: { enum: ['auto', 'tensorflow', 'wasm', 'cpu'] },
   }),
-  tracking: obj({ detectorEveryFrames: int(0, 300), iris: { type: 'boolean' }, eyelids: { type: 'boolean' }, maxFaces: int(1, 20), minBoxConfidence: num(0.05, 1), minMeshConfidence: num(0.05, 1) }),
+  tracking: obj({ detectorEveryFrames: int(0, 300), secondLookMs: int(0, 600_000), iris: { type: 'boolean' }, eyelids: { type: 'boolean' }, maxFaces: int(1, 20), minBoxConfidence: num(0.05, 1), minMeshConfidence: num(0.05, 1) }),
   selection: obj({ windowMs: int(1, 5000), centreSigma: num(0.01, 10), multipleFacesRatio: num(0, 1) }),
   guidance: obj({
     language: { enum: ['en', 'de', 'fr'] },

@@ -82,6 +82,13 @@ export interface KioskConfig {
      * which every guidance figure was measured with.
      */
     detectorEveryFrames: number;
+    /**
+     * When the whole frame shows no face, look again (server/detect/second-look.ts): the SSD face
+     * finder at most once per this many milliseconds, then the face detector on crops around its
+     * box or the frame's centre; a face found so is followed in its region. 0: off. Off as well
+     * while `detectorEveryFrames` > 1.
+     */
+    secondLookMs: number;
     iris: boolean;
     /**
      * Measure eye openness with the attention mesh's lids (human-models' facemesh-attention), which
@@ -327,7 +334,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
-  tracking: { detectorEveryFrames: 0, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
+  tracking: { detectorEveryFrames: 0, secondLookMs: 1000, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
   selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },
   guidance: {
     language: 'en',

@@ -32,6 +32,7 @@ export function trackerWorker(config: KioskConfig, Client: ClientClass = WorkerC
       backend: config.engine.backend,
       model: config.engine.model,
       detectorEveryFrames: config.tracking.detectorEveryFrames,
+      secondLookMs: config.tracking.secondLookMs,
       iris: config.tracking.iris,
       eyelids: config.tracking.eyelids,
       maxFaces: config.tracking.maxFaces,

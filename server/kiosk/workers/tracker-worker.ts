@@ -1,6 +1,9 @@
 /** Worker: face tracking on every frame it is given (Human; its face detector on every frame, or every Nth: tracking.detectorEveryFrames). */
 import { tf, initBackend, type BackendName } from '../../tf/backend.js';
 import { HumanFaceDetector } from '../../detect/human-detector.js';
+import type { FaceDetector } from '../../detect/face-detector.js';
+import { SecondLookDetector } from '../../detect/second-look.js';
+import { SsdFaceFinder } from '../../detect/ssd-face-finder.js';
 import { readManifest } from '../../plq/model-manifest.js';
 import { measureFace, type AlignmentSpec } from '../pipeline/face-measurements.js';
 import type { FaceMeasurements, TrackingResult } from '../pipeline/measurements.js';
@@ -11,6 +14,8 @@ export interface TrackerInit {
   backend: BackendName | 'auto';
   model: string;
   detectorEveryFrames: number;
+  /** tracking.secondLookMs: 0 = off; off as well while the detector skips frames. */
+  secondLookMs: number;
   iris: boolean;
   eyelids: boolean;
   maxFaces: number;
@@ -36,7 +41,7 @@ export interface TrackRequest {
   data: Uint8Array;
 }
 
-let detector: HumanFaceDetector | undefined;
+let detector: FaceDetector | undefined;
 let align: AlignmentSpec | undefined;
 let previous: FaceMeasurements | undefined;
 let selection: SubjectSelectionOptions | undefined;
@@ -47,7 +52,7 @@ serveWorker({
     const m = await readManifest(p.model);
     align = { template: m.alignmentTemplate, size: m.inputSize };
     selection = p.selection;
-    detector = await HumanFaceDetector.create({
+    const human = await HumanFaceDetector.create({
       maxFaces: p.maxFaces,
       // Human skips `skipFrames` calls between two runs of its detector
       skipFrames: Math.max(0, p.detectorEveryFrames - 1),
@@ -63,6 +68,9 @@ serveWorker({
       padEveryFrames: PAD_EVERY_FRAMES,
       padMaxAgeMs: PAD_MAX_AGE_MS,
     });
+    // crops would replace the boxes Human keeps between frames when its detector skips frames
+    const secondLook = p.secondLookMs > 0 && p.detectorEveryFrames <= 1;
+    detector = secondLook ? new SecondLookDetector(human, await SsdFaceFinder.load(), { everyMs: p.secondLookMs }) : human;
     // a first detection compiles the detector's kernels before the first live frame
     await detector.detect({ width: 640, height: 480, data: new Uint8Array(640 * 480 * 3) });
     return { result: true };

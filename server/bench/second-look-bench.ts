@@ -1,0 +1,67 @@
+/**
+ * What the tracker's second look (tracking.secondLookMs, server/detect/second-look.ts) costs:
+ * the tracker's detector called back to back for N seconds each (default 20) on
+ *   - an empty booth (a flat grey frame): the finder runs once per interval;
+ *   - a masked face the whole frame does not show (a fit face of ../shared/faces with a drawn
+ *     mask): the region's crop is detected on every call;
+ *   - the bare face: the second look never runs;
+ * with the second look on (1000 ms) and off, alternated. Prints calls per second and their ratio.
+ *   npm run bench:second-look [-- --seconds 20]
+ */
+import path from 'node:path';
+import { initBackend } from '../tf/backend.js';
+import { HumanFaceDetector } from '../detect/human-detector.js';
+import { SecondLookDetector } from '../detect/second-look.js';
+import { SsdFaceFinder } from '../detect/ssd-face-finder.js';
+import type { FaceDetector, RgbImage } from '../detect/face-detector.js';
+import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
+import { drawSynthetic, seedOf } from '../evaluation/synthetic-occluders.js';
+import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidance-frames.js';
+import { defaultFacesDir } from '../faceset/shared-faces.js';
+
+/** A fit face whose drawn mask (seed 1) the whole frame does not show and the second look finds. */
+const MASKED_FACE = 'images/dlib/examples/johns/John_Savage/000293_01099081.jpg';
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+
+async function callsPerSecond(detector: FaceDetector, image: RgbImage, seconds: number): Promise<{ rate: number; withFace: number }> {
+  const t0 = performance.now();
+  let calls = 0, withFace = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    if ((await detector.detect(image)).length) withFace++;
+    calls++;
+  }
+  return { rate: calls / ((performance.now() - t0) / 1000), withFace: withFace / calls };
+}
+
+async function main(): Promise<void> {
+  const seconds = arg('seconds', 20);
+  const backend = await initBackend();
+  const t = DEFAULT_CONFIG.tracking;
+  const human = await HumanFaceDetector.create({ maxFaces: t.maxFaces, minConfidence: t.minBoxConfidence, minMeshConfidence: t.minMeshConfidence, iris: t.iris, eyelids: t.eyelids });
+  const finder = await SsdFaceFinder.load();
+  const meshes = new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 }));
+  const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), MASKED_FACE));
+  const frame = await isolatedBoothFrame(image, await meshes.faces(bytes), 0);
+  const masked = drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${MASKED_FACE}#0/mask/1`)).image;
+  const empty: RgbImage = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(110) };
+  console.log(`second-look bench: ${seconds} s per run, backend ${backend.name}, the kiosk tracker's detector (${t.eyelids ? 'eyelid model on' : 'eyelid model off'}), finder once per 1000 ms`);
+  console.log('| frame | second look off: calls/s (with a face) | on: calls/s (with a face) | on / off |');
+  console.log('|---|---|---|---|');
+  for (const [name, img] of [['empty booth', empty], ['masked face (fit)', masked], ['bare face (fit)', frame.image]] as const) {
+    const off = await callsPerSecond(human, img, seconds);
+    const on = await callsPerSecond(new SecondLookDetector(human, finder, { everyMs: 1000 }), img, seconds);
+    const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+    console.log(`| ${name} | ${off.rate.toFixed(1)} (${pct(off.withFace)}) | ${on.rate.toFixed(1)} (${pct(on.withFace)}) | ${(on.rate / off.rate).toFixed(2)} |`);
+  }
+  human.dispose();
+  finder.dispose();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
