@@ -85,8 +85,8 @@ export interface KioskConfig {
     /**
      * When the whole frame shows no face, look again (server/detect/second-look.ts): the SSD face
      * finder at most once per this many milliseconds, then the face detector on crops around its
-     * box or the frame's centre; a face found so is followed in its region. 0: off. Off as well
-     * while `detectorEveryFrames` > 1.
+     * box; a face found so is followed in its crop. 0: off. Off as well while
+     * `detectorEveryFrames` > 1.
      */
     secondLookMs: number;
     iris: boolean;
