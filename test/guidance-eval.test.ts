@@ -10,16 +10,14 @@ import os from 'node:os';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
-import { HumanFaceDetector } from '../server/detect/human-detector.js';
-import { defaultFacesDir } from '../server/faceset/shared-faces.js';
 import { readLabels, type GuidanceLabel } from '../server/faceset/guidance-labels.js';
-import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../server/evaluation/guidance-frames.js';
 import { drawSynthetic, seedOf, SYNTHETIC_KINDS } from '../server/evaluation/synthetic-occluders.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
 import { runGuidanceEvaluation, type GuidanceEvaluationRun } from '../server/cli/evaluate-guidance-command.js';
 import { formatGuidanceEvaluation, ratio } from '../server/evaluation/guidance-evaluation.js';
 import { BLOCKING_IDS, labelsCsv, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 import { plq } from './helpers/plq-cli.js';
+import { boothFrameOf } from './helpers/booth-frames.js';
 import { DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
 import type { Point } from '../server/align/similarity.js';
 
@@ -46,12 +44,8 @@ describe('booth frames and synthetic occluders', () => {
 
   beforeAll(async () => {
     label = (await readLabels()).find((l) => l.file === PORTRAIT && l.face === 0)!;
-    const meshes = new PhotoMeshes(async () => {
-      await initBackend();
-      return HumanFaceDetector.create({ maxFaces: 20 });
-    });
-    const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), PORTRAIT));
-    frame = await isolatedBoothFrame(image, await meshes.faces(bytes), 0);
+    await initBackend();
+    frame = await boothFrameOf(PORTRAIT);
   });
 
   it('the portrait is a clean frontal validate face, framed 640x480 with 90-130 px between the eyes', () => {

@@ -8,7 +8,6 @@
  * with the second look on (1000 ms) and off, alternated. Prints calls per second and their ratio.
  *   npm run bench:second-look [-- --seconds 20]
  */
-import path from 'node:path';
 import { initBackend } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
 import { SecondLookDetector } from '../detect/second-look.js';
@@ -16,8 +15,7 @@ import { SsdFaceFinder } from '../detect/ssd-face-finder.js';
 import type { FaceDetector, RgbImage } from '../detect/face-detector.js';
 import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
 import { drawSynthetic, seedOf } from '../evaluation/synthetic-occluders.js';
-import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidance-frames.js';
-import { defaultFacesDir } from '../faceset/shared-faces.js';
+import { PhotoMeshes, sharedPhotoBoothFrame } from '../evaluation/guidance-frames.js';
 
 /** A fit face whose drawn mask (seed 1) the whole frame does not show and the second look finds. */
 const MASKED_FACE = 'images/dlib/examples/johns/John_Savage/000293_01099081.jpg';
@@ -43,9 +41,7 @@ async function main(): Promise<void> {
   const t = DEFAULT_CONFIG.tracking;
   const human = await HumanFaceDetector.create({ maxFaces: t.maxFaces, minConfidence: t.minBoxConfidence, minMeshConfidence: t.minMeshConfidence, iris: t.iris, eyelids: t.eyelids });
   const finder = await SsdFaceFinder.load();
-  const meshes = new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 }));
-  const { bytes, image } = await readPhoto(path.join(defaultFacesDir(), MASKED_FACE));
-  const frame = await isolatedBoothFrame(image, await meshes.faces(bytes), 0);
+  const frame = await sharedPhotoBoothFrame(new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 })), MASKED_FACE);
   const masked = drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${MASKED_FACE}#0/mask/1`)).image;
   const empty: RgbImage = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(110) };
   console.log(`second-look bench: ${seconds} s per run, backend ${backend.name}, the kiosk tracker's detector (${t.eyelids ? 'eyelid model on' : 'eyelid model off'}), finder once per 1000 ms`);

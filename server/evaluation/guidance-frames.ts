@@ -16,6 +16,7 @@ import { warpAffine } from '../align/warp.js';
 import type { FaceDetector, RgbImage } from '../detect/face-detector.js';
 import { portraitFrameTransform } from '../kiosk/camera/face-frame.js';
 import { defaultCacheDir, detectPhotoFaces, writeAtomic, type PhotoFace } from '../faceset/face-records.js';
+import { defaultFacesDir } from '../faceset/shared-faces.js';
 
 const CACHE_VERSION = 'guidance-frames-v1';
 export const FRAME_WIDTH = 640;
@@ -163,6 +164,12 @@ export async function isolatedBoothFrame(photo: RgbImage, faces: PhotoFace[], in
   const others = faces.filter((_, k) => k !== index).map((f) => f.mesh.map((p) => applyAffine(toFrame, p)));
   const othersCovered = isolateSubject(frame.image, frame.mesh, others);
   return { ...frame, othersCovered };
+}
+
+/** Face `face` of the photo `file` of ../shared/faces (a path relative to `facesDir`) in its booth frame. */
+export async function sharedPhotoBoothFrame(meshes: PhotoMeshes, file: string, face = 0, facesDir = defaultFacesDir()): Promise<BoothFrame & { othersCovered: number }> {
+  const { bytes, image } = await readPhoto(path.join(facesDir, file));
+  return isolatedBoothFrame(image, await meshes.faces(bytes), face);
 }
 
 /** Decodes a photo file (EXIF applied, sRGB). */
