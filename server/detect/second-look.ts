@@ -45,16 +45,25 @@ const MAX_REGION_JUMP = 0.5;
 /** How the faces of the last call were found. */
 export type FoundBy = 'frame' | 'region' | 'finder' | 'none';
 
-interface Region {
-  /** The crop: its centre and side. */
+interface FacePlace {
   cx: number;
   cy: number;
   side: number;
-  /** The face found in it: centre and side of its box. */
-  face: { cx: number; cy: number; side: number };
 }
 
-const faceCentre = (f: DetectedFace): { cx: number; cy: number; side: number } => {
+/** A crop that found a face: its side and its centre's offset from the face's centre. */
+interface Crop {
+  dx: number;
+  dy: number;
+  side: number;
+}
+
+/** The crop to look in next: the last crop, kept in its place relative to the face found in it. */
+interface Region extends Crop {
+  face: FacePlace;
+}
+
+const faceCentre = (f: DetectedFace): FacePlace => {
   const [x, y, w, h] = f.box;
   return { cx: x + w / 2, cy: y + h / 2, side: Math.max(w, h) };
 };
@@ -84,7 +93,7 @@ export class SecondLookDetector implements FaceDetector {
     const region = this.region;
     this.region = undefined;
     if (region) {
-      const inRegion = await this.detectIn(image, region.cx, region.cy, region.side);
+      const inRegion = await this.detectIn(image, region.face.cx + region.dx, region.face.cy + region.dy, region.side);
       if (inRegion.length && !jumped(region, inRegion[0])) return this.found(inRegion, 'region', region);
     }
     const now = this.options.now ? this.options.now() : performance.now();
@@ -97,7 +106,10 @@ export class SecondLookDetector implements FaceDetector {
       for (const zoom of this.options.zooms ?? SECOND_LOOK_ZOOMS) {
         const side = Math.max(box.width, box.height) * zoom;
         const inCrop = await this.detectIn(image, cx, cy, side);
-        if (inCrop.length) return this.found(inCrop, 'finder', { cx, cy, side, face: faceCentre(inCrop[0]) });
+        if (inCrop.length) {
+          const face = faceCentre(inCrop[0]);
+          return this.found(inCrop, 'finder', { dx: cx - face.cx, dy: cy - face.cy, side });
+        }
       }
     }
     return this.found([], 'none');
@@ -107,12 +119,9 @@ export class SecondLookDetector implements FaceDetector {
    * `crop`: the crop that found the faces. The next frame crops the same, moved as the face
    * moved: on a still person the crop that found the face again, on a moving one it follows.
    */
-  private found(faces: DetectedFace[], by: FoundBy, crop?: Region): DetectedFace[] {
+  private found(faces: DetectedFace[], by: FoundBy, crop?: Crop): DetectedFace[] {
     this.lastFoundBy = by;
-    if (crop && faces.length) {
-      const face = faceCentre(faces[0]);
-      this.region = { cx: crop.cx + face.cx - crop.face.cx, cy: crop.cy + face.cy - crop.face.cy, side: crop.side, face };
-    }
+    if (crop && faces.length) this.region = { dx: crop.dx, dy: crop.dy, side: crop.side, face: faceCentre(faces[0]) };
     return faces;
   }
 
