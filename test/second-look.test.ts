@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
-import { SecondLookDetector } from '../server/detect/second-look.js';
+import { SECOND_LOOK_CROPS, SecondLookDetector } from '../server/detect/second-look.js';
 import { SsdFaceFinder } from '../server/detect/ssd-face-finder.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
 import type { Point } from '../server/align/similarity.js';
@@ -18,6 +18,11 @@ import { boothFrameOf } from './helpers/booth-frames.js';
 
 /** Fit: the SSD finder finds the masked face (0.98), BlazeFace finds it in a crop of twice that box. */
 const FINDER_FACE = 'images/dlib/examples/johns/John_Savage/000293_01099081.jpg';
+/**
+ * Fit, mask seed 2: BlazeFace misses the masked face in every crop centred on the finder's box and
+ * finds it in the crop of twice the box moved down by a fifth of it.
+ */
+const SHIFTED_FACE = 'images/dlib/examples/johns/John_Savage/000277_01099000.jpg';
 /**
  * Calibrate: a turned face whose drawn mask neither BlazeFace nor the finder sees. A crop of the
  * frame's centre found "a face" there, with its mesh an eye distance off the eyes: why the second
@@ -31,15 +36,16 @@ interface MaskedFrame {
   mesh: Point[];
 }
 let finderCase: MaskedFrame;
+let shiftedCase: MaskedFrame;
 let unseenCase: MaskedFrame;
 let human: HumanFaceDetector;
 let finder: SsdFaceFinder;
 
-async function masked(file: string, fold: string): Promise<MaskedFrame> {
+async function masked(file: string, fold: string, seed = 1): Promise<MaskedFrame> {
   const labels = await readLabels(LABELS_FILE);
   expect(labels.find((l) => l.file === file), file).toMatchObject({ fold, clean: true });
   const frame = await boothFrameOf(file);
-  return { image: drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${file}#0/mask/1`)).image, mesh: frame.mesh };
+  return { image: drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${file}#0/mask/${seed}`)).image, mesh: frame.mesh };
 }
 
 /** Eye centres (mesh points 33/133 and 362/263) of two meshes, apart in eye distances. */
@@ -54,6 +60,7 @@ function eyeOffset(a: Point[], b: Point[]): number {
 beforeAll(async () => {
   await initBackend();
   finderCase = await masked(FINDER_FACE, 'fit');
+  shiftedCase = await masked(SHIFTED_FACE, 'fit', 2);
   unseenCase = await masked(UNSEEN_FACE, 'calibrate');
   // the kiosk tracker's settings
   const t = DEFAULT_CONFIG.tracking;
@@ -81,6 +88,23 @@ describe('the second look for faces the whole frame does not show', () => {
     expect(d.finderRuns).toBe(1);
     expect(eyeOffset(second[0].mesh, finderCase.mesh)).toBeLessThan(0.15);
     expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
+
+  it('moves the crop by a fifth of the box where no crop centred on it shows the face', async () => {
+    expect(await human.detect(shiftedCase.image)).toHaveLength(0);
+    const centred = SECOND_LOOK_CROPS.filter((c) => c.dx === 0 && c.dy === 0);
+    expect(centred.map((c) => c.zoom)).toEqual([2, 1.7, 2.4]);
+    const onlyCentred = new SecondLookDetector(human, finder, { everyMs: 1000, crops: centred });
+    expect(await onlyCentred.detect(shiftedCase.image)).toHaveLength(0);
+    const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
+    const found = await d.detect(shiftedCase.image);
+    expect(d.lastFoundBy).toBe('finder');
+    expect(found).toHaveLength(1);
+    expect(eyeOffset(found[0].mesh, shiftedCase.mesh)).toBeLessThan(0.15);
+    // followed in the moved crop on the next frame
+    const next = await d.detect(shiftedCase.image);
+    expect(d.lastFoundBy).toBe('region');
+    expect(eyeOffset(next[0].mesh, shiftedCase.mesh)).toBeLessThan(0.15);
   }, 120_000);
 
   it('guesses nowhere when the finder sees nothing: a turned, masked face it misses stays unseen', async () => {

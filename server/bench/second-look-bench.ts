@@ -4,6 +4,8 @@
  *   - an empty booth (a flat grey frame): the finder runs once per interval;
  *   - a masked face the whole frame does not show (a fit face of ../shared/faces with a drawn
  *     mask): the region's crop is detected on every call;
+ *   - a masked face the finder sees and no crop shows (a calibrate face): once per interval the
+ *     finder and every crop of SECOND_LOOK_CROPS, in vain (the worst case);
  *   - the bare face: the second look never runs;
  * with the second look on (1000 ms) and off, alternated. Prints calls per second and their ratio.
  *   npm run bench:second-look [-- --seconds 20]
@@ -19,6 +21,8 @@ import { PhotoMeshes, sharedPhotoBoothFrame } from '../evaluation/guidance-frame
 
 /** A fit face whose drawn mask (seed 1) the whole frame does not show and the second look finds. */
 const MASKED_FACE = 'images/dlib/examples/johns/John_Savage/000293_01099081.jpg';
+/** A calibrate face whose drawn mask (seed 1) the finder sees at 0.99 and BlazeFace in none of the crops. */
+const MISSED_FACE = 'images/dlib/examples/johns/John_Shimkus/000394_02340150.jpg';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,13 +45,16 @@ async function main(): Promise<void> {
   const t = DEFAULT_CONFIG.tracking;
   const human = await HumanFaceDetector.create({ maxFaces: t.maxFaces, minConfidence: t.minBoxConfidence, minMeshConfidence: t.minMeshConfidence, iris: t.iris, eyelids: t.eyelids });
   const finder = await SsdFaceFinder.load();
-  const frame = await sharedPhotoBoothFrame(new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 })), MASKED_FACE);
+  const meshes = new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 }));
+  const frame = await sharedPhotoBoothFrame(meshes, MASKED_FACE);
   const masked = drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${MASKED_FACE}#0/mask/1`)).image;
+  const missedFrame = await sharedPhotoBoothFrame(meshes, MISSED_FACE);
+  const missed = drawSynthetic(missedFrame.image, missedFrame.mesh, 'mask', seedOf(`${MISSED_FACE}#0/mask/1`)).image;
   const empty: RgbImage = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(110) };
   console.log(`second-look bench: ${seconds} s per run, backend ${backend.name}, the kiosk tracker's detector (${t.eyelids ? 'eyelid model on' : 'eyelid model off'}), finder once per 1000 ms`);
   console.log('| frame | second look off: calls/s (with a face) | on: calls/s (with a face) | on / off |');
   console.log('|---|---|---|---|');
-  for (const [name, img] of [['empty booth', empty], ['masked face (fit)', masked], ['bare face (fit)', frame.image]] as const) {
+  for (const [name, img] of [['empty booth', empty], ['masked face (fit)', masked], ['masked face no crop shows (calibrate)', missed], ['bare face (fit)', frame.image]] as const) {
     const off = await callsPerSecond(human, img, seconds);
     const on = await callsPerSecond(new SecondLookDetector(human, finder, { everyMs: 1000 }), img, seconds);
     const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;

@@ -3,15 +3,19 @@
  * hand hides enough of a face that BlazeFace proposes no box for it. The same detector often does
  * find the face in a crop around it, where the face fills more of its input (BlazeFace's front
  * model works on a 128x128 input): of the 26 drawn masks of the fit and calibrate folds that the
- * kiosk lost in their booth frames, 12 were found this way, each with its mesh's eyes within 0.14
+ * kiosk lost in their booth frames, 16 were found this way, each with its mesh's eyes within 0.14
  * eye distances of the bare photo's.
  *
  * Where to crop: around the box of a slower, more robust finder (SSD, ssd-face-finder.ts) at two
- * times the box, then 1.7 and 2.4 times. The finder runs at most once per `everyMs` while no face
- * is found (an empty booth costs one finder run per interval). Once a face is found this way, the
- * next frames look first at the same crop, moved as the face moved (the region of interest), one
- * extra detector pass a frame, until the whole frame finds the face or the region loses it; a face
- * in the region whose centre jumped by more than half its size since the last frame is taken as lost.
+ * times the box, then 1.7 and 2.4 times (12 of the 26); then the same three crops moved by a fifth
+ * of the box right, left, down and up (4 more, meshes within 0.09 eye distances: BlazeFace places
+ * its anchors on a grid, and a face it misses in one crop it may find a few pixels over; moved by a
+ * tenth or by 0.3 of the box instead, one mesh landed 0.6 eye distances off). The finder runs at
+ * most once per `everyMs` while no face is found (an empty booth costs one finder run per interval).
+ * Once a face is found this way, the next frames look first at the same crop, moved as the face
+ * moved (the region of interest), one extra detector pass a frame, until the whole frame finds the
+ * face or the region loses it; a face in the region whose centre jumped by more than half its size
+ * since the last frame is taken as lost.
  * Crops of the frame's centre without the finder (a booth guides its subject there) were tried and
  * left out: on a turned, masked face of calibrate they gave meshes 0.4-1.1 eye distances off the
  * eyes, with mesh scores up to 0.99.
@@ -33,12 +37,25 @@ export interface SecondLookOptions {
   everyMs: number;
   /** The finder's confidence a box needs. */
   minFinderScore?: number;
-  /** Crop sides around the finder's box, in box sides, tried in order. */
-  zooms?: readonly number[];
+  /** Crops around the finder's box, tried in order (default {@link SECOND_LOOK_CROPS}). */
+  crops?: readonly FinderCrop[];
   now?: () => number;
 }
 
-export const SECOND_LOOK_ZOOMS = [2, 1.7, 2.4] as const;
+/** A crop around the finder's box: its side and its centre's offset from the box's, in box sides. */
+export interface FinderCrop {
+  zoom: number;
+  dx: number;
+  dy: number;
+}
+
+const ZOOMS = [2, 1.7, 2.4];
+const SHIFT = 0.2;
+/** The three zooms centred on the box, then each moved right, left, down and up. */
+export const SECOND_LOOK_CROPS: readonly FinderCrop[] = [
+  ...ZOOMS.map((zoom) => ({ zoom, dx: 0, dy: 0 })),
+  ...ZOOMS.flatMap((zoom) => [[SHIFT, 0], [-SHIFT, 0], [0, SHIFT], [0, -SHIFT]].map(([dx, dy]) => ({ zoom, dx, dy }))),
+];
 /** A face in the region whose centre moved more than this share of its box's side since the last frame is taken as lost. */
 const MAX_REGION_JUMP = 0.5;
 
@@ -102,9 +119,10 @@ export class SecondLookDetector implements FaceDetector {
     this.finderRuns++;
     const boxes = await this.finder.find(image, this.options.minFinderScore ?? 0.5);
     for (const box of boxes.slice(0, 1)) {
-      const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
-      for (const zoom of this.options.zooms ?? SECOND_LOOK_ZOOMS) {
-        const side = Math.max(box.width, box.height) * zoom;
+      const boxSide = Math.max(box.width, box.height);
+      for (const crop of this.options.crops ?? SECOND_LOOK_CROPS) {
+        const cx = box.x + box.width / 2 + crop.dx * boxSide, cy = box.y + box.height / 2 + crop.dy * boxSide;
+        const side = boxSide * crop.zoom;
         const inCrop = await this.detectIn(image, cx, cy, side);
         if (inCrop.length) {
           const face = faceCentre(inCrop[0]);
