@@ -1,8 +1,9 @@
 /**
  * The tracker's second look (server/detect/second-look.ts) on real photos with the real models:
- * drawn masks that the kiosk's face detector loses in the whole booth frame are found again in a
- * crop around the SSD finder's box, in the frame's own pixels, and followed in their region; where
- * the finder sees nothing, nothing is guessed; the finder is rate-limited on an empty frame.
+ * drawn masks that the kiosk's face detector loses in the whole booth frame are found again in the
+ * letterboxed frame or in a crop around the SSD finder's box, in the frame's own pixels, and
+ * followed there; where neither shows the face, nothing is guessed; the looks are rate-limited on
+ * an empty frame.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../server/tf/backend.js';
@@ -23,8 +24,10 @@ const FINDER_FACE = 'images/dlib/examples/johns/John_Savage/000293_01099081.jpg'
  * finds it in the crop of twice the box moved down by a fifth of it.
  */
 const SHIFTED_FACE = 'images/dlib/examples/johns/John_Savage/000277_01099000.jpg';
+/** Calibrate, mask seed 1: the letterboxed frame shows the masked face, the SSD finder does not. */
+const LETTERBOX_FACE = 'images/Face-Recognition-with-Mask-Jetson-Nano/img/Jamie Dornan.jpg';
 /**
- * Calibrate: a turned face whose drawn mask neither BlazeFace nor the finder sees. A crop of the
+ * Calibrate: a turned face whose drawn mask neither BlazeFace (frame, letterbox) nor the finder sees. A crop of the
  * frame's centre found "a face" there, with its mesh an eye distance off the eyes: why the second
  * look does not guess where the face is.
  */
@@ -37,6 +40,7 @@ interface MaskedFrame {
 }
 let finderCase: MaskedFrame;
 let shiftedCase: MaskedFrame;
+let letterboxCase: MaskedFrame;
 let unseenCase: MaskedFrame;
 let human: HumanFaceDetector;
 let finder: SsdFaceFinder;
@@ -61,6 +65,7 @@ beforeAll(async () => {
   await initBackend();
   finderCase = await masked(FINDER_FACE, 'fit');
   shiftedCase = await masked(SHIFTED_FACE, 'fit', 2);
+  letterboxCase = await masked(LETTERBOX_FACE, 'calibrate');
   unseenCase = await masked(UNSEEN_FACE, 'calibrate');
   // the kiosk tracker's settings
   const t = DEFAULT_CONFIG.tracking;
@@ -75,7 +80,7 @@ describe('the second look for faces the whole frame does not show', () => {
 
   it('finds a masked face in a crop around the finder\'s box, in frame pixels, then follows it in its region', async () => {
     expect(await human.detect(finderCase.image)).toHaveLength(0);
-    const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
+    const d = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
     const first = await d.detect(finderCase.image);
     expect(d.lastFoundBy).toBe('finder');
     expect(first).toHaveLength(1);
@@ -94,9 +99,9 @@ describe('the second look for faces the whole frame does not show', () => {
     expect(await human.detect(shiftedCase.image)).toHaveLength(0);
     const centred = SECOND_LOOK_CROPS.filter((c) => c.dx === 0 && c.dy === 0);
     expect(centred.map((c) => c.zoom)).toEqual([2, 1.7, 2.4]);
-    const onlyCentred = new SecondLookDetector(human, finder, { everyMs: 1000, crops: centred });
+    const onlyCentred = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false, crops: centred });
     expect(await onlyCentred.detect(shiftedCase.image)).toHaveLength(0);
-    const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
+    const d = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
     const found = await d.detect(shiftedCase.image);
     expect(d.lastFoundBy).toBe('finder');
     expect(found).toHaveLength(1);
@@ -107,7 +112,25 @@ describe('the second look for faces the whole frame does not show', () => {
     expect(eyeOffset(next[0].mesh, shiftedCase.mesh)).toBeLessThan(0.15);
   }, 120_000);
 
-  it('guesses nowhere when the finder sees nothing: a turned, masked face it misses stays unseen', async () => {
+  it('finds a masked face the finder does not see in the letterboxed frame, then follows it there', async () => {
+    expect(await human.detect(letterboxCase.image)).toHaveLength(0);
+    expect(await finder.find(letterboxCase.image, 0.5)).toHaveLength(0);
+    const without = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
+    expect(await without.detect(letterboxCase.image)).toHaveLength(0);
+    const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
+    const found = await d.detect(letterboxCase.image);
+    expect(d.lastFoundBy).toBe('letterbox');
+    expect(d.finderRuns).toBe(0);
+    expect(found).toHaveLength(1);
+    expect(eyeOffset(found[0].mesh, letterboxCase.mesh)).toBeLessThan(0.15);
+    const [x, y, w, h] = found[0].box;
+    for (const p of found[0].landmarks5) expect(p[0] > x && p[0] < x + w && p[1] > y && p[1] < y + h, `${p} in ${found[0].box}`).toBe(true);
+    const next = await d.detect(letterboxCase.image);
+    expect(d.lastFoundBy).toBe('region');
+    expect(eyeOffset(next[0].mesh, letterboxCase.mesh)).toBeLessThan(0.15);
+  }, 120_000);
+
+  it('guesses nowhere when neither look shows the face: a turned, masked face they miss stays unseen', async () => {
     expect(await human.detect(unseenCase.image)).toHaveLength(0);
     const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
     expect(await d.detect(unseenCase.image)).toHaveLength(0);
@@ -115,7 +138,7 @@ describe('the second look for faces the whole frame does not show', () => {
     expect(d.lastFoundBy).toBe('none');
   }, 120_000);
 
-  it('runs the finder at most once per interval while the frame stays empty, and never while the frame shows the face', async () => {
+  it('looks (letterbox, finder) at most once per interval while the frame stays empty, and never while the frame shows the face', async () => {
     let now = 0;
     const d = new SecondLookDetector(human, finder, { everyMs: 1000, now: () => now });
     const empty: RgbImage = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(90) };

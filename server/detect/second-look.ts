@@ -1,29 +1,34 @@
 /**
  * A second look for faces the tracker's detector does not find in the whole frame: a mask or a
- * hand hides enough of a face that BlazeFace proposes no box for it. The same detector often does
- * find the face in a crop around it, where the face fills more of its input (BlazeFace's front
- * model works on a 128x128 input): of the 26 drawn masks of the fit and calibrate folds that the
- * kiosk lost in their booth frames, 16 were found this way, each with its mesh's eyes within 0.14
- * eye distances of the bare photo's.
+ * hand hides enough of a face that BlazeFace proposes no box for it. Of the 26 drawn masks and 20
+ * drawn hands of the fit and calibrate folds that the kiosk lost in their booth frames, the same
+ * detector finds 19 masks and 13 hands again in two kinds of look, with the masks' meshes' eyes
+ * within 0.2 eye distances of the bare photo's:
  *
- * Where to crop: around the box of a slower, more robust finder (SSD, ssd-face-finder.ts) at two
- * times the box, then 1.7 and 2.4 times (12 of the 26); then the same three crops moved by a fifth
- * of the box right, left, down and up (4 more, meshes within 0.09 eye distances: BlazeFace places
- * its anchors on a grid, and a face it misses in one crop it may find a few pixels over; moved by a
- * tenth or by 0.3 of the box instead, one mesh landed 0.6 eye distances off). The finder runs at
- * most once per `everyMs` while no face is found (an empty booth costs one finder run per interval).
- * Once a face is found this way, the next frames look first at the same crop, moved as the face
- * moved (the region of interest), one extra detector pass a frame, until the whole frame finds the
- * face or the region loses it; a face in the region whose centre jumped by more than half its size
- * since the last frame is taken as lost.
- * Crops of the frame's centre without the finder (a booth guides its subject there) were tried and
- * left out: on a turned, masked face of calibrate they gave meshes 0.4-1.1 eye distances off the
- * eyes, with mesh scores up to 0.99.
+ * 1. The frame letterboxed: BlazeFace resizes its input to a 128x128 square, which squashes a
+ *    640x480 frame to three quarters of its width; centred in a black square, the face keeps its
+ *    shape (14 masks, 13 hands; 3 masks and 7 hands no crop below shows).
+ * 2. Crops around the box of a slower, more robust finder (SSD, ssd-face-finder.ts), where the
+ *    face fills more of BlazeFace's input: two times the box, then 1.7 and 2.4 times (12 masks);
+ *    then the same three crops moved by a fifth of the box right, left, down and up (4 more:
+ *    BlazeFace places its anchors on a grid, and a face it misses in one crop it may find a few
+ *    pixels over; moved by a tenth or by 0.3 of the box instead, one mesh landed 0.6 eye distances
+ *    off). A lower box threshold in the crops found nothing more at 0.3 and meshes 1.3-2.8 eye
+ *    distances off below it.
  *
- * Faces found in a crop come back in frame pixels, as the whole frame's would.
+ * Both run at most once per `everyMs` while no face is found, the letterbox first (one detector
+ * pass; the finder costs about ten): an empty booth costs one of each per interval. Once a face is
+ * found so, the next frames look first where it was found (the same letterboxed frame, or the same
+ * crop moved as the face moved), one extra detector pass a frame, until the whole frame finds the
+ * face or the look loses it; a face whose centre jumped by more than half its size since the last
+ * frame is taken as lost. Crops of the frame's centre without the finder (a booth guides its
+ * subject there) were tried and left out: on a turned, masked face of calibrate they gave meshes
+ * 0.4-1.1 eye distances off the eyes, with mesh scores up to 0.99.
+ *
+ * Faces found in a look come back in frame pixels, as the whole frame's would.
  */
 import type { Point } from '../align/similarity.js';
-import { cropRgb, squareInside } from '../image/rgb-crop.js';
+import { cropRgb, letterboxRgb, squareInside } from '../image/rgb-crop.js';
 import type { DetectedFace, FaceDetector, RgbImage } from './face-detector.js';
 import type { FoundFace } from './ssd-face-finder.js';
 
@@ -33,8 +38,10 @@ export interface FaceFinder {
 }
 
 export interface SecondLookOptions {
-  /** The finder runs at most once per this many milliseconds while no face is found. */
+  /** The letterboxed frame and the finder run at most once per this many milliseconds while no face is found. */
   everyMs: number;
+  /** Look at the letterboxed frame before the finder (default true). */
+  letterbox?: boolean;
   /** The finder's confidence a box needs. */
   minFinderScore?: number;
   /** Crops around the finder's box, tried in order (default {@link SECOND_LOOK_CROPS}). */
@@ -56,11 +63,14 @@ export const SECOND_LOOK_CROPS: readonly FinderCrop[] = [
   ...ZOOMS.map((zoom) => ({ zoom, dx: 0, dy: 0 })),
   ...ZOOMS.flatMap((zoom) => [[SHIFT, 0], [-SHIFT, 0], [0, SHIFT], [0, -SHIFT]].map(([dx, dy]) => ({ zoom, dx, dy }))),
 ];
-/** A face in the region whose centre moved more than this share of its box's side since the last frame is taken as lost. */
+/** A face found again by the last look whose centre moved more than this share of its box's side since the last frame is taken as lost. */
 const MAX_REGION_JUMP = 0.5;
 
-/** How the faces of the last call were found. */
-export type FoundBy = 'frame' | 'region' | 'finder' | 'none';
+/**
+ * How the faces of the last call were found: in the whole frame, by the last call's look again
+ * (`region`), in the letterboxed frame, in a crop around the finder's box, or not at all.
+ */
+export type FoundBy = 'frame' | 'region' | 'letterbox' | 'finder' | 'none';
 
 interface FacePlace {
   cx: number;
@@ -75,10 +85,11 @@ interface Crop {
   side: number;
 }
 
-/** The crop to look in next: the last crop, kept in its place relative to the face found in it. */
-interface Region extends Crop {
-  face: FacePlace;
-}
+/**
+ * Where to look next: the letterboxed frame, or the last crop kept in its place relative to the
+ * face found in it; with the face found there.
+ */
+type Look = ({ kind: 'letterbox' } | ({ kind: 'crop' } & Crop)) & { face: FacePlace };
 
 const faceCentre = (f: DetectedFace): FacePlace => {
   const [x, y, w, h] = f.box;
@@ -87,7 +98,7 @@ const faceCentre = (f: DetectedFace): FacePlace => {
 
 export class SecondLookDetector implements FaceDetector {
   readonly name: string;
-  private region: Region | undefined;
+  private look: Look | undefined;
   private lastLookAt = -Infinity;
   /** How the last call's faces were found, and how many finder runs so far (for tests and benches). */
   lastFoundBy: FoundBy = 'none';
@@ -104,18 +115,22 @@ export class SecondLookDetector implements FaceDetector {
   async detect(image: RgbImage): Promise<DetectedFace[]> {
     const faces = await this.inner.detect(image);
     if (faces.length) {
-      this.region = undefined;
+      this.look = undefined;
       return this.found(faces, 'frame');
     }
-    const region = this.region;
-    this.region = undefined;
-    if (region) {
-      const inRegion = await this.detectIn(image, region.face.cx + region.dx, region.face.cy + region.dy, region.side);
-      if (inRegion.length && !jumped(region, inRegion[0])) return this.found(inRegion, 'region', region);
+    const last = this.look;
+    this.look = undefined;
+    if (last) {
+      const again = last.kind === 'letterbox' ? await this.detectLetterboxed(image) : await this.detectIn(image, last.face.cx + last.dx, last.face.cy + last.dy, last.side);
+      if (again.length && !jumped(last.face, again[0])) return this.found(again, 'region', last);
     }
     const now = this.options.now ? this.options.now() : performance.now();
     if (now - this.lastLookAt < this.options.everyMs) return this.found([], 'none');
     this.lastLookAt = now;
+    if (this.options.letterbox ?? true) {
+      const letterboxed = await this.detectLetterboxed(image);
+      if (letterboxed.length) return this.found(letterboxed, 'letterbox', { kind: 'letterbox' });
+    }
     this.finderRuns++;
     const boxes = await this.finder.find(image, this.options.minFinderScore ?? 0.5);
     for (const box of boxes.slice(0, 1)) {
@@ -126,7 +141,7 @@ export class SecondLookDetector implements FaceDetector {
         const inCrop = await this.detectIn(image, cx, cy, side);
         if (inCrop.length) {
           const face = faceCentre(inCrop[0]);
-          return this.found(inCrop, 'finder', { dx: cx - face.cx, dy: cy - face.cy, side });
+          return this.found(inCrop, 'finder', { kind: 'crop', dx: cx - face.cx, dy: cy - face.cy, side });
         }
       }
     }
@@ -134,12 +149,12 @@ export class SecondLookDetector implements FaceDetector {
   }
 
   /**
-   * `crop`: the crop that found the faces. The next frame crops the same, moved as the face
-   * moved: on a still person the crop that found the face again, on a moving one it follows.
+   * `look`: where the faces were found. The next frame looks there again; a crop is moved as the
+   * face moved: on a still person the crop that found the face again, on a moving one it follows.
    */
-  private found(faces: DetectedFace[], by: FoundBy, crop?: Crop): DetectedFace[] {
+  private found(faces: DetectedFace[], by: FoundBy, look?: { kind: 'letterbox' } | ({ kind: 'crop' } & Crop)): DetectedFace[] {
     this.lastFoundBy = by;
-    if (crop && faces.length) this.region = { dx: crop.dx, dy: crop.dy, side: crop.side, face: faceCentre(faces[0]) };
+    if (look && faces.length) this.look = { ...look, face: faceCentre(faces[0]) };
     return faces;
   }
 
@@ -150,15 +165,21 @@ export class SecondLookDetector implements FaceDetector {
     return faces.map((f) => shiftFace(f, rect.x, rect.y));
   }
 
+  private async detectLetterboxed(image: RgbImage): Promise<DetectedFace[]> {
+    const { image: square, dx, dy } = letterboxRgb(image);
+    const faces = await this.inner.detect(square);
+    return faces.map((f) => shiftFace(f, -dx, -dy));
+  }
+
   dispose(): void {
     this.inner.dispose();
     this.finder.dispose();
   }
 }
 
-function jumped(region: Region, face: DetectedFace): boolean {
+function jumped(last: FacePlace, face: DetectedFace): boolean {
   const now = faceCentre(face);
-  return Math.hypot(now.cx - region.face.cx, now.cy - region.face.cy) > MAX_REGION_JUMP * region.face.side;
+  return Math.hypot(now.cx - last.cx, now.cy - last.cy) > MAX_REGION_JUMP * last.side;
 }
 
 /** A face found in a crop whose top-left corner is (dx, dy), in the whole frame's pixels. */

@@ -30,3 +30,18 @@ export function cropRgb(image: RgbImage, rect: PixelRect): RgbImage {
   }
   return { width, height, data };
 }
+
+/**
+ * The image centred in a black square of its longer side, and where its top-left corner lies in
+ * that square. A detector that resizes its input to a square then sees the picture unsquashed.
+ */
+export function letterboxRgb(image: RgbImage): { image: RgbImage; dx: number; dy: number } {
+  const side = Math.max(image.width, image.height);
+  const dx = Math.floor((side - image.width) / 2);
+  const dy = Math.floor((side - image.height) / 2);
+  const data = new Uint8Array(side * side * 3);
+  for (let row = 0; row < image.height; row++) {
+    data.set(image.data.subarray(row * image.width * 3, (row + 1) * image.width * 3), ((dy + row) * side + dx) * 3);
+  }
+  return { image: { width: side, height: side, data }, dx, dy };
+}
