@@ -1,11 +1,11 @@
 /**
  * What the tracker's second look (tracking.secondLookMs, server/detect/second-look.ts) costs:
  * the tracker's detector called back to back for N seconds each (default 20) on
- *   - an empty booth (a flat grey frame): the finder runs once per interval;
+ *   - an empty booth (a flat grey frame): the letterboxed frame and the finder once per interval;
  *   - a masked face the whole frame does not show (a fit face of ../shared/faces with a drawn
- *     mask): the region's crop is detected on every call;
- *   - a masked face the finder sees and no crop shows (a calibrate face): once per interval the
- *     finder and every crop of SECOND_LOOK_CROPS, in vain (the worst case);
+ *     mask): looked for where the last look found it (the letterboxed frame) on every call;
+ *   - a masked face the finder sees and no look shows (a calibrate face): once per interval the
+ *     letterboxed frame, the finder and every crop of SECOND_LOOK_CROPS, in vain (the worst case);
  *   - the bare face: the second look never runs;
  * with the second look on (1000 ms) and off, alternated. Prints calls per second and their ratio.
  *   npm run bench:second-look [-- --seconds 20]
@@ -19,9 +19,9 @@ import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
 import { drawSynthetic, seedOf } from '../evaluation/synthetic-occluders.js';
 import { PhotoMeshes, sharedPhotoBoothFrame } from '../evaluation/guidance-frames.js';
 
-/** A fit face whose drawn mask (seed 1) the whole frame does not show and the second look finds. */
+/** A fit face whose drawn mask (seed 1) the whole frame does not show and the second look finds (letterboxed). */
 const MASKED_FACE = 'images/dlib/examples/johns/John_Savage/000293_01099081.jpg';
-/** A calibrate face whose drawn mask (seed 1) the finder sees at 0.99 and BlazeFace in none of the crops. */
+/** A calibrate face whose drawn mask (seed 1) the finder sees at 0.99 and BlazeFace neither letterboxed nor in any crop. */
 const MISSED_FACE = 'images/dlib/examples/johns/John_Shimkus/000394_02340150.jpg';
 
 const arg = (name: string, def: number): number => {
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   console.log(`second-look bench: ${seconds} s per run, backend ${backend.name}, the kiosk tracker's detector (${t.eyelids ? 'eyelid model on' : 'eyelid model off'}), finder once per 1000 ms`);
   console.log('| frame | second look off: calls/s (with a face) | on: calls/s (with a face) | on / off |');
   console.log('|---|---|---|---|');
-  for (const [name, img] of [['empty booth', empty], ['masked face (fit)', masked], ['masked face no crop shows (calibrate)', missed], ['bare face (fit)', frame.image]] as const) {
+  for (const [name, img] of [['empty booth', empty], ['masked face (fit)', masked], ['masked face no look shows (calibrate)', missed], ['bare face (fit)', frame.image]] as const) {
     const off = await callsPerSecond(human, img, seconds);
     const on = await callsPerSecond(new SecondLookDetector(human, finder, { everyMs: 1000 }), img, seconds);
     const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;

@@ -95,6 +95,11 @@ export class GuidanceRunner {
     const { config } = this;
     const period = 1000 / config.camera.fps;
     const settleMs = this.options.settleMs ?? config.guidance.showAfterMs + 3 * period;
+    // A face the whole frame does not show is looked for again at most once per secondLookMs, and
+    // the workers' last look may have been for the previous image: a person standing there would
+    // get that look, so the image is held until it has come.
+    const { secondLookMs, detectorEveryFrames } = config.tracking;
+    const lookMs = detectorEveryFrames <= 1 ? secondLookMs : 0;
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const camera = new SyntheticSource({ images: [image], fps: config.camera.fps });
     const pipeline = new KioskPipeline(config, camera, this.tracker, this.plq, NO_CAPTURE, { detectors: this.detectors });
@@ -139,7 +144,7 @@ export class GuidanceRunner {
       competing = t.competingFaces;
       const plqExpected = subject !== undefined && t.competingFaces === 0;
       if (stopAt === undefined) {
-        if (!plqExpected && t.ts - start >= settleMs + 2 * period) stopAt = t.ts + period;
+        if (!plqExpected && t.ts - start >= lookMs + settleMs + 2 * period) stopAt = t.ts + period;
         else if (firstPlqAt !== undefined && t.ts >= firstPlqAt + settleMs) stopAt = t.ts + period;
       }
     };
