@@ -61,6 +61,20 @@ function eyeOffset(a: Point[], b: Point[]): number {
   return Math.max(off(eye(a, 33, 133), l), off(eye(a, 362, 263), r)) / d;
 }
 
+/** One face, its eyes on the bare photo's and its five points inside its box, all in frame pixels. */
+function expectOnTheFace(faces: Awaited<ReturnType<SecondLookDetector['detect']>>, frame: MaskedFrame): void {
+  expect(faces).toHaveLength(1);
+  expect(eyeOffset(faces[0].mesh, frame.mesh)).toBeLessThan(0.15);
+  const [x, y, w, h] = faces[0].box;
+  for (const p of faces[0].landmarks5) expect(p[0] > x && p[0] < x + w && p[1] > y && p[1] < y + h, `${p} in ${faces[0].box}`).toBe(true);
+}
+
+/** The next frame finds the face again where the last look found it. */
+async function expectFollowed(d: SecondLookDetector, frame: MaskedFrame): Promise<void> {
+  expectOnTheFace(await d.detect(frame.image), frame);
+  expect(d.lastFoundBy).toBe('region');
+}
+
 beforeAll(async () => {
   await initBackend();
   finderCase = await masked(FINDER_FACE, 'fit');
@@ -81,17 +95,11 @@ describe('the second look for faces the whole frame does not show', () => {
   it('finds a masked face in a crop around the finder\'s box, in frame pixels, then follows it in its region', async () => {
     expect(await human.detect(finderCase.image)).toHaveLength(0);
     const d = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
-    const first = await d.detect(finderCase.image);
+    expectOnTheFace(await d.detect(finderCase.image), finderCase);
     expect(d.lastFoundBy).toBe('finder');
-    expect(first).toHaveLength(1);
-    expect(eyeOffset(first[0].mesh, finderCase.mesh)).toBeLessThan(0.15);
-    const [x, y, w, h] = first[0].box;
-    for (const p of first[0].landmarks5) expect(p[0] > x && p[0] < x + w && p[1] > y && p[1] < y + h, `${p} in ${first[0].box}`).toBe(true);
     const before = tf.memory().numTensors;
-    const second = await d.detect(finderCase.image);
-    expect(d.lastFoundBy).toBe('region');
+    await expectFollowed(d, finderCase);
     expect(d.finderRuns).toBe(1);
-    expect(eyeOffset(second[0].mesh, finderCase.mesh)).toBeLessThan(0.15);
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 
@@ -102,14 +110,9 @@ describe('the second look for faces the whole frame does not show', () => {
     const onlyCentred = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false, crops: centred });
     expect(await onlyCentred.detect(shiftedCase.image)).toHaveLength(0);
     const d = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
-    const found = await d.detect(shiftedCase.image);
+    expectOnTheFace(await d.detect(shiftedCase.image), shiftedCase);
     expect(d.lastFoundBy).toBe('finder');
-    expect(found).toHaveLength(1);
-    expect(eyeOffset(found[0].mesh, shiftedCase.mesh)).toBeLessThan(0.15);
-    // followed in the moved crop on the next frame
-    const next = await d.detect(shiftedCase.image);
-    expect(d.lastFoundBy).toBe('region');
-    expect(eyeOffset(next[0].mesh, shiftedCase.mesh)).toBeLessThan(0.15);
+    await expectFollowed(d, shiftedCase);
   }, 120_000);
 
   it('finds a masked face the finder does not see in the letterboxed frame, then follows it there', async () => {
@@ -118,16 +121,10 @@ describe('the second look for faces the whole frame does not show', () => {
     const without = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
     expect(await without.detect(letterboxCase.image)).toHaveLength(0);
     const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
-    const found = await d.detect(letterboxCase.image);
+    expectOnTheFace(await d.detect(letterboxCase.image), letterboxCase);
     expect(d.lastFoundBy).toBe('letterbox');
     expect(d.finderRuns).toBe(0);
-    expect(found).toHaveLength(1);
-    expect(eyeOffset(found[0].mesh, letterboxCase.mesh)).toBeLessThan(0.15);
-    const [x, y, w, h] = found[0].box;
-    for (const p of found[0].landmarks5) expect(p[0] > x && p[0] < x + w && p[1] > y && p[1] < y + h, `${p} in ${found[0].box}`).toBe(true);
-    const next = await d.detect(letterboxCase.image);
-    expect(d.lastFoundBy).toBe('region');
-    expect(eyeOffset(next[0].mesh, letterboxCase.mesh)).toBeLessThan(0.15);
+    await expectFollowed(d, letterboxCase);
   }, 120_000);
 
   it('guesses nowhere when neither look shows the face: a turned, masked face they miss stays unseen', async () => {
