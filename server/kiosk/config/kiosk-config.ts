@@ -83,10 +83,10 @@ export interface KioskConfig {
      */
     detectorEveryFrames: number;
     /**
-     * When the whole frame shows no face, look again (server/detect/second-look.ts): the SSD face
-     * finder at most once per this many milliseconds, then the face detector on crops around its
-     * box; a face found so is followed in its crop. 0: off. Off as well while
-     * `detectorEveryFrames` > 1.
+     * When the whole frame shows no face, look again (server/detect/second-look.ts) at most once
+     * per this many milliseconds: the face detector on the letterboxed frame, then the SSD face
+     * finder and the face detector on crops around its box; a face found so is followed where it
+     * was found. 0: off. Off as well while `detectorEveryFrames` > 1.
      */
     secondLookMs: number;
     iris: boolean;
