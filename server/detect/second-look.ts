@@ -63,6 +63,15 @@ export const SECOND_LOOK_CROPS: readonly FinderCrop[] = [
   ...ZOOMS.map((zoom) => ({ zoom, dx: 0, dy: 0 })),
   ...ZOOMS.flatMap((zoom) => [[SHIFT, 0], [-SHIFT, 0], [0, SHIFT], [0, -SHIFT]].map(([dx, dy]) => ({ zoom, dx, dy }))),
 ];
+/**
+ * How often the tracker takes a second look, in milliseconds; 0 = never. Off while the detector
+ * skips frames (`detectorEveryFrames` > 1): its crops would replace the boxes Human keeps between
+ * frames.
+ */
+export function secondLookEveryMs(tracking: { secondLookMs: number; detectorEveryFrames: number }): number {
+  return tracking.detectorEveryFrames <= 1 ? tracking.secondLookMs : 0;
+}
+
 /** A face found again by the last look whose centre moved more than this share of its box's side since the last frame is taken as lost. */
 const MAX_REGION_JUMP = 0.5;
 
@@ -85,11 +94,11 @@ interface Crop {
   side: number;
 }
 
-/**
- * Where to look next: the letterboxed frame, or the last crop kept in its place relative to the
- * face found in it; with the face found there.
- */
-type Look = ({ kind: 'letterbox' } | ({ kind: 'crop' } & Crop)) & { face: FacePlace };
+/** Where a look found faces: the letterboxed frame, or a crop kept in its place relative to the face. */
+type LookPlace = { kind: 'letterbox' } | ({ kind: 'crop' } & Crop);
+
+/** Where to look next, with the face found there. */
+type Look = LookPlace & { face: FacePlace };
 
 const faceCentre = (f: DetectedFace): FacePlace => {
   const [x, y, w, h] = f.box;
@@ -152,7 +161,7 @@ export class SecondLookDetector implements FaceDetector {
    * `look`: where the faces were found. The next frame looks there again; a crop is moved as the
    * face moved: on a still person the crop that found the face again, on a moving one it follows.
    */
-  private found(faces: DetectedFace[], by: FoundBy, look?: { kind: 'letterbox' } | ({ kind: 'crop' } & Crop)): DetectedFace[] {
+  private found(faces: DetectedFace[], by: FoundBy, look?: LookPlace): DetectedFace[] {
     this.lastFoundBy = by;
     if (look && faces.length) this.look = { ...look, face: faceCentre(faces[0]) };
     return faces;

@@ -18,6 +18,7 @@ import type { CaptureSink, SavedCapture } from '../kiosk/pipeline/capture-sink.j
 import type { FaceMeasurements, PlqResult, RegionQuality, TrackingResult } from '../kiosk/pipeline/measurements.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+import { secondLookEveryMs } from '../detect/second-look.js';
 
 /** A worker client that also hands every result to a listener (the evaluation watches the frames go by). */
 class WatchedWorker extends WorkerClient {
@@ -98,8 +99,7 @@ export class GuidanceRunner {
     // A face the whole frame does not show is looked for again at most once per secondLookMs, and
     // the workers' last look may have been for the previous image: a person standing there would
     // get that look, so the image is held until it has come.
-    const { secondLookMs, detectorEveryFrames } = config.tracking;
-    const lookMs = detectorEveryFrames <= 1 ? secondLookMs : 0;
+    const lookMs = secondLookEveryMs(config.tracking);
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const camera = new SyntheticSource({ images: [image], fps: config.camera.fps });
     const pipeline = new KioskPipeline(config, camera, this.tracker, this.plq, NO_CAPTURE, { detectors: this.detectors });
