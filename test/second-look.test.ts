@@ -2,15 +2,15 @@
  * The tracker's second look (server/detect/second-look.ts) on real photos with the real models:
  * drawn masks that the kiosk's face detector loses in the whole booth frame are found again in the
  * letterboxed frame or in a crop around the SSD finder's box, in the frame's own pixels, and
- * followed there; where neither shows the face, nothing is guessed; the looks are rate-limited on
- * an empty frame.
+ * followed there; where neither shows the face, nothing is guessed; the crops are spread over the
+ * calls after the finder's; the looks are rate-limited on an empty frame.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
-import { SECOND_LOOK_CROPS, SecondLookDetector } from '../server/detect/second-look.js';
+import { SECOND_LOOK_CROPS, SecondLookDetector, type SecondLookOptions } from '../server/detect/second-look.js';
 import { SsdFaceFinder } from '../server/detect/ssd-face-finder.js';
-import type { RgbImage } from '../server/detect/face-detector.js';
+import type { DetectedFace, FaceDetector, RgbImage } from '../server/detect/face-detector.js';
 import type { Point } from '../server/align/similarity.js';
 import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
@@ -69,6 +69,29 @@ function expectOnTheFace(faces: Awaited<ReturnType<SecondLookDetector['detect']>
   for (const p of faces[0].landmarks5) expect(p[0] > x && p[0] < x + w && p[1] > y && p[1] < y + h, `${p} in ${faces[0].box}`).toBe(true);
 }
 
+/** The kiosk's detector, counting its passes (the whole frame, the letterboxed frame, each crop). */
+function counted(): { detector: FaceDetector; passes: () => number } {
+  let n = 0;
+  return { detector: { name: 'counted', detect: (image) => (n++, human.detect(image)), dispose: () => {} }, passes: () => n };
+}
+
+/**
+ * Calls the detector on the same frame until its look ends (a face found, or every crop around the
+ * finder's box tried), as the tracker does frame after frame; the passes of each call.
+ */
+async function lookOn(frame: MaskedFrame, options: Omit<SecondLookOptions, 'everyMs'> = {}): Promise<{ d: SecondLookDetector; faces: DetectedFace[]; passesPerCall: number[] }> {
+  const { detector, passes } = counted();
+  const d = new SecondLookDetector(detector, finder, { everyMs: 1000, ...options });
+  const passesPerCall: number[] = [];
+  let faces: DetectedFace[] = [];
+  do {
+    const before = passes();
+    faces = await d.detect(frame.image);
+    passesPerCall.push(passes() - before);
+  } while (!faces.length && d.cropsPending > 0);
+  return { d, faces, passesPerCall };
+}
+
 /** The next frame finds the face again where the last look found it. */
 async function expectFollowed(d: SecondLookDetector, frame: MaskedFrame): Promise<void> {
   expectOnTheFace(await d.detect(frame.image), frame);
@@ -94,9 +117,11 @@ describe('the second look for faces the whole frame does not show', () => {
 
   it('finds a masked face in a crop around the finder\'s box, in frame pixels, then follows it in its region', async () => {
     expect(await human.detect(finderCase.image)).toHaveLength(0);
-    const d = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
-    expectOnTheFace(await d.detect(finderCase.image), finderCase);
+    const { d, faces, passesPerCall } = await lookOn(finderCase, { letterbox: false });
+    expectOnTheFace(faces, finderCase);
     expect(d.lastFoundBy).toBe('finder');
+    // the finder's call tries no crop; the next call finds the face in the first crop (twice the box)
+    expect(passesPerCall).toEqual([1, 2]);
     const before = tf.memory().numTensors;
     await expectFollowed(d, finderCase);
     expect(d.finderRuns).toBe(1);
@@ -107,30 +132,36 @@ describe('the second look for faces the whole frame does not show', () => {
     expect(await human.detect(shiftedCase.image)).toHaveLength(0);
     const centred = SECOND_LOOK_CROPS.filter((c) => c.dx === 0 && c.dy === 0);
     expect(centred.map((c) => c.zoom)).toEqual([2, 1.7, 2.4]);
-    const onlyCentred = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false, crops: centred });
-    expect(await onlyCentred.detect(shiftedCase.image)).toHaveLength(0);
-    const d = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
-    expectOnTheFace(await d.detect(shiftedCase.image), shiftedCase);
+    const onlyCentred = await lookOn(shiftedCase, { letterbox: false, crops: centred });
+    expect(onlyCentred.faces).toHaveLength(0);
+    expect(onlyCentred.d.cropsPending).toBe(0);
+    expect(onlyCentred.passesPerCall).toEqual([1, 4]);
+    const { d, faces, passesPerCall } = await lookOn(shiftedCase, { letterbox: false });
+    expectOnTheFace(faces, shiftedCase);
     expect(d.lastFoundBy).toBe('finder');
+    // spread over the calls after the finder's, three crops at most a call, besides the whole frame
+    expect(passesPerCall.length).toBeGreaterThan(2);
+    expect(Math.max(...passesPerCall.slice(1))).toBeLessThanOrEqual(4);
     await expectFollowed(d, shiftedCase);
   }, 120_000);
 
   it('finds a masked face the finder does not see in the letterboxed frame, then follows it there', async () => {
     expect(await human.detect(letterboxCase.image)).toHaveLength(0);
     expect(await finder.find(letterboxCase.image, 0.5)).toHaveLength(0);
-    const without = new SecondLookDetector(human, finder, { everyMs: 1000, letterbox: false });
-    expect(await without.detect(letterboxCase.image)).toHaveLength(0);
-    const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
-    expectOnTheFace(await d.detect(letterboxCase.image), letterboxCase);
+    const without = await lookOn(letterboxCase, { letterbox: false });
+    expect(without.faces).toHaveLength(0);
+    const { d, faces, passesPerCall } = await lookOn(letterboxCase);
+    expectOnTheFace(faces, letterboxCase);
     expect(d.lastFoundBy).toBe('letterbox');
+    expect(passesPerCall).toEqual([2]);
     expect(d.finderRuns).toBe(0);
     await expectFollowed(d, letterboxCase);
   }, 120_000);
 
   it('guesses nowhere when neither look shows the face: a turned, masked face they miss stays unseen', async () => {
     expect(await human.detect(unseenCase.image)).toHaveLength(0);
-    const d = new SecondLookDetector(human, finder, { everyMs: 1000 });
-    expect(await d.detect(unseenCase.image)).toHaveLength(0);
+    const { d, faces } = await lookOn(unseenCase);
+    expect(faces).toHaveLength(0);
     expect(d.finderRuns).toBe(1);
     expect(d.lastFoundBy).toBe('none');
   }, 120_000);

@@ -17,7 +17,9 @@
  *    distances off below it.
  *
  * Both run at most once per `everyMs` while no face is found, the letterbox first (one detector
- * pass; the finder costs about ten): an empty booth costs one of each per interval. Once a face is
+ * pass; the finder costs about ten): an empty booth costs one of each per interval. The crops are
+ * spread over the calls after the finder's, `cropsPerCall` at a time: tried all in one call, they
+ * held the tracker up for most of a second, and the overlay with it. Once a face is
  * found so, the next frames look first where it was found (the same letterboxed frame, or the same
  * crop moved as the face moved), one extra detector pass a frame, until the whole frame finds the
  * face or the look loses it; a face whose centre jumped by more than half its size since the last
@@ -46,6 +48,8 @@ export interface SecondLookOptions {
   minFinderScore?: number;
   /** Crops around the finder's box, tried in order (default {@link SECOND_LOOK_CROPS}). */
   crops?: readonly FinderCrop[];
+  /** How many of those crops one call tries, on the calls after the finder's (default 3). */
+  cropsPerCall?: number;
   now?: () => number;
 }
 
@@ -100,6 +104,11 @@ type LookPlace = { kind: 'letterbox' } | ({ kind: 'crop' } & Crop);
 /** Where to look next, with the face found there. */
 type Look = LookPlace & { face: FacePlace };
 
+/** The finder's box (centre and side) and the next of its crops to try. */
+interface PendingCrops extends FacePlace {
+  next: number;
+}
+
 const faceCentre = (f: DetectedFace): FacePlace => {
   const [x, y, w, h] = f.box;
   return { cx: x + w / 2, cy: y + h / 2, side: Math.max(w, h) };
@@ -108,6 +117,7 @@ const faceCentre = (f: DetectedFace): FacePlace => {
 export class SecondLookDetector implements FaceDetector {
   readonly name: string;
   private look: Look | undefined;
+  private pending: PendingCrops | undefined;
   private lastLookAt = -Infinity;
   /** How the last call's faces were found, and how many finder runs so far (for tests and benches). */
   lastFoundBy: FoundBy = 'none';
@@ -125,6 +135,7 @@ export class SecondLookDetector implements FaceDetector {
     const faces = await this.inner.detect(image);
     if (faces.length) {
       this.look = undefined;
+      this.pending = undefined;
       return this.found(faces, 'frame');
     }
     const last = this.look;
@@ -133,6 +144,7 @@ export class SecondLookDetector implements FaceDetector {
       const again = last.kind === 'letterbox' ? await this.detectLetterboxed(image) : await this.detectIn(image, last.face.cx + last.dx, last.face.cy + last.dy, last.side);
       if (again.length && !jumped(last.face, again[0])) return this.found(again, 'region', last);
     }
+    if (this.pending) return this.tryCrops(image, this.pending);
     const now = this.options.now ? this.options.now() : performance.now();
     if (now - this.lastLookAt < this.options.everyMs) return this.found([], 'none');
     this.lastLookAt = now;
@@ -141,19 +153,32 @@ export class SecondLookDetector implements FaceDetector {
       if (letterboxed.length) return this.found(letterboxed, 'letterbox', { kind: 'letterbox' });
     }
     this.finderRuns++;
-    const boxes = await this.finder.find(image, this.options.minFinderScore ?? 0.5);
-    for (const box of boxes.slice(0, 1)) {
-      const boxSide = Math.max(box.width, box.height);
-      for (const crop of this.options.crops ?? SECOND_LOOK_CROPS) {
-        const cx = box.x + box.width / 2 + crop.dx * boxSide, cy = box.y + box.height / 2 + crop.dy * boxSide;
-        const side = boxSide * crop.zoom;
-        const inCrop = await this.detectIn(image, cx, cy, side);
-        if (inCrop.length) {
-          const face = faceCentre(inCrop[0]);
-          return this.found(inCrop, 'finder', { kind: 'crop', dx: cx - face.cx, dy: cy - face.cy, side });
-        }
+    const [box] = await this.finder.find(image, this.options.minFinderScore ?? 0.5);
+    if (box) this.pending = { cx: box.x + box.width / 2, cy: box.y + box.height / 2, side: Math.max(box.width, box.height), next: 0 };
+    return this.found([], 'none');
+  }
+
+  /** Crops of the finder's box not tried yet: how many calls still try them (for tests and benches). */
+  get cropsPending(): number {
+    return this.pending ? (this.options.crops ?? SECOND_LOOK_CROPS).length - this.pending.next : 0;
+  }
+
+  /** The next `cropsPerCall` crops around the finder's box; the first that shows a face ends the search. */
+  private async tryCrops(image: RgbImage, box: PendingCrops): Promise<DetectedFace[]> {
+    const crops = this.options.crops ?? SECOND_LOOK_CROPS;
+    const end = Math.min(crops.length, box.next + (this.options.cropsPerCall ?? 3));
+    for (; box.next < end; box.next++) {
+      const crop = crops[box.next];
+      const cx = box.cx + crop.dx * box.side, cy = box.cy + crop.dy * box.side;
+      const side = box.side * crop.zoom;
+      const inCrop = await this.detectIn(image, cx, cy, side);
+      if (inCrop.length) {
+        this.pending = undefined;
+        const face = faceCentre(inCrop[0]);
+        return this.found(inCrop, 'finder', { kind: 'crop', dx: cx - face.cx, dy: cy - face.cy, side });
       }
     }
+    if (box.next >= crops.length) this.pending = undefined;
     return this.found([], 'none');
   }
 
