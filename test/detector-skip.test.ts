@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
 import type { DetectedFace, RgbImage } from '../server/detect/face-detector.js';
-import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
+import { drawSynthetic, evaluationSeed } from '../server/evaluation/synthetic-occluders.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { boothFrameOf } from './helpers/booth-frames.js';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   a = (await boothFrameOf(FACE_A)).image;
   b = (await boothFrameOf(FACE_B)).image;
   const m = await boothFrameOf(MASKED);
-  masked = drawSynthetic(m.image, m.mesh, 'mask', seedOf(`${MASKED}#0/mask/1`)).image;
+  masked = drawSynthetic(m.image, m.mesh, 'mask', evaluationSeed(MASKED, 0, 'mask')).image;
   maskedWithBystander = withInset(masked, a, 3);
 }, 120_000);
 

@@ -15,7 +15,7 @@ import { DEFAULT_CONFIG, DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk
 import { measureFace } from '../server/kiosk/pipeline/face-measurements.js';
 import { trackingCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { readManifest } from '../server/plq/model-manifest.js';
-import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
+import { drawSynthetic, evaluationSeed } from '../server/evaluation/synthetic-occluders.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 import { boothFrameOf } from './helpers/booth-frames.js';
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
   closed = (await boothFrameOf(CLOSED)).image;
   const portrait = await boothFrameOf(CLEAN);
   clean = portrait.image;
-  bothDrawn = drawSynthetic(clean, portrait.mesh, 'closed-eyes', seedOf(`${CLEAN}#0/closed-eyes/1`)).image;
+  bothDrawn = drawSynthetic(clean, portrait.mesh, 'closed-eyes', evaluationSeed(CLEAN, 0, 'closed-eyes')).image;
   detector = await HumanFaceDetector.create({ maxFaces: 3, eyelids: true });
 }, 120_000);
 

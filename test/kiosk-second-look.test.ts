@@ -11,7 +11,7 @@ import type { RgbImage } from '../server/detect/face-detector.js';
 import { HumanFaceDetector } from '../server/detect/human-detector.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import type { GuidanceEvent, PlqEvent } from '../server/kiosk/pipeline/kiosk-events.js';
-import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
+import { drawSynthetic, evaluationSeed } from '../server/evaluation/synthetic-occluders.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 import { boothFrameOf } from './helpers/booth-frames.js';
 import { startHarness, waitFor, writeFrames } from './helpers/kiosk-harness.js';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   await initBackend();
   expect((await readLabels(LABELS_FILE)).find((l) => l.file === FACE)).toMatchObject({ fold: 'validate', clean: true });
   const frame = await boothFrameOf(FACE);
-  masked = drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${FACE}#0/mask/1`)).image;
+  masked = drawSynthetic(frame.image, frame.mesh, 'mask', evaluationSeed(FACE, 0, 'mask')).image;
   const t = DEFAULT_CONFIG.tracking;
   const plain = await HumanFaceDetector.create({ maxFaces: t.maxFaces, minConfidence: t.minBoxConfidence, minMeshConfidence: t.minMeshConfidence, iris: t.iris });
   expect(await plain.detect(masked), 'the whole frame shows no face').toHaveLength(0);

@@ -12,7 +12,7 @@ import { SECOND_LOOK_CROPS, SecondLookDetector, type SecondLookOptions } from '.
 import { SsdFaceFinder } from '../server/detect/ssd-face-finder.js';
 import type { DetectedFace, FaceDetector, RgbImage } from '../server/detect/face-detector.js';
 import type { Point } from '../server/align/similarity.js';
-import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
+import { drawSynthetic, evaluationSeed } from '../server/evaluation/synthetic-occluders.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { boothFrameOf } from './helpers/booth-frames.js';
@@ -49,7 +49,7 @@ async function masked(file: string, fold: string, seed = 1): Promise<MaskedFrame
   const labels = await readLabels(LABELS_FILE);
   expect(labels.find((l) => l.file === file), file).toMatchObject({ fold, clean: true });
   const frame = await boothFrameOf(file);
-  return { image: drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${file}#0/mask/${seed}`)).image, mesh: frame.mesh };
+  return { image: drawSynthetic(frame.image, frame.mesh, 'mask', evaluationSeed(file, 0, 'mask', seed)).image, mesh: frame.mesh };
 }
 
 /** Eye centres (mesh points 33/133 and 362/263) of two meshes, apart in eye distances. */

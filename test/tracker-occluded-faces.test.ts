@@ -13,7 +13,7 @@ import type { RgbImage } from '../server/detect/face-detector.js';
 import type { Point } from '../server/align/similarity.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { boothFrameOf } from './helpers/booth-frames.js';
-import { drawSynthetic, seedOf } from '../server/evaluation/synthetic-occluders.js';
+import { drawSynthetic, evaluationSeed } from '../server/evaluation/synthetic-occluders.js';
 import { readLabels, LABELS_FILE } from '../server/faceset/guidance-labels.js';
 
 const FACE = 'images/dlib/examples/johns/John_Schneider/000307_00925823.jpg';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   expect(label?.fold).toBe('validate');
   expect(label?.clean).toBe(true);
   const frame = await boothFrameOf(FACE);
-  const mask = drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${FACE}#0/mask/1`));
+  const mask = drawSynthetic(frame.image, frame.mesh, 'mask', evaluationSeed(FACE, 0, 'mask'));
   expect(mask.must).toEqual(['uncover-mouth']);
   masked = mask.image;
   eyes = frame.landmarks5.slice(0, 2);

@@ -18,7 +18,7 @@ import { SecondLookDetector } from '../detect/second-look.js';
 import { SsdFaceFinder } from '../detect/ssd-face-finder.js';
 import type { FaceDetector, RgbImage } from '../detect/face-detector.js';
 import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
-import { drawSynthetic, seedOf } from '../evaluation/synthetic-occluders.js';
+import { drawSynthetic, evaluationSeed } from '../evaluation/synthetic-occluders.js';
 import { PhotoMeshes, sharedPhotoBoothFrame } from '../evaluation/guidance-frames.js';
 
 /** A fit face whose drawn mask (seed 1) the whole frame does not show and the second look finds (letterboxed). */
@@ -60,9 +60,9 @@ async function main(): Promise<void> {
   const finder = await SsdFaceFinder.load();
   const meshes = new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 }));
   const frame = await sharedPhotoBoothFrame(meshes, MASKED_FACE);
-  const masked = drawSynthetic(frame.image, frame.mesh, 'mask', seedOf(`${MASKED_FACE}#0/mask/1`)).image;
+  const masked = drawSynthetic(frame.image, frame.mesh, 'mask', evaluationSeed(MASKED_FACE, 0, 'mask')).image;
   const missedFrame = await sharedPhotoBoothFrame(meshes, MISSED_FACE);
-  const missed = drawSynthetic(missedFrame.image, missedFrame.mesh, 'mask', seedOf(`${MISSED_FACE}#0/mask/1`)).image;
+  const missed = drawSynthetic(missedFrame.image, missedFrame.mesh, 'mask', evaluationSeed(MISSED_FACE, 0, 'mask')).image;
   const empty: RgbImage = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(110) };
   // first runs compile the finder's kernels: not a longest call the kiosk sees twice
   for (const img of [empty, missed]) await finder.find(img);

@@ -21,7 +21,7 @@ import type { PhotoFace } from '../faceset/face-records.js';
 import { LABELS_FILE, readLabels, type GuidanceLabel } from '../faceset/guidance-labels.js';
 import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidance-frames.js';
 import { GuidanceRunner } from '../evaluation/guidance-runner.js';
-import { drawSynthetic, seedOf, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
+import { drawSynthetic, evaluationSeed, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import type { GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { evaluateGuidance, formatGuidanceEvaluation, type CaseResult, type GuidanceCase, type GuidanceEvaluation } from '../evaluation/guidance-evaluation.js';
 import { progressLines } from './progress.js';
@@ -115,7 +115,7 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
       if (!synthOn(label)) continue;
       for (const seed of seeds) {
         for (const kind of kinds) {
-          const occ = drawSynthetic(frame.image, frame.mesh, kind, seedOf(`${id}/${kind}/${seed}`));
+          const occ = drawSynthetic(frame.image, frame.mesh, kind, evaluationSeed(label.file, label.face, kind, seed));
           const excluded = new Set<GuidanceId>([...occ.must, ...occ.free]);
           results.push({
             id: seed === 1 ? `${id}/${kind}` : `${id}/${kind}/seed-${seed}`,

@@ -553,6 +553,14 @@ export function seedOf(text: string): number {
   return h >>> 0;
 }
 
+/**
+ * The seed `plq evaluate guidance` draws `kind` with on face `face` of `file` (its case
+ * `file#face`) in seed run `run`: a bench or a test drawing through it sees the evaluation's case.
+ */
+export function evaluationSeed(file: string, face: number, kind: SyntheticKind, run = 1): number {
+  return seedOf(`${file}#${face}/${kind}/${run}`);
+}
+
 /** Draws one occluder of `kind` on a copy of `frame`; `seed` fixes colour, size and placement. */
 export function drawSynthetic(frame: RgbImage, mesh: Point[], kind: SyntheticKind, seed: number): SyntheticOccluder {
   if (mesh.length < 468) throw new Error('synthetic occluders need the 468-point mesh');
