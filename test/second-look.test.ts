@@ -62,7 +62,7 @@ function eyeOffset(a: Point[], b: Point[]): number {
 }
 
 /** One face, its eyes on the bare photo's and its five points inside its box, all in frame pixels. */
-function expectOnTheFace(faces: Awaited<ReturnType<SecondLookDetector['detect']>>, frame: MaskedFrame): void {
+function expectOnTheFace(faces: DetectedFace[], frame: MaskedFrame): void {
   expect(faces).toHaveLength(1);
   expect(eyeOffset(faces[0].mesh, frame.mesh)).toBeLessThan(0.15);
   const [x, y, w, h] = faces[0].box;

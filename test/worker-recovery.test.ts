@@ -68,9 +68,7 @@ async function recovery(worker: WorkerClient, label: string, fault: () => void, 
   const map = nextMap(faultAt, timeoutMs);
   // watched from the fault on: a standby worker can make the outage end within one heartbeat
   // of the restart, too soon for a look that starts after it
-  const outage = duringOutage?.();
-  await restarted;
-  await outage;
+  await Promise.all([restarted, duringOutage?.()]);
   await map;
   const ms = performance.now() - t0;
   expect(worker.restartCount).toBeGreaterThan(restartsBefore);

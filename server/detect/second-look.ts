@@ -160,12 +160,16 @@ export class SecondLookDetector implements FaceDetector {
 
   /** Crops of the finder's box not tried yet: how many calls still try them (for tests and benches). */
   get cropsPending(): number {
-    return this.pending ? (this.options.crops ?? SECOND_LOOK_CROPS).length - this.pending.next : 0;
+    return this.pending ? this.crops.length - this.pending.next : 0;
+  }
+
+  private get crops(): readonly FinderCrop[] {
+    return this.options.crops ?? SECOND_LOOK_CROPS;
   }
 
   /** The next `cropsPerCall` crops around the finder's box; the first that shows a face ends the search. */
   private async tryCrops(image: RgbImage, box: PendingCrops): Promise<DetectedFace[]> {
-    const crops = this.options.crops ?? SECOND_LOOK_CROPS;
+    const crops = this.crops;
     const end = Math.min(crops.length, box.next + (this.options.cropsPerCall ?? 3));
     for (; box.next < end; box.next++) {
       const crop = crops[box.next];
