@@ -235,12 +235,13 @@ describe('Socket.IO: namespaces and events by role', () => {
       const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'error', 'newListener', 'removeListener']);
       const events = (ns: string) => [...server.io.of(ns).sockets.values()][0].eventNames().map(String).filter((e) => !RESERVED.has(e)).sort();
       expect(events('/kiosk')).toEqual(['accept', 'language', 'retake']);
-      expect(events('/operator')).toEqual(['operator:approve', 'operator:capture', 'operator:delete', 'reset', 'retake']);
+      expect(events('/operator')).toEqual(['operator:approve', 'operator:capture', 'operator:delete', 'operator:waive', 'reset', 'retake']);
       // sent on /kiosk, an operator event does nothing: no capture, no reset
       let captured = false;
       kiosk.on('capture', () => (captured = true));
       await waitFor<PlqEvent>(kiosk, 'plq', () => true, 60_000);
       for (const e of ['operator:capture', 'operator:approve', 'operator:delete', 'reset']) kiosk.emit(e, CAPTURE_ID);
+      kiosk.emit('operator:waive', { id: 'remove-glasses' });
       await new Promise((r) => setTimeout(r, 1500));
       expect(captured).toBe(false);
     } finally {

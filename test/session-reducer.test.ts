@@ -16,6 +16,8 @@ const T = 1_000_000;
 const blocking = { id: 'move-closer', priority: 2, blocking: true };
 const attack = { id: 'presentation-attack', priority: 0, blocking: true };
 const frameA = { id: 'a' };
+const glasses = { id: 'remove-glasses', priority: 8, blocking: true };
+const waiveEvent = (id: 'remove-glasses' | 'open-eyes', waived = true): E => ({ type: 'waive', now: T, id, waived, by: 'desk-1' });
 
 const state = (phase: SessionPhase, extra: Partial<S> = {}): S => ({ ...initialSession<Frame>('en'), phase, lastShownTs: T - 66, lastFaceTs: T - 66, ...extra });
 const captureEvent = (id: string): CaptureEvent => ({ id, ts: T, qualityScaled: 0.7, trigger: 'auto', failedChecks: [], portraitUrl: '', frameUrl: '', reportUrl: '' });
@@ -185,6 +187,29 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
     },
   ],
   language: (p) => [{ given: state(p), event: { type: 'language', now: T, language: 'de' }, check: (s) => expect(s.effects).toEqual([{ kind: 'guidance', messages: [], hint: null, language: 'de' }]) }],
+  waive: (p) => [
+    {
+      given: state(p, { shown: [glasses, blocking] }),
+      event: waiveEvent('remove-glasses'),
+      check: (s) => {
+        expect(s.state.waivers).toEqual([{ id: 'remove-glasses', by: 'desk-1', at: T }]);
+        expect(s.state.shown).toEqual([blocking]);
+        expect(s.effects).toEqual([
+          { kind: 'waivers', waivers: [{ id: 'remove-glasses', by: 'desk-1', at: T }] },
+          { kind: 'guidance', messages: [{ id: 'move-closer', priority: 2 }], hint: null, language: 'en' },
+        ]);
+      },
+    },
+    {
+      given: state(p, { waivers: [{ id: 'remove-glasses', by: 'desk-1', at: T - 5 }] }),
+      event: waiveEvent('remove-glasses', false),
+      check: (s) => expect([s.state.waivers, kinds(s)[0]]).toEqual([[], 'waivers']),
+    },
+  ],
+  'waive/unchanged': (p) => [
+    { given: state(p, { waivers: [{ id: 'open-eyes', by: 'desk-1', at: T - 5 }] }), event: waiveEvent('open-eyes'), check: (s) => expect([s.effects, s.state.waivers[0].at]).toEqual([[], T - 5]) },
+    { given: state(p), event: waiveEvent('open-eyes', false), check: (s) => expect(s.effects).toEqual([]) },
+  ],
 };
 
 /** Freezes a state deeply, so a reducer that mutates its input throws. */
@@ -199,7 +224,7 @@ function frozen<X>(x: X): X {
 describe('session reducer: the transition table', () => {
   it('has a fixture for every row, and a row for every phase and event', () => {
     expect(Object.keys(FIXTURES).sort()).toEqual(SESSION_TRANSITIONS.map((t) => t.id).sort());
-    const events: SessionEventType[] = ['camera', 'guidance-shown', 'tracked', 'assessed', 'capture-due', 'manual-capture', 'capture-saved', 'capture-failed', 'retake', 'reset', 'language'];
+    const events: SessionEventType[] = ['camera', 'guidance-shown', 'tracked', 'assessed', 'capture-due', 'manual-capture', 'capture-saved', 'capture-failed', 'retake', 'reset', 'language', 'waive'];
     const missing = SESSION_PHASES.flatMap((p) => events.filter((on) => !SESSION_TRANSITIONS.some((t) => t.on === on && t.from.includes(p))).map((on) => `${p} x ${on}`));
     expect(missing).toEqual([]);
   });
@@ -307,6 +332,48 @@ describe('session reducer: races', () => {
     expect(g.kind === 'guidance' && g.messages.map((m) => m.id)).toEqual(['move-closer', 'ask-assistance']);
     const latched = reduceSession(s, { type: 'guidance-shown', now: T, shown: [attack] }, O).effects[0];
     expect(latched.kind === 'guidance' && latched.messages.map((m) => m.id)).toEqual(['presentation-attack']);
+  });
+});
+
+describe('session reducer: operator waivers', () => {
+  it('a waived message stops blocking at the next frame, stays hidden while the hysteresis still shows it, and goes with the capture', () => {
+    const told = run(state('searching'), { type: 'guidance-shown', now: T, shown: [glasses] }, tracked(true, T)).at(-1)!.state;
+    expect(told.phase).toBe('adjusting');
+    const steps = run(
+      told,
+      waiveEvent('remove-glasses'),
+      tracked(true, T + 66),
+      // the hysteresis hides a message only after hideAfterMs: the session already does
+      { type: 'guidance-shown', now: T + 100, shown: [glasses] },
+      tracked(true, T + 133),
+    );
+    expect(steps[0].state.phase).toBe('adjusting');
+    expect(stateEvents(steps[1])).toEqual([{ state: 'holding', remaining: 3 }]);
+    expect(steps[2].state.shown).toEqual([]);
+    expect(steps[2].effects).toEqual([]);
+    expect(steps[3].state.phase).toBe('holding');
+    const holding = steps[3].state;
+    const [save] = saves(reduceSession(holding, due(holding.epoch), O));
+    expect(save.waivers).toEqual([{ id: 'remove-glasses', by: 'desk-1', at: T }]);
+    // what the person was told before the waiver stays in the history
+    expect(save.guidanceHistory.map((h) => h.ids)).toEqual([['remove-glasses']]);
+  });
+
+  it('end with the session: after a reset the next person is told again', () => {
+    const waived = run(state('adjusting', { shown: [glasses] }), waiveEvent('remove-glasses')).at(-1)!.state;
+    const reset = reduceSession(waived, { type: 'reset', now: T + 10 }, O);
+    expect(reset.state.waivers).toEqual([]);
+    expect(kinds(reset)).toEqual(['state', 'guidance', 'waivers']);
+    const next = run(reset.state, { type: 'guidance-shown', now: T + 20, shown: [glasses] }, tracked(true, T + 30)).at(-1)!.state;
+    expect([next.phase, next.shown.map((m) => m.id)]).toEqual(['adjusting', ['remove-glasses']]);
+  });
+
+  it('a waived message is not the hint either', () => {
+    let s = run(state('searching'), { type: 'guidance-shown', now: T, shown: [glasses, blocking] }, tracked(true, T)).at(-1)!.state;
+    for (let t = 500; t < 3000; t += 500) s = reduceSession(s, tracked(true, T + t), O).state;
+    expect(s.persistence['remove-glasses']).toBeGreaterThan(0);
+    s = reduceSession(s, waiveEvent('remove-glasses'), O).state;
+    expect(Object.keys(s.persistence)).toEqual(['move-closer']);
   });
 });
 

@@ -1,13 +1,13 @@
 /**
  * Append-only audit trail, one JSON object per line: who approved, deleted or captured by hand,
- * and logins. Ids, names, addresses and outcomes only: never pixels, reports or embeddings.
+ * who waived a message for a session (the message id in `detail`), and logins. Ids, names, addresses and outcomes only: never pixels, reports or embeddings.
  * The file is created 0600 and only ever appended to; writes are serialised.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../../security/roles.js';
 
-export type AuditAction = 'approve' | 'delete' | 'manual-capture' | 'login' | 'login-failed' | 'logout';
+export type AuditAction = 'approve' | 'delete' | 'manual-capture' | 'waive' | 'unwaive' | 'login' | 'login-failed' | 'logout';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -8,6 +8,7 @@ import type { FaceMeasurements, PlqResult, RegionQuality } from '../pipeline/mea
 import type { Frame } from '../camera/frame.js';
 import { assessIsoComponents, DEFAULT_ISO_THRESHOLDS, type IsoComponent, type IsoComponentName, type IsoThresholds } from './iso-components.js';
 import type { CropRect, PortraitCrop } from './portrait-crop.js';
+import type { Waiver } from '../guidance/waivers.js';
 
 export const CAPTURE_REPORT_SCHEMA = 'plq-kiosk/capture-report@1';
 
@@ -85,6 +86,8 @@ export interface CaptureReportInput {
   presentationAttack?: { enabled: boolean; minReal: number; minLive: number; latch: boolean; suspected: boolean };
   /** The operator who captured by hand (absent for automatic captures). */
   capturedBy?: string;
+  /** Messages an operator waived for the session (guidance/waivers.ts); default none. */
+  waivers?: readonly Waiver[];
 }
 
 export interface CaptureReportOptions {
@@ -135,6 +138,11 @@ export interface CaptureReport {
     plqMs: number;
   };
   guidance: GuidanceEntry[];
+  /**
+   * Messages an operator ruled wrong for this person and waived, with who and when: not shown,
+   * not blocking; a waived message's own capture check (`open-eyes`: EyesOpen) is in `iso.advisory`.
+   */
+  waivers: Waiver[];
   /**
    * Presentation-attack check: the face's antispoof and liveness scores (null when the models
    * did not run), the thresholds, and whether `presentation-attack` was shown or latched.
@@ -227,6 +235,7 @@ export function buildCaptureReport(input: CaptureReportInput, options: CaptureRe
       plqMs: input.plq.plqMs,
     },
     guidance: input.guidance.map((g) => ({ ts: g.ts, ids: [...g.ids] })),
+    waivers: (input.waivers ?? []).map((w) => ({ ...w })),
     presentationAttack: {
       enabled: input.presentationAttack?.enabled ?? false,
       antispoof: input.face.antispoof ?? null,

@@ -11,6 +11,7 @@ import { renderCaptureImages } from './capture-images.js';
 import type { CaptureStore, StoreHealth, StoreHealthListener } from './capture-store.js';
 import type { IsoThresholds } from './iso-components.js';
 import { SYSTEM_ACTOR, type Actor } from '../../security/roles.js';
+import { advisoryWithWaivers } from '../guidance/waivers.js';
 import type { AuditSink } from '../auth/audit-log.js';
 
 export class CaptureService implements CaptureSink, CaptureStorePort {
@@ -42,7 +43,8 @@ export class CaptureService implements CaptureSink, CaptureStorePort {
       model: { name: input.model, inputSize: this.manifest.inputSize, alpha: cal.alpha, r: cal.r, gamma: cal.gamma, clip: cal.gradClip },
       camera: { description: input.camera, width: frame.image.width, height: frame.image.height, trigger: input.trigger },
       thresholds: this.thresholds,
-      advisory: this.advisory,
+      advisory: advisoryWithWaivers(this.advisory, input.waivers ?? []),
+      waivers: input.waivers ?? [],
       presentationAttack: input.presentationAttack,
       ...(input.trigger === 'manual' && input.actor ? { capturedBy: input.actor.user } : {}),
     });

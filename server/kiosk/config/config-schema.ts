@@ -1,5 +1,6 @@
 /** JSON schema of KioskConfig (strict: unknown keys are errors, so typos are caught). */
 import { ADVISORY_PATTERNS } from '../capture/iso-components.js';
+import { WAIVABLE_IDS } from '../guidance/waivers.js';
 import { USER_NAME_PATTERN } from '../../security/password-hash.js';
 
 const num = (minimum: number, maximum?: number): object => ({ type: 'number', minimum, ...(maximum !== undefined ? { maximum } : {}) });
@@ -91,6 +92,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
       minQualityForRegionRules: num(0, 1),
     }),
     presentationAttack: obj({ enabled: { type: 'boolean' }, minReal: num(0, 1), minLive: num(0, 1), latch: { type: 'boolean' } }),
+    waivable: { type: 'array', uniqueItems: true, items: { enum: [...WAIVABLE_IDS] } },
   }),
   capture: obj({
     threshold: num(0, 1),

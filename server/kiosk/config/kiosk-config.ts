@@ -5,7 +5,8 @@
  * schema; a bad config names the bad key.
  */
 import type { GuidanceThresholds } from '../guidance/guidance-rules.js';
-import type { Language } from '../guidance/guidance-ids.js';
+import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
+import { DEFAULT_WAIVABLE } from '../guidance/waivers.js';
 import { DEFAULT_ISO_THRESHOLDS, type IsoThresholds } from '../capture/iso-components.js';
 import { DEFAULT_SUBJECT_SELECTION } from '../pipeline/subject-selection.js';
 import { defaultCaptureDir } from './data-dir.js';
@@ -136,6 +137,12 @@ export interface KioskConfig {
     thresholds: GuidanceThresholds;
     /** Presentation-attack detection (a photo or a screen held up to the camera). */
     presentationAttack: PresentationAttackConfig;
+    /**
+     * Messages an operator may waive for the session in front of the kiosk (`operator:waive`):
+     * judged wrong for this person, they are no longer shown and no longer block the capture.
+     * A subset of `WAIVABLE_IDS`; [] = none.
+     */
+    waivable: GuidanceId[];
   };
   capture: {
     /** Q^ that counts as good. */
@@ -346,6 +353,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     waitingShowAfterMs: 3000,
     thresholds: DEFAULT_THRESHOLDS,
     presentationAttack: DEFAULT_PRESENTATION_ATTACK,
+    waivable: [...DEFAULT_WAIVABLE],
   },
   capture: { threshold: 0.5, successive: 3, dir: defaultCaptureDir(process.env), retentionHours: 24, maxCount: 500, minFreeMB: 100, maxPendingCaptures: 20, resetAfterSeconds: 20, minMeshConfidence: 0.5, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },

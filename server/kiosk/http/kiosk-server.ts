@@ -141,7 +141,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   await app.register(storageRoute, { health: () => captures.storeHealth() });
   await app.register(assessRoute, { worker: assess, maxUploadBytes: config.server.maxUploadBytes, ...config.assess });
   await app.register(uiStatic, { root: UI_DIST });
-  const io = attachSockets(app.server, { pipeline, store: captures, config, authenticator, policy });
+  const io = attachSockets(app.server, { pipeline, store: captures, config, authenticator, policy, audit });
   pipeline.events$.subscribe((e) => {
     if (e.type === 'error') app.log.warn({ pipeline: e.data.message }, 'pipeline error');
     else if (e.type === 'camera' && e.data.state !== 'streaming') app.log.warn({ camera: e.data }, 'camera');

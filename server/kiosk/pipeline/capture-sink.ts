@@ -2,6 +2,7 @@ import type { Frame } from '../camera/frame.js';
 import type { FaceMeasurements, PlqResult } from './measurements.js';
 import type { PresentationAttackConfig } from '../config/kiosk-config.js';
 import type { Actor } from '../../security/roles.js';
+import type { Waiver } from '../guidance/waivers.js';
 
 export interface PresentationAttackCapture extends PresentationAttackConfig {
   /** `presentation-attack` was shown (or latched) when the capture was taken: a manual capture. */
@@ -31,6 +32,8 @@ export interface CaptureInput {
   camera: string;
   /** Who captured by hand (manual captures). */
   actor?: Actor;
+  /** Messages an operator waived for this session (absent = none). */
+  waivers?: Waiver[];
 }
 
 export interface SavedCapture {

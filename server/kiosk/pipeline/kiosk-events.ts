@@ -2,6 +2,7 @@ import type { CameraStatus } from '../camera/frame.js';
 import type { KioskState } from './kiosk-state.js';
 import type { RegionQuality } from './measurements.js';
 import type { Language } from '../guidance/guidance-ids.js';
+import type { Waiver } from '../guidance/waivers.js';
 
 export interface FrameEvent {
   seq: number;
@@ -65,6 +66,10 @@ export interface GuidanceEvent {
   hint: GuidanceMessage | null;
 }
 
+export interface WaiversEvent {
+  waivers: Waiver[];
+}
+
 export interface StateEvent {
   state: KioskState;
   /** PLQ results still needed before the capture, while holding. */
@@ -94,4 +99,6 @@ export type KioskEvent =
   | { type: 'state'; data: StateEvent }
   | { type: 'capture'; data: CaptureEvent }
   | { type: 'camera'; data: CameraStatus }
-  | { type: 'error'; data: { message: string } };
+  | { type: 'error'; data: { message: string } }
+  /** The operator waivers of the session in front of the kiosk (operator namespace only). */
+  | { type: 'waivers'; data: WaiversEvent };

@@ -6,7 +6,6 @@
  */
 import type { Actor } from '../../security/roles.js';
 import {
-  BehaviorSubject,
   EMPTY,
   Subject,
   Subscription,
@@ -20,7 +19,6 @@ import {
   tap,
   switchMap,
   throttleTime,
-  withLatestFrom,
   type Observable,
 } from 'rxjs';
 import sharp from 'sharp';
@@ -33,7 +31,7 @@ import type { TrackingResult } from './measurements.js';
 import { dropWhileBusy } from './operators/drop-while-busy.js';
 import { latestWhileBusy } from './operators/latest-while-busy.js';
 import { selectBestAligned } from './operators/select-best-aligned.js';
-import { guidanceHysteresis, type GuidanceCandidate, type GuidanceObservation } from './operators/guidance-hysteresis.js';
+import { guidanceHysteresis, type GuidanceObservation } from './operators/guidance-hysteresis.js';
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
@@ -47,6 +45,7 @@ import { KioskMetrics } from './kiosk-metrics.js';
 import { initialSession, type SessionEvent, type SessionOptions, type SessionState } from './session/session-state.js';
 import { guidanceMessage, type SaveEffect } from './session/session-effects.js';
 import { sessionLoop, type SessionLoop } from './session/session-loop.js';
+import { advisoryWithWaivers, waivedIds, type Waiver } from '../guidance/waivers.js';
 
 interface Tracked {
   frame: Frame;
@@ -81,7 +80,6 @@ export class KioskPipeline {
   readonly metrics = new KioskMetrics();
   private readonly subs = new Subscription();
   private readonly observations$ = new Subject<GuidanceObservation>();
-  private readonly shown$ = new BehaviorSubject<GuidanceCandidate[]>([]);
   /** Everything the session is made of goes through the reducer (session/). */
   private readonly loop: SessionLoop<Assessed>;
   private plqCalls = 0;
@@ -198,7 +196,6 @@ export class KioskPipeline {
           }),
         )
         .subscribe((shown) => {
-          this.shown$.next(shown);
           this.dispatch({ type: 'guidance-shown', now: Date.now(), shown });
         }),
     );
@@ -241,19 +238,20 @@ export class KioskPipeline {
           switchMap((epoch) =>
             assessed$.pipe(
               filter((a) => a.epoch === epoch && this.assessing),
-              withLatestFrom(this.shown$),
-              map(([a, shown]) => ({
+              map((a) => ({
                 result: a,
                 qualityScaled: a.plq.qualityScaled,
-                // a new face is not captured before its guidance had time to show what is wrong
-                blocked: this.session.attackLatched || shown.some((c) => c.blocking) || !this.inViewLongEnough(a.frame.ts),
-                failed: a.checks.assessment.failed,
+                // a new face is not captured before its guidance had time to show what is wrong;
+                // the session's shown messages are the hysteresis's less the waived ones
+                blocked: this.session.attackLatched || this.session.shown.some((c) => c.blocking) || !this.inViewLongEnough(a.frame.ts),
+                // the required checks that fail, as judged when the result came (advisory ones, and
+                // those of messages waived by then, are not in it)
+                failed: a.checks.failed,
                 meshConfidence: a.tracking.faces[0].score,
               })),
               captureCondition({
                 threshold: this.config.capture.threshold,
                 successive: this.config.capture.successive,
-                advisory: this.config.capture.advisoryComponents,
                 minMeshConfidence: this.config.capture.minMeshConfidence,
               }),
             ),
@@ -268,6 +266,11 @@ export class KioskPipeline {
     return since !== undefined && frameTs - since >= this.config.guidance.showAfterMs;
   }
 
+  /** The capture's advisory components, with the checks of the session's waived messages. */
+  private get advisory(): string[] {
+    return advisoryWithWaivers(this.config.capture.advisoryComponents, this.session.waivers);
+  }
+
   /** The capture checks on the subject (faces[0]) of a tracked frame, with a PLQ result when there is one. */
   private checks(tracking: TrackingResult, plq: PlqResponse | undefined): LiveChecks {
     return liveChecks(
@@ -278,7 +281,7 @@ export class KioskPipeline {
         plq,
       },
       this.config.capture.iso,
-      this.config.capture.advisoryComponents,
+      this.advisory,
     );
   }
 
@@ -331,8 +334,9 @@ export class KioskPipeline {
       for (const id of checks.waiting) if (!candidates.some((c) => c.id === id)) candidates.push({ ...candidate(id), showAfterMs: waitingShowAfterMs });
       candidates.push(...presentationAttackCandidates(faces[0], this.config.guidance.presentationAttack));
     }
+    const waived = waivedIds(this.session.waivers);
     // the hysteresis answers synchronously: the session sees the shown messages before the frame
-    this.observations$.next({ ts: now, candidates });
+    this.observations$.next({ ts: now, candidates: waived.size ? candidates.filter((c) => !waived.has(c.id as GuidanceId)) : candidates });
     this.dispatch({ type: 'tracked', now, face: faces.length > 0 });
   }
 
@@ -384,6 +388,7 @@ export class KioskPipeline {
       plq: a.plq,
       guidanceHistory: e.guidanceHistory,
       presentationAttack: { ...this.config.guidance.presentationAttack, suspected: e.attackSuspected },
+      waivers: e.waivers,
       model: this.config.engine.model,
       camera: this.camera.description,
       ...(e.actor ? { actor: e.actor } : {}),
@@ -415,6 +420,24 @@ export class KioskPipeline {
     if (!pending) return false;
     await this.loop.settled(pending.token);
     return true;
+  }
+
+  /** The messages waived for the session in front of the kiosk. */
+  get waivers(): Waiver[] {
+    return this.session.waivers.map((w) => ({ ...w }));
+  }
+
+  /**
+   * Operator: rule message `id` wrong for the person in front of the kiosk (`waived` false: take
+   * that back). Until the session ends it is not shown and does not block the capture; the
+   * capture's report lists it with `actor`'s name. Throws for a message the profile does not let
+   * an operator waive (`guidance.waivable`).
+   */
+  waive(id: string, actor: Actor, waived = true): void {
+    if (!(this.config.guidance.waivable as readonly string[]).includes(id)) {
+      throw new Error(`${id} cannot be waived (guidance.waivable: ${this.config.guidance.waivable.join(', ') || 'none'})`);
+    }
+    this.dispatch({ type: 'waive', now: Date.now(), id: id as GuidanceId, waived, by: actor.user });
   }
 
   /** The person asks for another picture: keep the session, clear the capture. */

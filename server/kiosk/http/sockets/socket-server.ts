@@ -13,6 +13,7 @@ import type { OriginPolicy } from '../../auth/origin-policy.js';
 import { allowRequest, requireRole } from './socket-auth.js';
 import { kioskCaptureEvent, wireKioskNamespace } from './kiosk-namespace.js';
 import { wireOperatorNamespace } from './operator-namespace.js';
+import type { AuditSink } from '../../auth/audit-log.js';
 
 export interface SocketDeps {
   pipeline: KioskPipeline;
@@ -20,10 +21,12 @@ export interface SocketDeps {
   config: KioskConfig;
   authenticator: Authenticator;
   policy: OriginPolicy;
+  /** Where operator waivers are recorded (approvals and deletions are recorded by the store). */
+  audit?: AuditSink;
 }
 
 export function attachSockets(server: HttpServer, deps: SocketDeps): Server {
-  const { pipeline, store, config, authenticator, policy } = deps;
+  const { pipeline, store, config, authenticator, policy, audit } = deps;
   const io: Server = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
@@ -37,13 +40,16 @@ export function attachSockets(server: HttpServer, deps: SocketDeps): Server {
   kiosk.use(requireRole('kiosk', authenticator));
   operator.use(requireRole('operator', authenticator));
   wireKioskNamespace(kiosk, pipeline, config);
-  const stopOperator = wireOperatorNamespace(operator, pipeline, store, config, authenticator);
+  const stopOperator = wireOperatorNamespace(operator, pipeline, store, config, authenticator, audit);
   const sub = pipeline.events$.subscribe((e) => {
     // previews are volatile (a slow client skips frames instead of queueing them); the few, small
     // PLQ maps are delivered
     if (e.type === 'frame') {
       kiosk.volatile.emit(e.type, e.data);
       operator.volatile.emit(e.type, e.data);
+    } else if (e.type === 'waivers') {
+      // who waived what is for staff, not for the screen
+      operator.emit(e.type, e.data);
     } else if (e.type === 'capture') {
       kiosk.emit('capture', kioskCaptureEvent(e.data));
       operator.emit('capture', e.data);

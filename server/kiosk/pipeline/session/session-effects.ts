@@ -51,6 +51,8 @@ export class SessionEffects<A> {
         return ports.emit({ type: 'capture', data: e.data });
       case 'camera-lost':
         return ports.cameraLost();
+      case 'waivers':
+        return ports.emit({ type: 'waivers', data: { waivers: e.waivers.map((w) => ({ ...w })) } });
       case 'save-capture': {
         const { token } = e;
         const done = ports.save(e).then(

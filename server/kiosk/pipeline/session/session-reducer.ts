@@ -7,6 +7,8 @@ import type { StateEvent } from '../kiosk-events.js';
 import { escalationOf, guidanceKey, guidanceView } from './session-guidance.js';
 import type { Assessment, CaptureTrigger, SessionEffect, SessionEvent, SessionOptions, SessionPhase, SessionState, SessionStep } from './session-state.js';
 import type { Actor } from '../../../security/roles.js';
+import type { GuidanceId } from '../../guidance/guidance-ids.js';
+import { waivedIds } from '../../guidance/waivers.js';
 
 const HISTORY_MAX = 500;
 
@@ -56,6 +58,7 @@ function startCapture<A>(s: SessionState<A>, a: Assessment<A>, trigger: CaptureT
       result: a.result,
       guidanceHistory: [...c.history],
       attackSuspected: c.attackLatched || c.shown.some((m) => m.id === 'presentation-attack'),
+      waivers: [...c.waivers],
     }),
   );
 }
@@ -73,9 +76,26 @@ function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number): Step
     history: [],
     goodRun: 0,
     escalation: 'none',
+    waivers: [],
   };
+  const waiversGone: SessionEffect<A>[] = s.waivers.length ? [{ kind: 'waivers', waivers: [] }] : [];
   const phase = s.phase === 'camera-lost' ? 'camera-lost' : 'searching';
-  return then(enter(cleared, phase, { force: true }), (c) => publish(c, o, now, true));
+  return then(then(enter(cleared, phase, { force: true }), (c) => publish(c, o, now, true)), (c) => step(c, ...waiversGone));
+}
+
+/** Without the waived messages: they are neither shown nor held against the capture. */
+const unwaived = <A>(s: SessionState<A>, shown: SessionState<A>['shown']): SessionState<A>['shown'] => {
+  const waived = waivedIds(s.waivers);
+  return waived.size ? shown.filter((m) => !waived.has(m.id as GuidanceId)) : shown;
+};
+
+function waive<A>(s: SessionState<A>, o: SessionOptions, e: Extract<SessionEvent<A>, { type: 'waive' }>): Step<A> {
+  const has = s.waivers.some((w) => w.id === e.id);
+  if (has === e.waived) return step(s);
+  const waivers = e.waived ? [...s.waivers, { id: e.id, by: e.by, at: e.now }] : s.waivers.filter((w) => w.id !== e.id);
+  const { [e.id]: _dropped, ...persistence } = s.persistence;
+  const next: SessionState<A> = { ...s, waivers, persistence: e.waived ? persistence : s.persistence };
+  return then(step({ ...next, shown: unwaived(next, next.shown) }, { kind: 'waivers', waivers: [...waivers] }), (c) => publish(c, o, e.now));
 }
 
 function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face: boolean): Step<A> {
@@ -120,7 +140,7 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
 
     case 'guidance-shown': {
       const latch = o.latchAttack && e.shown.some((m) => m.id === 'presentation-attack');
-      return publish({ ...s, shown: e.shown, attackLatched: s.attackLatched || latch }, o, e.now);
+      return publish({ ...s, shown: unwaived(s, e.shown), attackLatched: s.attackLatched || latch }, o, e.now);
     }
 
     case 'tracked':
@@ -164,5 +184,8 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
 
     case 'language':
       return publish({ ...s, language: e.language }, o, e.now, true);
+
+    case 'waive':
+      return waive(s, o, e);
   }
 }

@@ -10,6 +10,7 @@ import type { GuidanceHistoryEntry } from '../capture-sink.js';
 import type { GuidanceId, Language } from '../../guidance/guidance-ids.js';
 import type { CameraState } from '../../camera/frame.js';
 import type { Actor } from '../../../security/roles.js';
+import type { Waiver } from '../../guidance/waivers.js';
 
 /** The session's phase is the wire state (`ui/src/protocol.ts`), unchanged. */
 export type SessionPhase = KioskState;
@@ -86,6 +87,8 @@ export interface SessionState<A> {
   language: Language;
   /** The last guidance sent (ids, hint, language), so unchanged guidance is not re-sent. */
   guidanceKey: string;
+  /** Messages an operator waived for this session: never shown, never blocking (guidance/waivers.ts). */
+  waivers: readonly Waiver[];
 }
 
 export type SessionEvent<A> =
@@ -106,7 +109,9 @@ export type SessionEvent<A> =
   | { type: 'capture-failed'; now: number; token: number; message: string }
   | { type: 'retake'; now: number }
   | { type: 'reset'; now: number }
-  | { type: 'language'; now: number; language: Language };
+  | { type: 'language'; now: number; language: Language }
+  /** An operator waives message `id` for this session (`waived` false: takes the waiver back). */
+  | { type: 'waive'; now: number; id: GuidanceId; waived: boolean; by: string };
 
 export type SessionEventType = SessionEvent<unknown>['type'];
 
@@ -126,10 +131,13 @@ export type SessionEffect<A> =
       result: A;
       guidanceHistory: GuidanceHistoryEntry[];
       attackSuspected: boolean;
+      waivers: Waiver[];
     }
   | { kind: 'capture'; data: CaptureEvent }
   /** The camera went from working to lost (counted once per loss). */
-  | { kind: 'camera-lost' };
+  | { kind: 'camera-lost' }
+  /** The session's waivers changed (for the operator view). */
+  | { kind: 'waivers'; waivers: Waiver[] };
 
 export interface SessionStep<A> {
   state: SessionState<A>;
@@ -158,5 +166,6 @@ export function initialSession<A>(language: Language): SessionState<A> {
     history: [],
     language,
     guidanceKey: '',
+    waivers: [],
   };
 }

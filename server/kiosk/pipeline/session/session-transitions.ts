@@ -53,6 +53,8 @@ export const SESSION_TRANSITIONS: readonly SessionTransition[] = [
   { id: 'reset/camera-lost', from: ['camera-lost'], on: 'reset', when: 'always', to: 'camera-lost', effects: 'session forgotten; state and guidance (always)' },
   { id: 'guidance-shown', from: SESSION_PHASES, on: 'guidance-shown', when: 'the hysteresis changed the shown messages', to: 'unchanged', effects: 'guidance (on change); `presentation-attack` latches' },
   { id: 'language', from: SESSION_PHASES, on: 'language', when: 'always', to: 'unchanged', effects: 'guidance (always)' },
+  { id: 'waive', from: SESSION_PHASES, on: 'waive', when: 'an operator waives a message, or takes a waiver back', to: 'unchanged', effects: 'waivers; guidance (on change): a waived message is no longer shown or blocking (the next tracked frame may hold)' },
+  { id: 'waive/unchanged', from: SESSION_PHASES, on: 'waive', when: 'already waived (or not waived, for a take-back)', to: 'unchanged', effects: '-' },
 ];
 
 /** The transition table as markdown (README). */

@@ -1,0 +1,53 @@
+/**
+ * Operator waivers: a person at the desk (or staff called by `ask-assistance`) looks at the person
+ * in front of the kiosk and rules that a message is wrong for them: no glasses, eyes that are open
+ * (narrow eyes, a droopy lid), a religious head covering the issuing authority accepts. For the
+ * rest of that session the message is neither shown nor blocks the capture, and the capture's
+ * report says who waived what. Only messages that judge the person's appearance can be waived
+ * (their measured false alarms: README, "Guidance accuracy"); geometry, light and the
+ * presentation-attack check cannot.
+ */
+import type { GuidanceId } from './guidance-ids.js';
+import type { IsoComponentName } from '../capture/iso-components.js';
+
+export interface Waiver {
+  id: GuidanceId;
+  /** The operator's user name. */
+  by: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** Messages a profile may make waivable (`guidance.waivable`). */
+export const WAIVABLE_IDS: readonly GuidanceId[] = [
+  'remove-glasses',
+  'remove-sunglasses',
+  'remove-headgear',
+  'open-eyes',
+  'close-mouth',
+  'uncover-left-eye',
+  'uncover-right-eye',
+  'uncover-left-cheek',
+  'uncover-right-cheek',
+  'uncover-mouth',
+];
+
+/** The default: the occluder messages and `open-eyes` (`close-mouth` only where a profile adds it). */
+export const DEFAULT_WAIVABLE: readonly GuidanceId[] = WAIVABLE_IDS.filter((id) => id !== 'close-mouth');
+
+/**
+ * The capture checks that say the same as a waived message: waived, they are advisory for the
+ * session (an operator who rules the eyes open is not overruled by the eye-aspect check).
+ */
+const WAIVED_COMPONENTS: Partial<Record<GuidanceId, readonly IsoComponentName[]>> = {
+  'open-eyes': ['EyesOpen'],
+  'close-mouth': ['MouthClosed'],
+};
+
+export const waivedIds = (waivers: readonly Waiver[]): ReadonlySet<GuidanceId> => new Set(waivers.map((w) => w.id));
+
+/** The capture's advisory components with the waived messages' own checks added. */
+export function advisoryWithWaivers(advisory: readonly string[], waivers: readonly Waiver[]): string[] {
+  const extra = waivers.flatMap((w) => WAIVED_COMPONENTS[w.id] ?? []).filter((n) => !advisory.includes(n));
+  return [...advisory, ...new Set(extra)];
+}
