@@ -189,7 +189,7 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
   language: (p) => [{ given: state(p), event: { type: 'language', now: T, language: 'de' }, check: (s) => expect(s.effects).toEqual([{ kind: 'guidance', messages: [], hint: null, language: 'de' }]) }],
   waive: (p) => [
     {
-      given: state(p, { shown: [glasses, blocking] }),
+      given: state(p, { shown: [glasses, blocking], hysteresisShown: [glasses, blocking] }),
       event: waiveEvent('remove-glasses'),
       check: (s) => {
         expect(s.state.waivers).toEqual([{ id: 'remove-glasses', by: 'desk-1', at: T }]);
@@ -360,12 +360,22 @@ describe('session reducer: operator waivers', () => {
   });
 
   it('end with the session: after a reset the next person is told again', () => {
-    const waived = run(state('adjusting', { shown: [glasses] }), waiveEvent('remove-glasses')).at(-1)!.state;
+    const waived = run(state('adjusting', { shown: [glasses], hysteresisShown: [glasses] }), waiveEvent('remove-glasses')).at(-1)!.state;
     const reset = reduceSession(waived, { type: 'reset', now: T + 10 }, O);
     expect(reset.state.waivers).toEqual([]);
     expect(kinds(reset)).toEqual(['state', 'guidance', 'waivers']);
     const next = run(reset.state, { type: 'guidance-shown', now: T + 20, shown: [glasses] }, tracked(true, T + 30)).at(-1)!.state;
     expect([next.phase, next.shown.map((m) => m.id)]).toEqual(['adjusting', ['remove-glasses']]);
+  });
+
+  it('taken back while the hysteresis still shows the message: shown again at once', () => {
+    const shown = run(state('searching'), { type: 'guidance-shown', now: T, shown: [glasses] }, tracked(true, T)).at(-1)!.state;
+    // the hysteresis keeps a message for hideAfterMs after its condition went: it still shows it here
+    const steps = run(shown, waiveEvent('remove-glasses'), tracked(true, T + 66), waiveEvent('remove-glasses', false), tracked(true, T + 133));
+    expect(steps[1].state.phase).toBe('holding');
+    expect(steps[2].state.shown).toEqual([glasses]);
+    expect(steps[2].effects.find((e) => e.kind === 'guidance')).toMatchObject({ messages: [{ id: 'remove-glasses' }] });
+    expect(steps[3].state.phase).toBe('adjusting');
   });
 
   it('a waived message is not the hint either', () => {

@@ -40,7 +40,7 @@ async function mount(markup: string): Promise<void> {
     old.replaceWith(root);
     root.innerHTML = m;
     window.events = [];
-    for (const type of ['accept', 'retake', 'approve', 'delete', 'language-change', 'toggle']) {
+    for (const type of ['accept', 'retake', 'approve', 'delete', 'language-change', 'toggle', 'waive']) {
       root.addEventListener(type, (e) => window.events.push({ type, detail: (e as CustomEvent).detail ?? null }));
     }
     await Promise.all([...root.querySelectorAll('*')].map((el) => (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete));
@@ -294,6 +294,26 @@ describe('connection-banner and idle', () => {
 });
 
 describe('operator components', () => {
+  it('offers to waive only the shown messages the profile makes waivable, lists the waivers with who, and undoes', async () => {
+    await mount('<waiver-panel></waiver-panel>');
+    expect(await page.locator('waiver-panel button').count()).toBe(0);
+    const messages = [
+      { id: 'remove-glasses', text: 'Please remove your glasses', priority: 8 },
+      { id: 'move-closer', text: 'Please come closer', priority: 2 },
+    ];
+    await setProps('waiver-panel', { messages, waivable: ['remove-glasses', 'open-eyes'] });
+    expect(await page.locator('waiver-panel button.waive').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-id')))).toEqual(['remove-glasses']);
+    await page.locator('waiver-panel button.waive').click();
+    await setProps('waiver-panel', { waivers: [{ id: 'remove-glasses', by: 'desk-1', at: 1 }] });
+    expect(await page.locator('waiver-panel button.waive').count()).toBe(0);
+    expect(await page.locator('waiver-panel [data-k="waived"]').textContent()).toContain('remove-glasses (desk-1)');
+    await page.locator('waiver-panel button.undo').click();
+    expect(await page.evaluate(() => window.events)).toEqual([
+      { type: 'waive', detail: { id: 'remove-glasses', waived: true } },
+      { type: 'waive', detail: { id: 'remove-glasses', waived: false } },
+    ]);
+  });
+
   it('lists a capture with portrait, map, Q^, the measurements that mattered and the actions', async () => {
     await mount('<capture-card style="width:1000px"></capture-card>');
     await setProps('capture-card', {

@@ -3,7 +3,8 @@
  * camera over real face photos (face-api sample3, face 0, framed as at a kiosk):
  * - occluded (a black square on the person's left cheek): the preview shows, the PLQ map is
  *   drawn over the face, the guidance says to uncover the left cheek (and in German after the
- *   language switch);
+ *   language switch); an operator waives that message from the operator view and the kiosk
+ *   stops saying it, until the operator takes the waiver back;
  * - the server goes away: "reconnecting"; a server comes back on the same port: the page
  *   reconnects by itself;
  * - the same face uncovered: the hold-still countdown, then the captured portrait with accept /
@@ -138,6 +139,23 @@ describe('kiosk UI against the real server', () => {
     }
     await page.screenshot({ path: path.join(ART, 'kiosk-portrait.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
+
+    // The operator waives the cheek message for this person (the UI's path of a waiver): the
+    // kiosk stops saying it, the operator sees who waived it, and Undo brings it back.
+    const op = await operatorPage(browser, url);
+    const waive = op.locator('waiver-panel button.waive[data-id="uncover-left-cheek"]');
+    await waive.waitFor({ timeout: 20_000 });
+    expect(await waive.textContent()).toContain('Please uncover your left cheek');
+    await waive.click();
+    await cheek.waitFor({ state: 'detached', timeout: 10_000 });
+    const waived = op.locator('waiver-panel [data-k="waived"] span[data-id="uncover-left-cheek"]');
+    await waived.waitFor({ timeout: 10_000 });
+    expect(await waived.textContent()).toContain(OPERATOR.name);
+    expect(await op.locator('waiver-panel button.waive[data-id="uncover-left-cheek"]').count()).toBe(0);
+    await op.screenshot({ path: path.join(ART, 'operator-waiver.png') });
+    await op.locator('waiver-panel button.undo[data-id="uncover-left-cheek"]').click();
+    await cheek.waitFor({ timeout: 20_000 });
+    await op.close();
   });
 
   it('says "reconnecting" when the server goes away and comes back by itself', async () => {

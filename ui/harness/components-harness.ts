@@ -11,6 +11,7 @@ import '../src/components/connection-banner.js';
 import '../src/components/idle-screen.js';
 import '../src/components/health-panel.js';
 import '../src/components/capture-card.js';
+import '../src/components/waiver-panel.js';
 import { createKioskStore } from '../src/store/kiosk-store.js';
 import { StoreController } from '../src/controllers/store-controller.js';
 import { IdleController } from '../src/controllers/idle-controller.js';

@@ -44,6 +44,23 @@ export interface HelloEvent {
   presentationAttack?: { minReal: number; minLive: number } | null;
   /** The capture on screen when the state is `captured` (kiosk namespace: portrait only). */
   capture?: KioskCaptureEvent | null;
+  /** Operator namespace: the messages an operator may waive (`guidance.waivable`)... */
+  waivable?: string[];
+  /** ...and those waived for the session in front of the kiosk. */
+  waivers?: Waiver[];
+}
+
+/** A message an operator ruled wrong for the person in front of the kiosk, for that session. */
+export interface Waiver {
+  id: string;
+  /** The operator's user name. */
+  by: string;
+  at: number;
+}
+
+/** Operator namespace: the session's waivers changed. */
+export interface WaiversEvent {
+  waivers: Waiver[];
 }
 
 export interface FrameEvent {
@@ -132,6 +149,7 @@ export interface ServerToClient {
   capture: (e: KioskCaptureEvent) => void;
   camera: (e: CameraStatus) => void;
   error: (e: { message: string }) => void;
+  waivers: (e: WaiversEvent) => void;
 }
 
 /** What the touchscreen may send on /kiosk. */
@@ -148,6 +166,8 @@ export interface OperatorClientToServer {
   'operator:capture': () => void;
   'operator:approve': (captureId: string) => void;
   'operator:delete': (captureId: string) => void;
+  /** Waive message `id` for the session in front of the kiosk (`waived: false` takes it back). */
+  'operator:waive': (request: { id: string; waived?: boolean }) => void;
 }
 
 export type ClientToServer = KioskClientToServer & OperatorClientToServer;

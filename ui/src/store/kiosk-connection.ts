@@ -78,6 +78,11 @@ export class KioskConnection {
     this.#socket.emit('operator:capture');
   }
 
+  /** Operator namespace only: waive message `id` for this session (`waived` false: take it back). */
+  waive(id: string, waived = true): void {
+    this.#socket.emit('operator:waive', { id, waived });
+  }
+
   setOverlay(on: boolean): void {
     this.#store.update({ overlayOn: on });
   }
@@ -119,6 +124,7 @@ export class KioskConnection {
         remaining: null,
         capture: h.state === 'captured' ? (store.state.capture ?? h.capture ?? null) : null,
         ...(h.guidance ? { guidance: { messages: h.guidance, language: h.language, hint: null } } : {}),
+        waivers: h.waivers ?? [],
       });
       frame?.image.close();
       plq?.image.close();
@@ -139,6 +145,7 @@ export class KioskConnection {
     });
     s.on('capture', (c) => store.update({ capture: c, acceptedId: null, qualityScaled: c.qualityScaled, captureCount: store.state.captureCount + 1 }));
     s.on('camera', (c) => store.update({ camera: c }));
+    s.on('waivers', (w) => store.update({ waivers: w.waivers }));
     s.on('error', (e) => store.update({ lastError: e.message }));
   }
 

@@ -1,5 +1,5 @@
 /** What the kiosk and operator views show, fed by the KioskConnection. */
-import type { CameraStatus, KioskCaptureEvent, FrameEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent } from '../protocol.js';
+import type { CameraStatus, KioskCaptureEvent, FrameEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent, Waiver } from '../protocol.js';
 import { Store } from './store.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -54,6 +54,8 @@ export interface KioskViewState {
   lastFaceAt: number;
   /** Bumped on every capture event (the operator view refreshes its list on it). */
   captureCount: number;
+  /** Operator view: the messages waived for the session in front of the kiosk. */
+  waivers: Waiver[];
 }
 
 export type KioskStore = Store<KioskViewState>;
@@ -80,6 +82,7 @@ export function createKioskStore(overrides: Partial<KioskViewState> = {}): Kiosk
     lastError: null,
     lastFaceAt: 0,
     captureCount: 0,
+    waivers: [],
     ...overrides,
   });
 }

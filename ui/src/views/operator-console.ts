@@ -1,7 +1,7 @@
 /**
  * The operator console (inside /operator once logged in) for an enrolment desk: the live view
- * small (with the PLQ map), the kiosk's health, a manual capture, and the list of captures with
- * approve / delete / retake. It talks to /operator with the session cookie; a 401 or a closed
+ * small (with the PLQ map), the kiosk's health, a manual capture, waivers of messages that are wrong
+ * for the person in front of the kiosk, and the list of captures with approve / delete / retake. It talks to /operator with the session cookie; a 401 or a closed
  * socket tells the session (the view then asks for a login again).
  */
 import { LitElement, css, html } from 'lit';
@@ -22,6 +22,8 @@ import '../components/connection-banner.js';
 import '../components/guidance-panel.js';
 import '../components/toggle-button.js';
 import '../components/quality-meter.js';
+import '../components/waiver-panel.js';
+import type { WaiveRequest } from '../components/waiver-panel.js';
 
 const noSession: OperatorSession = { csrfHeaders: () => ({}), sessionEnded: () => undefined };
 
@@ -93,6 +95,12 @@ export class OperatorConsole extends LitElement {
         ${live.hello?.ui.adMam ? html`<admam-panel .map=${live.adMam}></admam-panel>` : ''}
         ${this.#presentationAttack(live)}
         <div class="messages" aria-live="polite">${(live.guidance?.messages ?? []).map((m) => html`<div>${m.text}</div>`)}</div>
+        <waiver-panel
+          .messages=${live.guidance?.messages ?? []}
+          .waivable=${live.hello?.waivable ?? []}
+          .waivers=${live.waivers}
+          @waive=${(e: CustomEvent<WaiveRequest>) => this.#link.connection.waive(e.detail.id, e.detail.waived)}
+        ></waiver-panel>
         <div class="buttons">
           <button class="primary capture" @click=${() => this.#link.connection.manualCapture()}>Capture now</button>
           <button class="reset" @click=${() => this.#link.connection.reset()}>Reset kiosk</button>

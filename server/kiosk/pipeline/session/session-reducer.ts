@@ -77,6 +77,7 @@ function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number): Step
     goodRun: 0,
     escalation: 'none',
     waivers: [],
+    shown: s.hysteresisShown,
   };
   const waiversGone: SessionEffect<A>[] = s.waivers.length ? [{ kind: 'waivers', waivers: [] }] : [];
   const phase = s.phase === 'camera-lost' ? 'camera-lost' : 'searching';
@@ -84,9 +85,9 @@ function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number): Step
 }
 
 /** Without the waived messages: they are neither shown nor held against the capture. */
-const unwaived = <A>(s: SessionState<A>, shown: SessionState<A>['shown']): SessionState<A>['shown'] => {
+const unwaived = <A>(s: SessionState<A>): SessionState<A>['shown'] => {
   const waived = waivedIds(s.waivers);
-  return waived.size ? shown.filter((m) => !waived.has(m.id as GuidanceId)) : shown;
+  return waived.size ? s.hysteresisShown.filter((m) => !waived.has(m.id as GuidanceId)) : s.hysteresisShown;
 };
 
 function waive<A>(s: SessionState<A>, o: SessionOptions, e: Extract<SessionEvent<A>, { type: 'waive' }>): Step<A> {
@@ -95,7 +96,7 @@ function waive<A>(s: SessionState<A>, o: SessionOptions, e: Extract<SessionEvent
   const waivers = e.waived ? [...s.waivers, { id: e.id, by: e.by, at: e.now }] : s.waivers.filter((w) => w.id !== e.id);
   const { [e.id]: _dropped, ...persistence } = s.persistence;
   const next: SessionState<A> = { ...s, waivers, persistence: e.waived ? persistence : s.persistence };
-  return then(step({ ...next, shown: unwaived(next, next.shown) }, { kind: 'waivers', waivers: [...waivers] }), (c) => publish(c, o, e.now));
+  return then(step({ ...next, shown: unwaived(next) }, { kind: 'waivers', waivers: [...waivers] }), (c) => publish(c, o, e.now));
 }
 
 function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face: boolean): Step<A> {
@@ -140,7 +141,8 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
 
     case 'guidance-shown': {
       const latch = o.latchAttack && e.shown.some((m) => m.id === 'presentation-attack');
-      return publish({ ...s, shown: unwaived(s, e.shown), attackLatched: s.attackLatched || latch }, o, e.now);
+      const next = { ...s, hysteresisShown: e.shown, attackLatched: s.attackLatched || latch };
+      return publish({ ...next, shown: unwaived(next) }, o, e.now);
     }
 
     case 'tracked':

@@ -77,8 +77,10 @@ export interface SessionState<A> {
   nextToken: number;
   lastCapture: CaptureEvent | undefined;
   attackLatched: boolean;
-  /** The messages the hysteresis shows now. */
+  /** The messages shown now: the hysteresis's, less the waived ones. */
   shown: readonly GuidanceCandidate[];
+  /** What the hysteresis shows now, waived messages included (a waiver taken back shows them again at once). */
+  hysteresisShown: readonly GuidanceCandidate[];
   /** How long each message has been shown in this session, ms (insertion order breaks ties). */
   persistence: Readonly<Record<string, number>>;
   /** Frame time of the last tracked frame (the guidance clock). */
@@ -161,6 +163,7 @@ export function initialSession<A>(language: Language): SessionState<A> {
     lastCapture: undefined,
     attackLatched: false,
     shown: [],
+    hysteresisShown: [],
     persistence: {},
     lastShownTs: 0,
     history: [],

@@ -1,0 +1,62 @@
+/**
+ * Operator: the shown messages staff may rule wrong for the person in front of the kiosk (no
+ * glasses, eyes that are open, an accepted head covering), each with a button that waives it for
+ * this session, and the messages waived so far with who waived them and an undo. Fires `waive`
+ * with `{ id, waived }`; the server decides (and answers with a `waivers` event).
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { GuidanceMessage, Waiver } from '../protocol.js';
+import { theme } from '../styles/theme.js';
+
+export interface WaiveRequest {
+  id: string;
+  waived: boolean;
+}
+
+@customElement('waiver-panel')
+export class WaiverPanel extends LitElement {
+  /** The messages shown now. */
+  @property({ attribute: false }) messages: GuidanceMessage[] = [];
+  /** The ids the profile lets an operator waive. */
+  @property({ attribute: false }) waivable: string[] = [];
+  @property({ attribute: false }) waivers: Waiver[] = [];
+
+  static override styles = [
+    theme,
+    css`
+      :host { display: block; }
+      .row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+      .waived { margin-top: 0.4rem; font-size: 1rem; color: var(--muted); }
+      button { font-size: 1rem; }
+    `,
+  ];
+
+  override render() {
+    const open = this.messages.filter((m) => this.waivable.includes(m.id) && !this.waivers.some((w) => w.id === m.id));
+    if (open.length === 0 && this.waivers.length === 0) return nothing;
+    return html`
+      ${open.length
+        ? html`<div class="row" data-k="waive">
+            ${open.map((m) => html`<button class="waive" data-id=${m.id} title="You checked the person: this message is wrong for them" @click=${() => this.#send(m.id, true)}>Not so: waive “${m.text}”</button>`)}
+          </div>`
+        : nothing}
+      ${this.waivers.length
+        ? html`<div class="waived row" data-k="waived">
+            Waived for this person:
+            ${this.waivers.map((w) => html`<span data-id=${w.id}>${w.id} (${w.by})</span><button class="undo" data-id=${w.id} @click=${() => this.#send(w.id, false)}>Undo</button>`)}
+          </div>`
+        : nothing}
+    `;
+  }
+
+  #send(id: string, waived: boolean): void {
+    this.dispatchEvent(new CustomEvent<WaiveRequest>('waive', { detail: { id, waived }, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'waiver-panel': WaiverPanel;
+  }
+}
