@@ -46,6 +46,16 @@ describe('kiosk config', () => {
     await expect(loadConfig({ env: {}, overrides: { selection: { multipleFacesRatio: 1.5 } } })).rejects.toThrow(/"selection.multipleFacesRatio" must be <= 1/);
   });
 
+  it('waivable messages: the appearance ones by default; a profile may narrow them; pose, presence and presentation attacks are refused', async () => {
+    const d = await loadConfig({ env: {} });
+    expect(d.guidance.waivable).toEqual(expect.arrayContaining(['remove-glasses', 'remove-headgear', 'open-eyes', 'uncover-mouth']));
+    expect(d.guidance.waivable).not.toContain('close-mouth');
+    expect((await loadConfig({ env: {}, overrides: { guidance: { waivable: [] } } })).guidance.waivable).toEqual([]);
+    for (const id of ['presentation-attack', 'look-straight', 'no-face', 'multiple-faces', 'too-dark']) {
+      await expect(loadConfig({ env: {}, overrides: { guidance: { waivable: [id] } } })).rejects.toThrow(/"guidance.waivable.0" must be equal to one of the allowed values/);
+    }
+  });
+
   it('a bad config names the bad key', async () => {
     await expect(loadConfig({ env: { PLQ_KIOSK__server__port: '70000' } })).rejects.toThrow(/"server.port" must be <= 65535/);
     await expect(loadConfig({ env: {}, overrides: { capture: { treshold: 0.5 } } })).rejects.toThrow(/unknown key "capture.treshold"/);
