@@ -170,3 +170,35 @@ describe('Socket.IO /kiosk fuzzing', () => {
     expect(await healthy()).toBe(true);
   });
 });
+
+describe('Socket.IO /operator fuzzing: operator:waive', () => {
+  it(`${RUNS} payloads of wrong types and ids to operator:waive: each refused with an error, no waiver made; a valid one still works`, async () => {
+    const payload: fc.Arbitrary<unknown> = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ id: fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('presentation-attack', 'look-straight', '__proto__', 'constructor', 'REMOVE-GLASSES', 'remove-glasses ')) }),
+      fc.record({ id: fc.constantFrom('remove-glasses', 'open-eyes'), waived: fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.constant(null)) }),
+      fc.uint8Array({ maxLength: 512 }).map((a) => Buffer.from(a)),
+    );
+    const sent = fc.sample(payload, { numRuns: RUNS, seed: fuzzSeed() + 4 });
+    let errors = 0;
+    const onError = (): void => void errors++;
+    h.operator.on('error', onError);
+    try {
+      for (const [i, p] of sent.entries()) {
+        h.operator.emit('operator:waive', p);
+        // paced under the per-client event budget: every payload gets its own answer
+        if (i % 5 === 4) await new Promise((r) => setTimeout(r, 60));
+      }
+      await expect.poll(() => errors, { timeout: 20_000 }).toBe(sent.length);
+      expect(h.server.pipeline.waivers).toEqual([]);
+      h.operator.emit('operator:waive', { id: 'remove-glasses' });
+      await expect.poll(() => h.server.pipeline.waivers.map((w) => w.id), { timeout: 5000 }).toEqual(['remove-glasses']);
+      h.operator.emit('operator:waive', { id: 'remove-glasses', waived: false });
+      await expect.poll(() => h.server.pipeline.waivers, { timeout: 5000 }).toEqual([]);
+    } finally {
+      h.operator.off('error', onError);
+    }
+    console.log(`fuzz: ${sent.length} payloads to operator:waive, ${errors} refused, 0 waivers made`);
+    expect(await healthy()).toBe(true);
+  });
+});
