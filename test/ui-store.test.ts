@@ -128,6 +128,12 @@ describe('report highlights', () => {
     expect(humanise('HeadPoseYaw')).toBe('Head pose yaw');
   });
 
+  it('lists the waived messages with who waived them, before the failed components', () => {
+    const h = reportHighlights({ ...report, waivers: [{ id: 'open-eyes', by: 'desk-1', at: 1 }] });
+    expect(h[0]).toEqual({ key: 'waiver:open-eyes', label: 'Waived by desk-1', value: 'open-eyes', level: 'warn' });
+    expect(h[1].key).toBe('iso:HeadPoseYaw');
+  });
+
   it('copes with a sparse report', () => {
     expect(reportHighlights({ qualityScaled: 0.5 })).toEqual([]);
   });

@@ -239,6 +239,8 @@ export interface CaptureReport {
   iso?: { passed?: boolean; failed?: string[]; components?: IsoComponentReport[] };
   guidance?: Array<{ ts: number; ids: string[] }>;
   presentationAttack?: { enabled?: boolean; minReal?: number; minLive?: number; antispoof?: number | null; liveness?: number | null; suspected?: boolean };
+  /** Messages an operator waived for the session. */
+  waivers?: Waiver[];
 }
 
 export const captureUrls = (id: string) => {

@@ -1,6 +1,7 @@
 /**
  * "The measurements that mattered" for a capture report: the weakest face regions of the PLQ
- * map (relative to the whole face), pose and light, and any failed ISO component. Pure: no DOM.
+ * map (relative to the whole face), pose and light, any failed ISO component, and the messages an
+ * operator waived. Pure: no DOM.
  */
 import { REGION_KEYS, type CaptureReport, type RegionKey } from '../protocol.js';
 
@@ -89,9 +90,14 @@ function presentationAttackHighlights(report: CaptureReport): Highlight[] {
   return [{ key: 'pad', label: 'Presentation attack (real / live)', value: `${show(real)} / ${show(live)}`, level: pa?.suspected ? 'bad' : low ? 'warn' : 'ok' }];
 }
 
+/** Messages an operator waived for the session: the reviewer should know the kiosk was overruled, and by whom. */
+function waiverHighlights(report: CaptureReport): Highlight[] {
+  return (Array.isArray(report.waivers) ? report.waivers : []).map((w) => ({ key: `waiver:${w.id}`, label: `Waived by ${w.by}`, value: w.id, level: 'warn' as const }));
+}
+
 export function reportHighlights(report: CaptureReport): Highlight[] {
   const m = report.measurements && typeof report.measurements === 'object' ? report.measurements : undefined;
   const pad = presentationAttackHighlights(report);
   const flagged = pad.some((h) => h.level === 'bad');
-  return [...(flagged ? pad : []), ...isoHighlights(report.iso), ...regionHighlights(report), ...measurementHighlights(m), ...(flagged ? [] : pad)];
+  return [...(flagged ? pad : []), ...waiverHighlights(report), ...isoHighlights(report.iso), ...regionHighlights(report), ...measurementHighlights(m), ...(flagged ? [] : pad)];
 }
