@@ -378,6 +378,14 @@ describe('session reducer: operator waivers', () => {
     expect(steps[3].state.phase).toBe('adjusting');
   });
 
+  it('end when the person leaves without a capture: nobody in view for leaveResetMs', () => {
+    const waived = run(state('adjusting', { shown: [glasses], hysteresisShown: [glasses], lastFaceTs: T }), waiveEvent('remove-glasses')).at(-1)!.state;
+    const away = run(waived, tracked(false, T + 1000), tracked(false, T + O.leaveResetMs + 100));
+    expect(away[0].state.waivers).toHaveLength(1); // a moment out of view keeps it
+    expect(away[1].state.waivers).toEqual([]);
+    expect(away[1].effects).toContainEqual({ kind: 'waivers', waivers: [] });
+  });
+
   it('a waived message is not the hint either', () => {
     let s = run(state('searching'), { type: 'guidance-shown', now: T, shown: [glasses, blocking] }, tracked(true, T)).at(-1)!.state;
     for (let t = 500; t < 3000; t += 500) s = reduceSession(s, tracked(true, T + t), O).state;

@@ -111,6 +111,10 @@ function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face:
   if (s.state.phase === 'captured' && ((!face && now - s.state.lastFaceTs > o.leaveResetMs) || now - s.state.capturedAt > o.resetAfterMs)) {
     s = then(s, (c) => endSession(c, o, now));
   }
+  // a waiver is for the person it was made for: gone with them, whoever comes next
+  if (!face && s.state.waivers.length > 0 && now - s.state.lastFaceTs > o.leaveResetMs) {
+    s = then(s, (c) => step({ ...c, waivers: [], shown: c.hysteresisShown }, { kind: 'waivers', waivers: [] }));
+  }
   // how long each shown message has been up (frame clock; gaps count at most a second)
   s = then(s, (c) => {
     const dt = c.lastShownTs ? Math.min(now - c.lastShownTs, 1000) : 0;

@@ -20,7 +20,7 @@ const WORKING: readonly SessionPhase[] = [...LIVE, 'captured'];
 export const SESSION_PHASES: readonly SessionPhase[] = [...WORKING, 'camera-lost'];
 
 export const SESSION_TRANSITIONS: readonly SessionTransition[] = [
-  { id: 'tracked/no-face', from: LIVE, on: 'tracked', when: 'no subject in the frame', to: 'searching', effects: 'state (on change), guidance (on change)' },
+  { id: 'tracked/no-face', from: LIVE, on: 'tracked', when: 'no subject in the frame', to: 'searching', effects: 'state (on change), guidance (on change); waivers cleared once nobody was seen for 2.5 s' },
   { id: 'tracked/blocked', from: LIVE, on: 'tracked', when: 'a subject; a blocking message is shown or a presentation attack is latched', to: 'adjusting', effects: 'state (on change), guidance (on change)' },
   { id: 'tracked/clear', from: ['searching', 'adjusting'], on: 'tracked', when: 'a subject, nothing blocking', to: 'holding', effects: 'state with `remaining` = successive - good run' },
   { id: 'tracked/holding', from: ['holding'], on: 'tracked', when: 'a subject, nothing blocking', to: 'unchanged', effects: 'guidance (on change)' },
