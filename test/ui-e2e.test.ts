@@ -146,6 +146,7 @@ describe('kiosk UI against the real server', () => {
     const waive = op.locator('waiver-panel button.waive[data-id="uncover-left-cheek"]');
     await waive.waitFor({ timeout: 20_000 });
     expect(await waive.textContent()).toContain('Please uncover your left cheek');
+    await op.screenshot({ path: path.join(ART, 'operator-waive-offer.png') });
     await waive.click();
     await cheek.waitFor({ state: 'detached', timeout: 10_000 });
     const waived = op.locator('waiver-panel [data-k="waived"] span[data-id="uncover-left-cheek"]');
