@@ -82,7 +82,7 @@ describe('kiosk server: an operator waives a message for the person in front of 
   it('refuses what the profile does not let an operator waive, and a malformed request; the kiosk screen cannot waive', async () => {
     const h = await startHarness({ replayDir: await writeFrames([halfShut]), overrides: { guidance: { waivable: ['remove-glasses'] } } });
     try {
-      const refused = waitFor<{ message: string }>(h.operator, 'error', (e) => /open-eyes cannot be waived/.test(e.message), 10_000);
+      const refused = waitFor<{ message: string }>(h.operator, 'error', (e) => /"open-eyes" cannot be waived \(guidance.waivable: remove-glasses\)/.test(e.message), 10_000);
       h.operator.emit('operator:waive', { id: 'open-eyes' });
       await refused;
       const malformed = waitFor<{ message: string }>(h.operator, 'error', (e) => /operator:waive takes/.test(e.message), 10_000);

@@ -435,7 +435,8 @@ export class KioskPipeline {
    */
   waive(id: string, actor: Actor, waived = true): void {
     if (!(this.config.guidance.waivable as readonly string[]).includes(id)) {
-      throw new Error(`${id} cannot be waived (guidance.waivable: ${this.config.guidance.waivable.join(', ') || 'none'})`);
+      // the id is the client's: quoted and cut short in the answer
+      throw new Error(`${JSON.stringify(id.slice(0, 64))} cannot be waived (guidance.waivable: ${this.config.guidance.waivable.join(', ') || 'none'})`);
     }
     this.dispatch({ type: 'waive', now: Date.now(), id: id as GuidanceId, waived, by: actor.user });
   }
