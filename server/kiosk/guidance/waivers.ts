@@ -44,7 +44,12 @@ const WAIVED_COMPONENTS: Partial<Record<GuidanceId, readonly IsoComponentName[]>
   'close-mouth': ['MouthClosed'],
 };
 
-export const waivedIds = (waivers: readonly Waiver[]): ReadonlySet<GuidanceId> => new Set(waivers.map((w) => w.id));
+/** `items` (messages, candidates) less the waived ones; `items` itself when nothing is waived. */
+export function withoutWaived<T extends { id: string }>(items: readonly T[], waivers: readonly Waiver[]): readonly T[] {
+  if (waivers.length === 0) return items;
+  const waived = new Set<string>(waivers.map((w) => w.id));
+  return items.filter((m) => !waived.has(m.id));
+}
 
 /** The capture's advisory components with the waived messages' own checks added. */
 export function advisoryWithWaivers(advisory: readonly string[], waivers: readonly Waiver[]): string[] {

@@ -45,7 +45,7 @@ import { KioskMetrics } from './kiosk-metrics.js';
 import { initialSession, type SessionEvent, type SessionOptions, type SessionState } from './session/session-state.js';
 import { guidanceMessage, type SaveEffect } from './session/session-effects.js';
 import { sessionLoop, type SessionLoop } from './session/session-loop.js';
-import { advisoryWithWaivers, waivedIds, type Waiver } from '../guidance/waivers.js';
+import { advisoryWithWaivers, withoutWaived, type Waiver } from '../guidance/waivers.js';
 
 interface Tracked {
   frame: Frame;
@@ -334,9 +334,10 @@ export class KioskPipeline {
       for (const id of checks.waiting) if (!candidates.some((c) => c.id === id)) candidates.push({ ...candidate(id), showAfterMs: waitingShowAfterMs });
       candidates.push(...presentationAttackCandidates(faces[0], this.config.guidance.presentationAttack));
     }
-    const waived = waivedIds(this.session.waivers);
-    // the hysteresis answers synchronously: the session sees the shown messages before the frame
-    this.observations$.next({ ts: now, candidates: waived.size ? candidates.filter((c) => !waived.has(c.id as GuidanceId)) : candidates });
+    // waived messages leave before the hysteresis, so that they take none of its `maxShown` places
+    // (the session hides them at once, while the hysteresis still fades them out). The hysteresis
+    // answers synchronously: the session sees the shown messages before the frame
+    this.observations$.next({ ts: now, candidates: [...withoutWaived(candidates, this.session.waivers)] });
     this.dispatch({ type: 'tracked', now, face: faces.length > 0 });
   }
 

@@ -7,8 +7,7 @@ import type { StateEvent } from '../kiosk-events.js';
 import { escalationOf, guidanceKey, guidanceView } from './session-guidance.js';
 import type { Assessment, CaptureTrigger, SessionEffect, SessionEvent, SessionOptions, SessionPhase, SessionState, SessionStep } from './session-state.js';
 import type { Actor } from '../../../security/roles.js';
-import type { GuidanceId } from '../../guidance/guidance-ids.js';
-import { waivedIds } from '../../guidance/waivers.js';
+import { withoutWaived, type Waiver } from '../../guidance/waivers.js';
 
 const HISTORY_MAX = 500;
 
@@ -76,27 +75,28 @@ function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number): Step
     history: [],
     goodRun: 0,
     escalation: 'none',
-    waivers: [],
-    shown: s.hysteresisShown,
   };
-  const waiversGone: SessionEffect<A>[] = s.waivers.length ? [{ kind: 'waivers', waivers: [] }] : [];
+  // the operator view hears that the waivers went after the new session's state and guidance
+  const unwaived = setWaivers(cleared, []);
   const phase = s.phase === 'camera-lost' ? 'camera-lost' : 'searching';
-  return then(then(enter(cleared, phase, { force: true }), (c) => publish(c, o, now, true)), (c) => step(c, ...waiversGone));
+  return then(then(enter(unwaived.state, phase, { force: true }), (c) => publish(c, o, now, true)), (c) => step(c, ...unwaived.effects));
 }
 
-/** Without the waived messages: they are neither shown nor held against the capture. */
-const unwaived = <A>(s: SessionState<A>): SessionState<A>['shown'] => {
-  const waived = waivedIds(s.waivers);
-  return waived.size ? s.hysteresisShown.filter((m) => !waived.has(m.id as GuidanceId)) : s.hysteresisShown;
-};
+/**
+ * The session with these waivers: the shown messages are the hysteresis's less the waived ones
+ * (neither shown nor held against the capture); the operator view is told when they changed.
+ */
+function setWaivers<A>(s: SessionState<A>, waivers: readonly Waiver[]): Step<A> {
+  const next = { ...s, waivers, shown: withoutWaived(s.hysteresisShown, waivers) };
+  return s.waivers.length === 0 && waivers.length === 0 ? step(next) : step(next, { kind: 'waivers', waivers: [...waivers] });
+}
 
 function waive<A>(s: SessionState<A>, o: SessionOptions, e: Extract<SessionEvent<A>, { type: 'waive' }>): Step<A> {
   const has = s.waivers.some((w) => w.id === e.id);
   if (has === e.waived) return step(s);
   const waivers = e.waived ? [...s.waivers, { id: e.id, by: e.by, at: e.now }] : s.waivers.filter((w) => w.id !== e.id);
   const { [e.id]: _dropped, ...persistence } = s.persistence;
-  const next: SessionState<A> = { ...s, waivers, persistence: e.waived ? persistence : s.persistence };
-  return then(step({ ...next, shown: unwaived(next) }, { kind: 'waivers', waivers: [...waivers] }), (c) => publish(c, o, e.now));
+  return then(setWaivers({ ...s, persistence: e.waived ? persistence : s.persistence }, waivers), (c) => publish(c, o, e.now));
 }
 
 function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face: boolean): Step<A> {
@@ -112,9 +112,7 @@ function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face:
     s = then(s, (c) => endSession(c, o, now));
   }
   // a waiver is for the person it was made for: gone with them, whoever comes next
-  if (!face && s.state.waivers.length > 0 && now - s.state.lastFaceTs > o.leaveResetMs) {
-    s = then(s, (c) => step({ ...c, waivers: [], shown: c.hysteresisShown }, { kind: 'waivers', waivers: [] }));
-  }
+  if (!face && s.state.waivers.length > 0 && now - s.state.lastFaceTs > o.leaveResetMs) s = then(s, (c) => setWaivers(c, []));
   // how long each shown message has been up (frame clock; gaps count at most a second)
   s = then(s, (c) => {
     const dt = c.lastShownTs ? Math.min(now - c.lastShownTs, 1000) : 0;
@@ -145,8 +143,7 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
 
     case 'guidance-shown': {
       const latch = o.latchAttack && e.shown.some((m) => m.id === 'presentation-attack');
-      const next = { ...s, hysteresisShown: e.shown, attackLatched: s.attackLatched || latch };
-      return publish({ ...next, shown: unwaived(next) }, o, e.now);
+      return publish({ ...s, hysteresisShown: e.shown, attackLatched: s.attackLatched || latch, shown: withoutWaived(e.shown, s.waivers) }, o, e.now);
     }
 
     case 'tracked':
