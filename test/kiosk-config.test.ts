@@ -66,6 +66,14 @@ describe('kiosk config', () => {
     expect(DEFAULT_CONFIG.capture.retentionHours).toBeGreaterThan(0);
   });
 
+  it('the audit log is rotated by size: 10 MB, 9 rotated files by default; a size of 0 or a negative count is refused', async () => {
+    expect((await loadConfig({ env: {} })).audit).toEqual({ file: null, maxMB: 10, keepFiles: 9 });
+    expect((await loadConfig({ env: { PLQ_KIOSK__audit__keepFiles: '0' } })).audit.keepFiles).toBe(0);
+    await expect(loadConfig({ env: {}, overrides: { audit: { maxMB: 0 } } })).rejects.toThrow(/"audit.maxMB" must be >= 0.001/);
+    await expect(loadConfig({ env: {}, overrides: { audit: { keepFiles: -1 } } })).rejects.toThrow(/"audit.keepFiles" must be >= 0/);
+    await expect(loadConfig({ env: {}, overrides: { audit: { keepFiles: 2.5 } } })).rejects.toThrow(/"audit.keepFiles" must be integer/);
+  });
+
   it('plq serve stops with a clear message on an invalid config, before opening anything', async () => {
     const tsx = path.resolve('node_modules/.bin/tsx');
     const r = await run(tsx, [path.resolve('server/cli/main.ts'), 'serve', '--camera', 'webcam:0'], { env: { ...process.env } }).catch((e) => e);

@@ -1,9 +1,11 @@
 /**
  * Append-only audit trail, one JSON object per line: who approved, deleted or captured by hand,
  * who waived a message for a session (the message id in `detail`), and logins. Ids, names, addresses and outcomes only: never pixels, reports or embeddings.
- * The file is created 0600 and only ever appended to; writes are serialised.
+ * The file is created 0600 and only ever appended to; writes are serialised. When a line would take
+ * it past `maxBytes` it is rotated first (`file` -> `file.1` -> ... -> `file.<keepFiles>`, the
+ * oldest deleted), so the trail's size on disk is bounded and what is deleted is explicit.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../../security/roles.js';
 
@@ -33,12 +35,23 @@ export interface AuditSink {
   record(entry: AuditEntry): Promise<void>;
 }
 
+/** When the audit file is rotated, and how many rotated files are kept. */
+export interface AuditRotation {
+  /** Rotate before a line would take the file past this size. */
+  maxBytes: number;
+  /** Rotated files kept beside the live one (`file.1` newest); 0 = the full file is deleted. */
+  keepFiles: number;
+}
+
+export const DEFAULT_AUDIT_ROTATION: AuditRotation = { maxBytes: 10 * 1024 * 1024, keepFiles: 9 };
+
 export class AuditLog implements AuditSink {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
     readonly file: string,
     private readonly onError: (err: Error) => void = () => undefined,
+    private readonly rotation: AuditRotation = DEFAULT_AUDIT_ROTATION,
   ) {}
 
   record(entry: AuditEntry): Promise<void> {
@@ -52,14 +65,35 @@ export class AuditLog implements AuditSink {
       ok: entry.ok,
       ...(entry.detail ? { detail: entry.detail } : {}),
     };
+    const text = JSON.stringify(line) + '\n';
     const run = this.queue.then(async () => {
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      await appendFile(this.file, JSON.stringify(line) + '\n', { mode: 0o600, flag: 'a' });
+      await this.rotateIfFull(Buffer.byteLength(text));
+      await appendFile(this.file, text, { mode: 0o600, flag: 'a' });
     });
     // an audit failure is reported, never silently dropped, and does not block later lines
     this.queue = run.catch((err: Error) => this.onError(err));
     return this.queue;
   }
+
+  /** Called inside the write queue, so no line is appended between the renames. */
+  private async rotateIfFull(incoming: number): Promise<void> {
+    const size = await stat(this.file).then((st) => st.size, ignoreMissing);
+    if (size === undefined || size === 0 || size + incoming <= this.rotation.maxBytes) return;
+    const { keepFiles } = this.rotation;
+    if (keepFiles === 0) {
+      await unlink(this.file);
+      return;
+    }
+    // rename replaces the target, so the oldest kept file is overwritten by the one before it
+    for (let i = keepFiles - 1; i >= 1; i--) await rename(`${this.file}.${i}`, `${this.file}.${i + 1}`).catch(ignoreMissing);
+    await rename(this.file, `${this.file}.1`);
+  }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): undefined {
+  if (err.code === 'ENOENT') return undefined;
+  throw err;
 }
 
 /** `audit.file`, or beside the capture folder: `<capture.dir>.audit.jsonl`. */

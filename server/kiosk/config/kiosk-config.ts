@@ -50,6 +50,10 @@ export interface KioskConfig {
   audit: {
     /** Append-only JSON-lines audit log; null = `<capture.dir>.audit.jsonl` (beside the capture folder). */
     file: string | null;
+    /** Rotated before a line would take it past this size (MB). */
+    maxMB: number;
+    /** Rotated files kept (`<file>.1` newest ... `<file>.<keepFiles>`); older ones are deleted. 0 = none kept. */
+    keepFiles: number;
   };
   /** POST /api/assess limits: per client address, and how many requests may wait for the assess worker. */
   assess: {
@@ -337,7 +341,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     tls: { cert: null, key: null },
     auth: DEFAULT_AUTH,
   },
-  audit: { file: null },
+  audit: { file: null, maxMB: 10, keepFiles: 9 },
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },

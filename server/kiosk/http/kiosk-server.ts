@@ -99,7 +99,10 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     maxPending: config.capture.maxPendingCaptures,
   });
   const auditFile = auditFilePath(config.audit.file, config.capture.dir);
-  const audit = new AuditLog(auditFile, (err) => console.error(`[audit] cannot write ${auditFile}: ${err.message}`));
+  const audit = new AuditLog(auditFile, (err) => console.error(`[audit] cannot write ${auditFile}: ${err.message}`), {
+    maxBytes: Math.round(config.audit.maxMB * 1024 * 1024),
+    keepFiles: config.audit.keepFiles,
+  });
   const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents, audit);
   const tracker = trackerWorker(config);
   const plq = plqWorker(config);
