@@ -306,12 +306,19 @@ describe('operator components', () => {
     await page.locator('waiver-panel button.waive').click();
     await setProps('waiver-panel', { waivers: [{ id: 'remove-glasses', by: 'desk-1', at: 1 }] });
     expect(await page.locator('waiver-panel button.waive').count()).toBe(0);
-    expect(await page.locator('waiver-panel [data-k="waived"]').textContent()).toContain('remove-glasses (desk-1)');
+    // the message is no longer shown, yet the waiver reads as the kiosk said it
+    await setProps('waiver-panel', { messages: [messages[1]] });
+    expect(await page.locator('waiver-panel [data-k="waived"]').textContent()).toContain('“Please remove your glasses” (desk-1)');
+    expect(await page.locator('waiver-panel [data-k="waived"] span').getAttribute('title')).toBe('remove-glasses');
     await page.locator('waiver-panel button.undo').click();
     expect(await page.evaluate(() => window.events)).toEqual([
       { type: 'waive', detail: { id: 'remove-glasses', waived: true } },
       { type: 'waive', detail: { id: 'remove-glasses', waived: false } },
     ]);
+    // an operator view opened after the waiver: the id in words
+    await mount('<waiver-panel></waiver-panel>');
+    await setProps('waiver-panel', { waivable: ['open-eyes'], waivers: [{ id: 'open-eyes', by: 'desk-2', at: 1 }] });
+    expect(await page.locator('waiver-panel [data-k="waived"]').textContent()).toContain('“open eyes” (desk-2)');
   });
 
   it('lists a capture with portrait, map, Q^, the measurements that mattered and the actions', async () => {

@@ -144,7 +144,7 @@ export class SecondLookDetector implements FaceDetector {
       const again = last.kind === 'letterbox' ? await this.detectLetterboxed(image) : await this.detectIn(image, last.face.cx + last.dx, last.face.cy + last.dy, last.side);
       if (again.length && !jumped(last.face, again[0])) return this.found(again, 'region', last);
     }
-    if (this.pending) return this.tryCrops(image, this.pending);
+    if (this.pending) return this.tryPendingCrops(image, this.pending);
     const now = this.options.now ? this.options.now() : performance.now();
     if (now - this.lastLookAt < this.options.everyMs) return this.found([], 'none');
     this.lastLookAt = now;
@@ -167,8 +167,12 @@ export class SecondLookDetector implements FaceDetector {
     return this.options.crops ?? SECOND_LOOK_CROPS;
   }
 
-  /** The next `cropsPerCall` crops around the finder's box; the first that shows a face ends the search. */
-  private async tryCrops(image: RgbImage, box: PendingCrops): Promise<DetectedFace[]> {
+  /**
+   * The next `cropsPerCall` crops around the finder's box; the first that shows a face ends the
+   * search. `box` is this detector's own `pending`: its `next` advances here, so the next call
+   * goes on where this one stopped.
+   */
+  private async tryPendingCrops(image: RgbImage, box: PendingCrops): Promise<DetectedFace[]> {
     const crops = this.crops;
     const end = Math.min(crops.length, box.next + (this.options.cropsPerCall ?? 3));
     for (; box.next < end; box.next++) {

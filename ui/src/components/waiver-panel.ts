@@ -1,10 +1,11 @@
 /**
  * Operator: the shown messages staff may rule wrong for the person in front of the kiosk (no
  * glasses, eyes that are open, an accepted head covering), each with a button that waives it for
- * this session, and the messages waived so far with who waived them and an undo. Fires `waive`
- * with `{ id, waived }`; the server decides (and answers with a `waivers` event).
+ * this session, and the messages waived so far, in the words the kiosk said them, with who waived
+ * them and an undo. Fires `waive` with `{ id, waived }`; the server decides (and answers with a
+ * `waivers` event).
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { GuidanceMessage, Waiver } from '../protocol.js';
 import { theme } from '../styles/theme.js';
@@ -21,6 +22,8 @@ export class WaiverPanel extends LitElement {
   /** The ids the profile lets an operator waive. */
   @property({ attribute: false }) waivable: string[] = [];
   @property({ attribute: false }) waivers: Waiver[] = [];
+  /** What each message said when last shown: a waived message is no longer among `messages`. */
+  #texts = new Map<string, string>();
 
   static override styles = [
     theme,
@@ -31,6 +34,15 @@ export class WaiverPanel extends LitElement {
       button { font-size: 1rem; }
     `,
   ];
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('messages')) for (const m of this.messages) this.#texts.set(m.id, m.text);
+  }
+
+  /** The waived message as the kiosk said it, or its id in words (a view opened after it was waived). */
+  #said(id: string): string {
+    return this.#texts.get(id) ?? id.replace(/-/g, ' ');
+  }
 
   override render() {
     const open = this.messages.filter((m) => this.waivable.includes(m.id) && !this.waivers.some((w) => w.id === m.id));
@@ -44,7 +56,7 @@ export class WaiverPanel extends LitElement {
       ${this.waivers.length
         ? html`<div class="waived row" data-k="waived">
             Waived for this person:
-            ${this.waivers.map((w) => html`<span data-id=${w.id}>${w.id} (${w.by})</span><button class="undo" data-id=${w.id} @click=${() => this.#send(w.id, false)}>Undo</button>`)}
+            ${this.waivers.map((w) => html`<span data-id=${w.id} title=${w.id}>“${this.#said(w.id)}” (${w.by})</span><button class="undo" data-id=${w.id} @click=${() => this.#send(w.id, false)}>Undo</button>`)}
           </div>`
         : nothing}
     `;
