@@ -64,12 +64,13 @@ describe('audit log', () => {
     for (const i of [1, 2, 3]) expect((await stat(`${file}.${i}`)).size).toBeGreaterThan(1000 - 120);
   });
 
-  it('keepFiles 0 deletes the full file; a file bigger than maxBytes at start is rotated before the next line', async () => {
+  it('keepFiles 0 deletes the full file, and rotated files left by a larger keepFiles; a file bigger than maxBytes at start is rotated before the next line', async () => {
     const file = path.join(dir, 'a.jsonl');
     await writeFile(file, 'x'.repeat(5000) + '\n', { mode: 0o600 });
+    for (const name of ['a.jsonl.1', 'a.jsonl.7', 'a.jsonl.old', 'other.jsonl.2']) await writeFile(path.join(dir, name), 'r\n');
     const log = new AuditLog(file, undefined, { maxBytes: 1000, keepFiles: 0 });
     await log.record({ action: 'login', actor: desk, ok: true });
-    expect(await readdir(dir)).toEqual(['a.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual(['a.jsonl', 'a.jsonl.old', 'other.jsonl.2']);
     expect((await linesOf(file)).map((l) => l.action)).toEqual(['login']);
   });
 

@@ -5,7 +5,7 @@
  * it past `maxBytes` it is rotated first (`file` -> `file.1` -> ... -> `file.<keepFiles>`, the
  * oldest deleted), so the trail's size on disk is bounded and what is deleted is explicit.
  */
-import { appendFile, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../../security/roles.js';
 
@@ -81,6 +81,7 @@ export class AuditLog implements AuditSink {
     const size = await stat(this.file).then((st) => st.size, ignoreMissing);
     if (size === undefined || size === 0 || size + incoming <= this.rotation.maxBytes) return;
     const { keepFiles } = this.rotation;
+    await this.deleteRotatedBeyond(keepFiles);
     if (keepFiles === 0) {
       await unlink(this.file);
       return;
@@ -88,6 +89,15 @@ export class AuditLog implements AuditSink {
     // rename replaces the target, so the oldest kept file is overwritten by the one before it
     for (let i = keepFiles - 1; i >= 1; i--) await rename(`${this.file}.${i}`, `${this.file}.${i + 1}`).catch(ignoreMissing);
     await rename(this.file, `${this.file}.1`);
+  }
+
+  /** Rotated files numbered above `keep` (left by a larger `keepFiles` before). */
+  private async deleteRotatedBeyond(keep: number): Promise<void> {
+    const base = path.basename(this.file);
+    for (const name of await readdir(path.dirname(this.file))) {
+      const n = name.startsWith(`${base}.`) ? Number(name.slice(base.length + 1)) : NaN;
+      if (Number.isInteger(n) && n > keep) await unlink(path.join(path.dirname(this.file), name)).catch(ignoreMissing);
+    }
   }
 }
 
