@@ -43,7 +43,10 @@ export interface AuditRotation {
   keepFiles: number;
 }
 
-export const DEFAULT_AUDIT_ROTATION: AuditRotation = { maxBytes: 10 * 1024 * 1024, keepFiles: 9 };
+export const BYTES_PER_MB = 1024 * 1024;
+
+/** The defaults, also the kiosk config's (`audit.maxMB`, `audit.keepFiles`). */
+export const DEFAULT_AUDIT_ROTATION: AuditRotation = { maxBytes: 10 * BYTES_PER_MB, keepFiles: 9 };
 
 export class AuditLog implements AuditSink {
   private queue: Promise<void> = Promise.resolve();

@@ -40,7 +40,7 @@ import { exposureProblem } from '../config/exposure.js';
 import { SessionStore } from '../auth/session-store.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { OriginPolicy } from '../auth/origin-policy.js';
-import { AuditLog, auditFilePath } from '../auth/audit-log.js';
+import { AuditLog, BYTES_PER_MB, auditFilePath } from '../auth/audit-log.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -100,7 +100,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   });
   const auditFile = auditFilePath(config.audit.file, config.capture.dir);
   const audit = new AuditLog(auditFile, (err) => console.error(`[audit] cannot write ${auditFile}: ${err.message}`), {
-    maxBytes: Math.round(config.audit.maxMB * 1024 * 1024),
+    maxBytes: Math.round(config.audit.maxMB * BYTES_PER_MB),
     keepFiles: config.audit.keepFiles,
   });
   const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents, audit);
