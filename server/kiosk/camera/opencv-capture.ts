@@ -79,21 +79,28 @@ class OpenCvCaptureDevice implements CaptureDevice {
   ) {}
 
   async read(): Promise<RgbImage | null> {
-    let mat: CvMat = await this.cap.readAsync();
-    if (mat.empty || mat.rows === 0 || mat.cols === 0) return null;
-    if (this.maxWidth && mat.cols > this.maxWidth) {
-      const rows = Math.max(1, Math.round((mat.rows * this.maxWidth) / mat.cols));
-      mat = await mat.resizeAsync(rows, this.maxWidth, 0, 0, this.cv.INTER_AREA);
+    // every Mat of the frame is released here, once its pixels are copied, not left to the GC
+    const mats: CvMat[] = [];
+    const keep = (m: CvMat): CvMat => (mats.push(m), m);
+    try {
+      let mat = keep(await this.cap.readAsync());
+      if (mat.empty || mat.rows === 0 || mat.cols === 0) return null;
+      if (this.maxWidth && mat.cols > this.maxWidth) {
+        const rows = Math.max(1, Math.round((mat.rows * this.maxWidth) / mat.cols));
+        mat = keep(await mat.resizeAsync(rows, this.maxWidth, 0, 0, this.cv.INTER_AREA));
+      }
+      const code =
+        mat.channels === 3 ? this.cv.COLOR_BGR2RGB : mat.channels === 4 ? this.cv.COLOR_BGRA2RGB : this.cv.COLOR_GRAY2RGB;
+      const rgb = keep(await mat.cvtColorAsync(code));
+      if (rgb.type !== this.cv.CV_8UC3) throw new Error(`unsupported frame type ${rgb.type} (expected 8-bit)`);
+      const buf = await rgb.getDataAsync();
+      // a copy in a plain ArrayBuffer: the frame owns it and may transfer it to a worker
+      const data = new Uint8Array(buf.byteLength);
+      data.set(buf);
+      return { width: rgb.cols, height: rgb.rows, data };
+    } finally {
+      for (const m of mats) m.release();
     }
-    const code =
-      mat.channels === 3 ? this.cv.COLOR_BGR2RGB : mat.channels === 4 ? this.cv.COLOR_BGRA2RGB : this.cv.COLOR_GRAY2RGB;
-    const rgb = await mat.cvtColorAsync(code);
-    if (rgb.type !== this.cv.CV_8UC3) throw new Error(`unsupported frame type ${rgb.type} (expected 8-bit)`);
-    const buf = await rgb.getDataAsync();
-    // a copy in a plain ArrayBuffer: the frame owns it and may transfer it to a worker
-    const data = new Uint8Array(buf.byteLength);
-    data.set(buf);
-    return { width: rgb.cols, height: rgb.rows, data };
   }
 
   async rewind(): Promise<boolean> {

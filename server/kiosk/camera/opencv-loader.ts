@@ -47,6 +47,8 @@ export interface OpenCvModule {
   Mat: new (data: Buffer, rows: number, cols: number, type?: number) => CvMat;
   Size: new (width: number, height: number) => CvSize;
   getBuildInformation(): string;
+  /** Whether the binding's Mat allocator reports Mat memory to V8 (off: see `loadOpenCv`); absent in older builds. */
+  isCustomMatAllocatorEnabled?(): boolean;
   CAP_ANY: number;
   CAP_V4L2: number;
   CAP_FFMPEG: number;
@@ -105,6 +107,15 @@ let cached: OpenCvModule | undefined;
 export function loadOpenCv(purpose = 'OpenCV camera', requireFn?: RequireFn): OpenCvModule {
   if (cached && !requireFn) return cached;
   let mod: unknown;
+  // The binding's own Mat allocator tells V8 about every Mat it frees, and V8 may collect garbage
+  // right there. A Mat freed by its finalizer is freed inside a collection, which then waits for
+  // itself: a fresh-clone CI run hung so, the main thread in cv::Mat::release ->
+  // Isolate::AdjustAmountOfExternalAllocatedMemory -> Heap::CollectGarbage, blocked on cppgc's
+  // process mutex. The kiosk releases its Mats itself (opencv-capture.ts), so V8 needs no such
+  // hints. The binding reads this variable when it loads; set on the main thread (which loads it
+  // first, opencv-thread.ts), it is in the process's environment for the camera thread too. Its
+  // other switch, dangerousDisableCustomMatAllocator(), crashes the next Mat (segfault, measured).
+  process.env.OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING ??= '1';
   try {
     if (!requireFn) silenceBuildLog();
     mod = (requireFn ?? nodeRequire)(OPENCV_PACKAGE);
