@@ -161,3 +161,26 @@ describe('kiosk server: real occluders on unseen people', () => {
     });
   }
 });
+
+describe('kiosk server: an occluder its map shows blocks the capture before its message can show', () => {
+  it("eyeglasses, capture.successive 1: results that come before 'remove-glasses' shows are not captured either", async () => {
+    // the glasses probe reads the PLQ map, so its message shows showAfterMs after the first map came;
+    // results of frames taken in between reach the capture while nothing is shown yet
+    const { showAfterMs, hideAfterMs } = DEFAULT_CONFIG.guidance;
+    const h = await startHarness({ replayDir: await writeFrames([frames.get('glasses')!]), overrides: { guidance: { showAfterMs, hideAfterMs }, capture: { successive: 1 } } });
+    const captures: CaptureEvent[] = [];
+    const qualities: number[] = [];
+    h.client.on('capture', (e: CaptureEvent) => captures.push(e));
+    h.client.on('plq', (e: PlqEvent) => qualities.push(e.qualityScaled));
+    try {
+      h.operator.emit('reset');
+      await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'remove-glasses'), 60_000);
+      await waitFor<PlqEvent>(h.client, 'plq', () => qualities.length >= 6, 60_000);
+      // a good face but for the glasses: on its quality alone it would have been captured
+      expect(Math.min(...qualities)).toBeGreaterThanOrEqual(DEFAULT_CONFIG.capture.threshold);
+      expect(captures).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});

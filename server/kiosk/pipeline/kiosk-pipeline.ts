@@ -57,6 +57,11 @@ interface Assessed extends Tracked {
   epoch: number;
   /** The capture checks (ISO components) on this frame with its own PLQ result. */
   checks: LiveChecks;
+  /**
+   * The blocking occlusion messages (glasses, a covered cheek, ...) this frame's own PLQ result
+   * brings. The shown messages lag it: they need a map, then `showAfterMs` of them.
+   */
+  occluded: GuidanceId[];
 }
 
 /** A PLQ result is used for region rules only while it is this fresh. */
@@ -219,7 +224,7 @@ export class KioskPipeline {
               adMam: this.config.xai.mamFile !== null && this.plqCalls++ % this.config.xai.everyNthPlq === 0,
             } satisfies PlqRequest),
           ).pipe(
-            map((plq) => ({ ...t, plq, epoch, checks: this.checks(t.tracking, plq) })),
+            map((plq) => ({ ...t, plq, epoch, checks: this.checks(t.tracking, plq), occluded: this.occluded(t.tracking, plq) })),
             catchError((err: Error) => this.fail(err)),
           );
         },
@@ -242,8 +247,14 @@ export class KioskPipeline {
                 result: a,
                 qualityScaled: a.plq.qualityScaled,
                 // a new face is not captured before its guidance had time to show what is wrong;
-                // the session's shown messages are the hysteresis's less the waived ones
-                blocked: this.session.attackLatched || this.session.shown.some((c) => c.blocking) || !this.inViewLongEnough(a.frame.ts),
+                // the session's shown messages are the hysteresis's less the waived ones. Nor is a
+                // frame whose own map shows an occluder: the message it brings shows only
+                // `showAfterMs` after the map came, and is gone while maps come slower than PLQ_FRESH_MS
+                blocked:
+                  this.session.attackLatched ||
+                  this.session.shown.some((c) => c.blocking) ||
+                  !this.inViewLongEnough(a.frame.ts) ||
+                  a.occluded.some((id) => !this.session.waivers.some((w) => w.id === id)),
                 // the required checks that fail, as judged when the result came (advisory ones, and
                 // those of messages waived by then, are not in it)
                 failed: a.checks.failed,
@@ -264,6 +275,13 @@ export class KioskPipeline {
   private inViewLongEnough(frameTs: number): boolean {
     const since = this.session.faceSince;
     return since !== undefined && frameTs - since >= this.config.guidance.showAfterMs;
+  }
+
+  /** The blocking occlusion messages on the subject (faces[0]) of a tracked frame with its own PLQ result. */
+  private occluded(tracking: TrackingResult, plq: PlqResponse): GuidanceId[] {
+    return occlusionCandidates(tracking.faces[0], plq, this.config.guidance.thresholds, this.detectors)
+      .filter((c) => c.blocking)
+      .map((c) => c.id as GuidanceId);
   }
 
   /** The capture's advisory components, with the checks of the session's waived messages. */
