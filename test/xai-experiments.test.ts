@@ -7,6 +7,7 @@ import { alignFace } from '../server/align/align-face.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
 import { faceCurves } from '../server/experiments/deletion-insertion-run.js';
 import { inpaintRgb, largestLowRegion } from '../server/experiments/low-plq-region.js';
+import { requireOpenCvBinding } from '../server/image/opencv-binding.js';
 import { repeatedQuality } from '../server/experiments/inpaint-run.js';
 import { realFaces } from './helpers/real-faces.js';
 
@@ -67,6 +68,10 @@ describe('the experiments on real faces (mobileface)', () => {
     }
     expect(changedOutside).toBe(0);
     expect(changedInside).toBeGreaterThan(0);
+    // loaded as the cameras load it: its Mats (freed by their finalizers here) tell V8 nothing,
+    // so a garbage collection cannot wait for itself (README, OpenCV)
+    const cv = requireOpenCvBinding() as { isCustomMatAllocatorEnabled?: () => boolean };
+    expect(cv.isCustomMatAllocatorEnabled?.()).toBe(false);
   });
 
   it('repeats with different mask seeds give a spread of Q^ around one value', () => {

@@ -5,13 +5,25 @@
  * and closed with a 3x3 ellipse; the largest 8-connected component, dilated by `dilate` px
  * (inpainting needs a margin).
  */
-import { createRequire } from 'node:module';
 import type * as OpenCv from '@u4/opencv4nodejs';
-
-// The package's ESM build imports globSync from whatever 'glob' resolves to (an old one here);
-// its CommonJS build does not, so it is loaded with require.
-const cv = createRequire(import.meta.url)('@u4/opencv4nodejs') as typeof OpenCv;
 import type { RegionBox } from '../plq/face-regions.js';
+import { openCvMissingMessage, requireOpenCvBinding } from '../image/opencv-binding.js';
+
+let loaded: typeof OpenCv | undefined;
+
+/**
+ * OpenCV, loaded on first use (with require: the package's ESM build imports globSync from
+ * whatever 'glob' resolves to, an old one here). Throws what to install where it is missing.
+ */
+function openCv(): typeof OpenCv {
+  if (loaded) return loaded;
+  try {
+    loaded = requireOpenCvBinding() as typeof OpenCv;
+  } catch (err) {
+    throw new Error(openCvMissingMessage('plq experiment inpaint', err), { cause: err });
+  }
+  return loaded;
+}
 
 export interface LowRegion {
   /** 0/255 mask, row-major, the aligned face's size. */
@@ -20,6 +32,7 @@ export interface LowRegion {
 }
 
 export function largestLowRegion(map: Float32Array, w: number, h: number, box: RegionBox, quantile = 0.15, dilate = 2, inset = 0.1): LowRegion {
+  const cv = openCv();
   const p = new Float32Array(new cv.Mat(Buffer.from(map.buffer, map.byteOffset, map.byteLength), h, w, cv.CV_32FC1).blur(new cv.Size(5, 5)).getData().buffer);
   const [bx, by, bw, bh] = [box[0] + inset * box[2], box[1] + inset * box[3], box[2] * (1 - 2 * inset), box[3] * (1 - 2 * inset)].map(Math.round);
   const inBox: number[] = [];
@@ -53,6 +66,7 @@ export function largestLowRegion(map: Float32Array, w: number, h: number, box: R
 
 /** OpenCV inpainting (Telea) of interleaved RGB under a 0/255 mask. */
 export function inpaintRgb(rgb: Uint8Array, w: number, h: number, mask: Uint8Array, radius = 3): Uint8Array {
+  const cv = openCv();
   const src = new cv.Mat(Buffer.from(rgb), h, w, cv.CV_8UC3);
   const m = new cv.Mat(Buffer.from(mask), h, w, cv.CV_8UC1);
   return new Uint8Array(cv.inpaint(src, m, radius, cv.INPAINT_TELEA).getData());
