@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // one temporary folder per run, removed at its end (captures hold face images)
+    globalSetup: ['test/helpers/temp-root.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
