@@ -170,8 +170,10 @@ describe('kiosk server: an occluder its map shows blocks the capture before its 
     const h = await startHarness({ replayDir: await writeFrames([frames.get('glasses')!]), overrides: { guidance: { showAfterMs, hideAfterMs }, capture: { successive: 1 } } });
     const captures: CaptureEvent[] = [];
     const qualities: number[] = [];
+    const states: StateEvent[] = [];
     h.client.on('capture', (e: CaptureEvent) => captures.push(e));
     h.client.on('plq', (e: PlqEvent) => qualities.push(e.qualityScaled));
+    h.client.on('state', (e: StateEvent) => states.push(e));
     try {
       h.operator.emit('reset');
       await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'remove-glasses'), 60_000);
@@ -179,6 +181,8 @@ describe('kiosk server: an occluder its map shows blocks the capture before its 
       // a good face but for the glasses: on its quality alone it would have been captured
       expect(Math.min(...qualities)).toBeGreaterThanOrEqual(DEFAULT_CONFIG.capture.threshold);
       expect(captures).toEqual([]);
+      // nor did the screen count down to a capture it would not make
+      expect(states.filter((e) => e.state === 'holding' && e.remaining === 0)).toEqual([]);
     } finally {
       await h.close();
     }

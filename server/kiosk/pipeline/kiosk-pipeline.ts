@@ -254,7 +254,7 @@ export class KioskPipeline {
                   this.session.attackLatched ||
                   this.session.shown.some((c) => c.blocking) ||
                   !this.inViewLongEnough(a.frame.ts) ||
-                  a.occluded.some((id) => !this.session.waivers.some((w) => w.id === id)),
+                  this.occludedOnItsMap(a),
                 // the required checks that fail, as judged when the result came (advisory ones, and
                 // those of messages waived by then, are not in it)
                 failed: a.checks.failed,
@@ -282,6 +282,11 @@ export class KioskPipeline {
     return occlusionCandidates(tracking.faces[0], plq, this.config.guidance.thresholds, this.detectors)
       .filter((c) => c.blocking)
       .map((c) => c.id as GuidanceId);
+  }
+
+  /** A blocking occlusion message that the operator has not waived comes with this result's own map. */
+  private occludedOnItsMap(a: Assessed): boolean {
+    return a.occluded.some((id) => !this.session.waivers.some((w) => w.id === id));
   }
 
   /** The capture's advisory components, with the checks of the session's waived messages. */
@@ -364,7 +369,8 @@ export class KioskPipeline {
     this.metrics.counters.plqTotal++;
     this.metrics.plqMs.add(a.plq.plqMs);
     this.metrics.frameToPlqMs.add(Date.now() - a.frame.ts);
-    const good = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0;
+    // as the capture condition judges it, so that the holding countdown does not run for a result it will not take
+    const good = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0 && !this.occludedOnItsMap(a);
     this.dispatch({ type: 'assessed', now: a.frame.ts, epoch: a.epoch, result: a, good });
     const placed = (png: Uint8Array, width: number, height: number): AlignedMapEvent => ({
       seq: a.plq.seq,
