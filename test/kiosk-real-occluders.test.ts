@@ -183,6 +183,8 @@ describe('kiosk server: an occluder its map shows blocks the capture before its 
       expect(captures).toEqual([]);
       // nor did the screen count down to a capture it would not make
       expect(states.filter((e) => e.state === 'holding' && e.remaining === 0)).toEqual([]);
+      // and the metrics say why: results held back by the glasses on their own map
+      expect(h.server.pipeline.metrics.counters.occludedResults).toBeGreaterThan(0);
     } finally {
       await h.close();
     }

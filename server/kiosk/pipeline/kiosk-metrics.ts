@@ -74,6 +74,8 @@ export class KioskMetrics {
     droppedTracking: 0,
     droppedPlq: 0,
     captures: 0,
+    /** PLQ results not counted towards a capture: their own map showed a blocking occluder. */
+    occludedResults: 0,
     errors: 0,
     workerRestarts: 0,
     cameraLost: 0,

@@ -370,7 +370,9 @@ export class KioskPipeline {
     this.metrics.plqMs.add(a.plq.plqMs);
     this.metrics.frameToPlqMs.add(Date.now() - a.frame.ts);
     // as the capture condition judges it, so that the holding countdown does not run for a result it will not take
-    const good = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0 && !this.occludedOnItsMap(a);
+    const occluded = this.occludedOnItsMap(a);
+    if (occluded) this.metrics.counters.occludedResults++;
+    const good = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0 && !occluded;
     this.dispatch({ type: 'assessed', now: a.frame.ts, epoch: a.epoch, result: a, good });
     const placed = (png: Uint8Array, width: number, height: number): AlignedMapEvent => ({
       seq: a.plq.seq,

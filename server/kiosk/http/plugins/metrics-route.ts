@@ -25,6 +25,7 @@ export function prometheusText(pipeline: KioskPipeline): string {
   counter('plq_kiosk_dropped_frames_total', 'Frames dropped while the tracker was busy', m.counters.droppedTracking);
   counter('plq_kiosk_dropped_plq_total', 'Selected frames dropped while the PLQ worker was busy', m.counters.droppedPlq);
   counter('plq_kiosk_captures_total', 'Captures taken', m.counters.captures);
+  counter('plq_kiosk_occluded_results_total', 'PLQ results held back from capture by an occluder on their own map', m.counters.occludedResults);
   counter('plq_kiosk_errors_total', 'Errors in the pipeline', m.counters.errors);
   counter('plq_kiosk_worker_restarts_total', 'Model worker restarts', m.counters.workerRestarts);
   counter('plq_kiosk_camera_lost_total', 'Times the camera was lost', m.counters.cameraLost);
