@@ -12,18 +12,21 @@ export const OPENCV_INSTALL_STEPS =
   '`sudo apt-get install libopencv-dev` then ' +
   '`OPENCV4NODEJS_DISABLE_AUTOBUILD=1 OPENCV_INCLUDE_DIR=/usr/include/opencv4 ' +
   'OPENCV_LIB_DIR=/usr/lib/$(uname -m)-linux-gnu OPENCV_BIN_DIR=/usr/bin npm install @u4/opencv4nodejs` ' +
-  '(on a Jetson use the JetPack OpenCV, which has GStreamer). ' +
-  'Without OpenCV, use the camera spec replay:DIR (a folder of images) or synthetic.';
+  '(on a Jetson use the JetPack OpenCV, which has GStreamer).';
 
 const nodeRequire = createRequire(import.meta.url);
 
-/** Why `purpose` cannot run: the package is missing, or its native binding does not load. */
-export function openCvMissingMessage(purpose: string, cause: unknown): string {
+/**
+ * Why `purpose` cannot run: the package is missing, or its native binding does not load; what to
+ * install, then `alternative` (what the user can do without OpenCV) where there is one.
+ */
+export function openCvMissingMessage(purpose: string, cause: unknown, alternative?: string): string {
   const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  const fix = `To fix: ${OPENCV_INSTALL_STEPS}${alternative ? ` ${alternative}` : ''}`;
   return isPackageMissing(cause)
-    ? `${purpose} requested but the optional dependency ${OPENCV_PACKAGE} is not installed: ${reason}. To fix: ${OPENCV_INSTALL_STEPS}`
+    ? `${purpose} requested but the optional dependency ${OPENCV_PACKAGE} is not installed: ${reason}. ${fix}`
     : `${purpose} requested but the optional dependency ${OPENCV_PACKAGE} failed to load ` +
-        `(native binding missing or built against another OpenCV): ${reason}. To fix: ${OPENCV_INSTALL_STEPS}`;
+        `(native binding missing or built against another OpenCV): ${reason}. ${fix}`;
 }
 
 function isPackageMissing(cause: unknown): boolean {

@@ -5,7 +5,7 @@
 import { CameraFatalError } from './capture-device.js';
 import { openCvMissingMessage, requireOpenCvBinding } from '../../image/opencv-binding.js';
 
-export { OPENCV_INSTALL_STEPS, OPENCV_PACKAGE } from '../../image/opencv-binding.js';
+const WITHOUT_OPENCV = 'Without OpenCV, use the camera spec replay:DIR (a folder of images) or synthetic.';
 
 export interface CvSize {
   readonly width: number;
@@ -68,7 +68,7 @@ export interface OpenCvModule {
 /** OpenCV was asked for (a camera or a video) but the optional dependency does not load. */
 export class OpenCvMissingError extends CameraFatalError {
   constructor(purpose: string, cause: unknown) {
-    super(openCvMissingMessage(purpose, cause), { cause });
+    super(openCvMissingMessage(purpose, cause, WITHOUT_OPENCV), { cause });
     this.name = 'OpenCvMissingError';
   }
 }
