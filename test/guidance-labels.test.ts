@@ -178,6 +178,8 @@ describe('per-message figures', () => {
     measurements: null,
     plq: null,
     captured: false,
+    captureAtMs: null,
+    latest: null,
     holdMs: 900,
   });
   const c = (id: string, source: 'real' | 'synthetic', clean: boolean, must: CaseResult['must'], mustNot: GuidanceId[], emitted: GuidanceId[]): CaseResult => ({

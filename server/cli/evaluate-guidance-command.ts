@@ -51,6 +51,11 @@ export interface EvaluateGuidanceOptions {
   onProgress?: (done: number, total: number) => void;
   /** Learned detectors; undefined: models/guidance-detectors.json as plq serve loads it; null: rules only. */
   detectors?: GuidanceDetectors | null;
+  /**
+   * plq evaluate capture: hold each face until the kiosk captures it or this long, with the display's
+   * own cap of `maxShown` messages (as a person sees the kiosk; a shown message is what blocks).
+   */
+  captureHoldMs?: number;
 }
 
 export interface GuidanceEvaluationRun {
@@ -63,9 +68,13 @@ export interface GuidanceEvaluationRun {
   detectors: GuidanceDetectors | null;
 }
 
-/** The kiosk config `plq serve` would use, showing every message that passes the hysteresis (the display's cap of `maxShown` is left out). */
-export async function evaluationConfig(opts: Pick<EvaluateGuidanceOptions, 'config' | 'profile' | 'backend'>): Promise<KioskConfig> {
+/**
+ * The kiosk config `plq serve` would use, showing every message that passes the hysteresis (the
+ * display's cap of `maxShown` is left out), or exactly as `plq serve` would for a capture evaluation.
+ */
+export async function evaluationConfig(opts: Pick<EvaluateGuidanceOptions, 'config' | 'profile' | 'backend' | 'captureHoldMs'>): Promise<KioskConfig> {
   const config = await loadConfig({ file: opts.config, profile: opts.profile, overrides: { engine: { backend: opts.backend } } });
+  if (opts.captureHoldMs !== undefined) return config;
   return { ...config, guidance: { ...config.guidance, maxShown: GUIDANCE_IDS.length } };
 }
 
@@ -85,7 +94,10 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
     backendReady = true;
     return HumanFaceDetector.create({ maxFaces: 20 });
   });
-  const runner = await GuidanceRunner.start(config, { detectors: opts.detectors });
+  const runner = await GuidanceRunner.start(config, {
+    detectors: opts.detectors,
+    ...(opts.captureHoldMs !== undefined ? { captureHoldMs: opts.captureHoldMs } : {}),
+  });
   const results: CaseResult[] = [];
   const missing: string[] = [];
   const synthOn = (l: GuidanceLabel): boolean => l.clean && (opts.syntheticOn?.(l) ?? true);
@@ -157,6 +169,9 @@ export function caseRecord({ run: r, ...c }: CaseResult) {
     // the FR template of the last assessed frame, for plq fit-detectors (4 decimals)
     embedding: r.plq ? Array.from(r.plq.embedding, (v) => Math.round(v * 1e4) / 1e4) : null,
     measurements: r.measurements,
+    captured: r.captured,
+    captureAtMs: r.captureAtMs,
+    latest: r.latest,
     holdMs: r.holdMs,
   };
 }

@@ -15,6 +15,7 @@ import { deletionInsertionCommand } from './experiment-deletion-command.js';
 import { inpaintCommand } from './experiment-inpaint-command.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { evaluateGuidanceCommand } from './evaluate-guidance-command.js';
+import { DEFAULT_CAPTURE_HOLD_MS, evaluateCaptureCommand } from './evaluate-capture-command.js';
 import { SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import { splitCommand } from './split-command.js';
 import { guidanceLabelsCommand } from './guidance-labels-command.js';
@@ -125,8 +126,8 @@ program
 
 program
   .command('evaluate')
-  .description('on the validate fold: quality (the candidates: drops, ladders, AUCs, ERC, pointing game, clean Q^) or guidance (per message: recall, precision, false alarms, confusion)')
-  .argument('[what]', 'quality or guidance', 'quality')
+  .description('on the validate fold: quality (the candidates: drops, ladders, AUCs, ERC, pointing game, clean Q^), guidance (per message: recall, precision, false alarms, confusion) or capture (clean faces captured automatically, faces with an occluder captured anyway)')
+  .argument('[what]', 'quality, guidance or capture', 'quality')
   .option('--candidates <list>', 'quality: comma-separated candidates (default: all)')
   .addOption(new Option('--fold <fold>', 'fold to judge on (only validate is evidence)').choices(['fit', 'calibrate', 'validate']).default('validate'))
   .option('--limit <n>', 'at most n faces of the fold, taken evenly (quick runs)', positiveInt)
@@ -140,18 +141,29 @@ program
   .option('--config <file>', 'guidance: kiosk config JSON (as plq serve)')
   .option('--profile <name>', 'guidance: kiosk profile (as plq serve)')
   .option('--rules-only', 'guidance: without the learned detectors (models/guidance-detectors.json)', false)
+  .option('--hold-ms <ms>', `capture: hold each face until it is captured or this long (default ${DEFAULT_CAPTURE_HOLD_MS})`, positiveInt)
   .addOption(backendOption())
   .action(async (what: string, o) => {
-    if (what === 'guidance') {
-      const kinds = o.synthetic === 'none' ? [] : String(o.synthetic).split(',').map((k: string) => k.trim()).filter(Boolean);
+    const kinds = o.synthetic === 'none' ? [] : String(o.synthetic).split(',').map((k: string) => k.trim()).filter(Boolean);
+    if (what === 'guidance' || what === 'capture') {
       for (const k of kinds) if (!(SYNTHETIC_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown synthetic occluder "${k}" (known: ${SYNTHETIC_KINDS.join(', ')}, none)`);
+    }
+    if (what === 'capture') {
+      if (o.mirror || o.extraSeeds) throw new InvalidArgumentError('--mirror and --extra-seeds make training cases for plq fit-detectors; plq evaluate capture does not take them');
+      process.exitCode = await evaluateCaptureCommand({
+        set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, config: o.config, profile: o.profile, backend: o.backend, json: o.json, holdMs: o.holdMs,
+        ...(o.rulesOnly ? { detectors: null } : {}),
+      });
+      return;
+    }
+    if (what === 'guidance') {
       process.exitCode = await evaluateGuidanceCommand({
         set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, extraSeeds: o.extraSeeds, mirror: o.mirror, config: o.config, profile: o.profile, backend: o.backend, json: o.json,
         ...(o.rulesOnly ? { detectors: null } : {}),
       });
       return;
     }
-    if (what !== 'quality') throw new InvalidArgumentError(`unknown evaluation "${what}" (known: quality, guidance)`);
+    if (what !== 'quality') throw new InvalidArgumentError(`unknown evaluation "${what}" (known: quality, guidance, capture)`);
     if (o.json === true) throw new InvalidArgumentError('plq evaluate quality --json needs a file');
     process.exitCode = await evaluateCommand({
       candidates: o.candidates, fold: o.fold, limit: o.limit, maxMapFaces: o.maxMapFaces, json: o.json, backend: o.backend,

@@ -5,7 +5,9 @@
  * pipeline shows is what the kiosk would show a person holding still in front of the camera.
  *
  * Each image gets a fresh pipeline (fresh hysteresis, session and PLQ state); the two workers stay
- * up between images. Captures go nowhere (the sink only records that one would have happened).
+ * up between images. Captures go nowhere (the sink only records that one would have happened). With
+ * `captureHoldMs` the image is held longer, until the kiosk captures it or that time has passed, as
+ * a person would stand there (plq evaluate capture).
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { KioskConfig } from '../kiosk/config/kiosk-config.js';
@@ -16,6 +18,7 @@ import { WorkerClient } from '../kiosk/workers/worker-client.js';
 import { plqWorker, trackerWorker } from '../kiosk/workers/kiosk-workers.js';
 import type { CaptureSink, SavedCapture } from '../kiosk/pipeline/capture-sink.js';
 import type { FaceMeasurements, PlqResult, RegionQuality, TrackingResult } from '../kiosk/pipeline/measurements.js';
+import type { LatestAssessment } from '../kiosk/pipeline/kiosk-pipeline.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { secondLookEveryMs } from '../detect/second-look.js';
@@ -47,6 +50,10 @@ export interface GuidanceRun {
   plq: { qualityScaled: number; regions: RegionQuality; embedding: Float32Array } | null;
   /** An automatic capture would have happened. */
   captured: boolean;
+  /** When it happened, ms after the image was first shown. */
+  captureAtMs: number | null;
+  /** The latest PLQ result as the capture condition judged it at the end of the hold (why a face was not captured). */
+  latest: LatestAssessment | null;
   holdMs: number;
 }
 
@@ -57,6 +64,11 @@ export interface RunnerOptions {
   settleMs?: number;
   /** Give up waiting for a PLQ result after this long (default 30 s: a loaded machine is slow, not wrong). */
   timeoutMs?: number;
+  /**
+   * Hold a face the kiosk assesses until it is captured or this long after the image was first
+   * shown, whichever comes first (never shorter than the guidance hold).
+   */
+  captureHoldMs?: number;
 }
 
 const NO_CAPTURE: CaptureSink = {
@@ -100,14 +112,15 @@ export class GuidanceRunner {
     // the workers' last look may have been for the previous image: a person standing there would
     // get that look, so the image is held until it has come.
     const lookMs = secondLookEveryMs(config.tracking);
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const holdUntil = this.options.captureHoldMs === undefined ? undefined : Date.now() + this.options.captureHoldMs;
+    const timeoutMs = Math.max(this.options.timeoutMs ?? 30_000, (this.options.captureHoldMs ?? 0) + 10_000);
     const camera = new SyntheticSource({ images: [image], fps: config.camera.fps });
     const pipeline = new KioskPipeline(config, camera, this.tracker, this.plq, NO_CAPTURE, { detectors: this.detectors });
     const emitted = new Set<GuidanceId>();
     let final: GuidanceId[] = [];
     let plqResults = 0;
     let plq: GuidanceRun['plq'] = null;
-    let captured = false;
+    let captureAtMs: number | null = null;
     let tracked = 0, withFace = 0, competing = 0;
     let measurements: GuidanceRun['measurements'] = null;
     const start = Date.now();
@@ -122,7 +135,7 @@ export class GuidanceRunner {
       } else if (e.type === 'plq') {
         plqResults++;
         firstPlqAt ??= Date.now();
-      } else if (e.type === 'capture') captured = true;
+      } else if (e.type === 'capture' && e.data.trigger === 'auto') captureAtMs ??= Date.now() - start;
     });
     this.plq.onResult = (method, result) => {
       if (method !== 'plq') return;
@@ -144,8 +157,10 @@ export class GuidanceRunner {
       competing = t.competingFaces;
       const plqExpected = subject !== undefined && t.competingFaces === 0;
       if (stopAt === undefined) {
-        if (!plqExpected && t.ts - start >= lookMs + settleMs + 2 * period) stopAt = t.ts + period;
-        else if (firstPlqAt !== undefined && t.ts >= firstPlqAt + settleMs) stopAt = t.ts + period;
+        // while a capture is awaited, a face lost for a frame once assessed does not end the hold
+        const awaitingCapture = holdUntil !== undefined && captureAtMs === null && t.ts < holdUntil;
+        if (!plqExpected && (firstPlqAt === undefined || holdUntil === undefined) && t.ts - start >= lookMs + settleMs + 2 * period) stopAt = t.ts + period;
+        else if (firstPlqAt !== undefined && t.ts >= firstPlqAt + settleMs && !awaitingCapture) stopAt = t.ts + period;
       }
     };
     const timer = setTimeout(() => done(), timeoutMs);
@@ -154,6 +169,7 @@ export class GuidanceRunner {
     clearTimeout(timer);
     this.tracker.onResult = undefined;
     this.plq.onResult = undefined;
+    const latest = pipeline.latestAssessment ?? null;
     pipeline.stop();
     return {
       emitted: [...emitted],
@@ -164,7 +180,9 @@ export class GuidanceRunner {
       plqResults,
       measurements,
       plq,
-      captured,
+      captured: captureAtMs !== null,
+      captureAtMs,
+      latest,
       holdMs: Date.now() - start,
     };
   }

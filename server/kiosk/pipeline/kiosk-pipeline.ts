@@ -64,6 +64,22 @@ interface Assessed extends Tracked {
   occluded: GuidanceId[];
 }
 
+/** The latest PLQ result as the capture condition sees it (`KioskPipeline.latestAssessment`). */
+export interface LatestAssessment {
+  frameTs: number;
+  qualityScaled: number;
+  /** Q^ below `capture.threshold`. */
+  belowThreshold: boolean;
+  /** Required capture checks (ISO components) that fail. */
+  failedChecks: string[];
+  /** Blocking occlusion messages of this result's own map, less the waived ones. */
+  occluded: GuidanceId[];
+  /** Blocking messages shown now (the hysteresis's, less the waived ones). */
+  blockingShown: GuidanceId[];
+  meshConfidence: number;
+  attackLatched: boolean;
+}
+
 /** A PLQ result is used for region rules only while it is this fresh. */
 const PLQ_FRESH_MS = 1500;
 /** With no face for this long after a capture, the next person starts a new session. */
@@ -286,7 +302,11 @@ export class KioskPipeline {
 
   /** A blocking occlusion message that the operator has not waived comes with this result's own map. */
   private occludedOnItsMap(a: Assessed): boolean {
-    return a.occluded.some((id) => !this.session.waivers.some((w) => w.id === id));
+    return this.unwaivedOcclusions(a).length > 0;
+  }
+
+  private unwaivedOcclusions(a: Assessed): GuidanceId[] {
+    return a.occluded.filter((id) => !this.session.waivers.some((w) => w.id === id));
   }
 
   /** The capture's advisory components, with the checks of the session's waived messages. */
@@ -447,6 +467,26 @@ export class KioskPipeline {
     if (!pending) return false;
     await this.loop.settled(pending.token);
     return true;
+  }
+
+  /**
+   * Why the latest PLQ result would or would not be captured, as the capture condition judges it
+   * (plq evaluate capture reads it when a face was not captured); undefined before the first result.
+   */
+  get latestAssessment(): LatestAssessment | undefined {
+    const latest = this.session.latest;
+    if (!latest) return undefined;
+    const a = latest.result;
+    return {
+      frameTs: latest.frameTs,
+      qualityScaled: a.plq.qualityScaled,
+      belowThreshold: a.plq.qualityScaled < this.config.capture.threshold,
+      failedChecks: [...a.checks.failed],
+      occluded: this.unwaivedOcclusions(a),
+      blockingShown: this.session.shown.filter((c) => c.blocking).map((c) => c.id as GuidanceId),
+      meshConfidence: a.tracking.faces[0].score,
+      attackLatched: this.session.attackLatched,
+    };
   }
 
   /** The messages waived for the session in front of the kiosk. */

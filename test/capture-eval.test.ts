@@ -1,0 +1,102 @@
+/**
+ * `plq evaluate capture`: the figures (which faces the kiosk captured by itself, and what held the
+ * others back) and, end to end, the command on real validate photos with the real models and the
+ * kiosk's own pipeline: an unseen clean frontal face is captured, faces with an occluder are not.
+ */
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluateCapture, formatCaptureEvaluation, heldBackBy } from '../server/evaluation/capture-evaluation.js';
+import type { CaseResult } from '../server/evaluation/guidance-evaluation.js';
+import type { GuidanceRun } from '../server/evaluation/guidance-runner.js';
+import type { LatestAssessment } from '../server/kiosk/pipeline/kiosk-pipeline.js';
+import { labelsCsv, readLabels } from '../server/faceset/guidance-labels.js';
+import { plq } from './helpers/plq-cli.js';
+
+const latest = (over: Partial<LatestAssessment> = {}): LatestAssessment => ({
+  frameTs: 0,
+  qualityScaled: 0.7,
+  belowThreshold: false,
+  failedChecks: [],
+  occluded: [],
+  blockingShown: [],
+  meshConfidence: 0.9,
+  attackLatched: false,
+  ...over,
+});
+
+const run = (over: Partial<GuidanceRun>): GuidanceRun => ({
+  emitted: [],
+  final: [],
+  tracked: 40,
+  withFace: 40,
+  competingFaces: 0,
+  plqResults: 12,
+  measurements: null,
+  plq: null,
+  captured: false,
+  captureAtMs: null,
+  latest: latest(),
+  holdMs: 4000,
+  ...over,
+});
+
+const face = (id: string, over: Partial<CaseResult>, r: Partial<GuidanceRun>): CaseResult => ({
+  id,
+  source: 'real',
+  fold: 'validate',
+  clean: false,
+  must: [],
+  mustNot: [],
+  ...over,
+  run: run(r),
+});
+
+describe('capture figures', () => {
+  const results: CaseResult[] = [
+    face('a#0', { clean: true }, { captured: true, captureAtMs: 900 }),
+    face('b#0', { clean: true }, { captured: true, captureAtMs: 1500 }),
+    face('c#0', { clean: true }, { captured: true, captureAtMs: 1100 }),
+    face('d#0', { clean: true }, { latest: latest({ belowThreshold: true, qualityScaled: 0.3, failedChecks: ['HeadPoseYaw'] }) }),
+    face('e#0', { must: ['remove-glasses'] }, { latest: latest({ blockingShown: ['remove-glasses'], occluded: ['remove-glasses'] }) }),
+    face('f#0', { must: ['remove-glasses', 'uncover-mouth'] }, { captured: true, captureAtMs: 2000 }),
+    face('g#0', {}, { captured: true, captureAtMs: 1000 }),
+    face('h#0', {}, { withFace: 0, latest: null }),
+    face('a#0/mask', { source: 'synthetic', kind: 'mask', must: ['uncover-mouth'] }, { latest: latest({ occluded: ['uncover-mouth'] }) }),
+  ];
+  const e = evaluateCapture(results, 'validate', 4000);
+  const g = (label: string) => e.groups.find((x) => x.label === label)!;
+
+  it('clean frontal faces: how many were captured, how soon (median), and what held the rest back', () => {
+    const clean = g('clean frontal faces (real)');
+    expect(clean.kind).toBe('clean');
+    expect(clean.captured).toEqual({ k: 3, n: 4 });
+    expect(clean.medianCaptureMs).toBe(1100);
+    expect(clean.heldBack).toEqual({ 'Q^ below threshold': 1, 'check: HeadPoseYaw': 1 });
+    expect(clean.interval![0]).toBeLessThan(0.75);
+    expect(clean.interval![1]).toBeGreaterThan(0.75);
+  });
+
+  it('a face with a blocking condition counts in the group of each; captured ones are listed as wrong', () => {
+    expect(g('remove-glasses (real)').captured).toEqual({ k: 1, n: 2 });
+    expect(g('remove-glasses (real)').kind).toBe('blocked');
+    expect(g('uncover-mouth (real)').capturedIds).toEqual(['f#0']);
+    expect(g('mask (drawn)').captured).toEqual({ k: 0, n: 1 });
+    // labelled faces neither clean nor with a must (mild turns, smiles...): shown apart, no verdict
+    expect(g('other labelled faces (real)').captured).toEqual({ k: 1, n: 2 });
+    expect(g('other labelled faces (real)').kind).toBe('other');
+    const text = formatCaptureEvaluation(e, 'subset');
+    expect(text).toContain('| clean frontal faces (real) | wanted | 75 % (3/4)');
+    expect(text).toContain('| remove-glasses (real) | wrong | 50 % (1/2)');
+    expect(text).toContain('- remove-glasses (real): f#0');
+  });
+
+  it('held back by: shown messages, then an occluder only its own map shows, Q^, checks; no assessment at all', () => {
+    expect(heldBackBy(results[4])).toEqual(['shown: remove-glasses']);
+    expect(heldBackBy(results[8])).toEqual(['on its map: uncover-mouth']);
+    expect(heldBackBy(results[7])).toEqual(['no face found']);
+    expect(heldBackBy(face('i#0', {}, { competingFaces: 1, latest: null }))).toEqual(['several faces']);
+    expect(heldBackBy(face('j#0', {}, { latest: latest({ attackLatched: true }) }))).toEqual(['presentation attack']);
+  });
+});
