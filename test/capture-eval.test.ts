@@ -100,3 +100,76 @@ describe('capture figures', () => {
     expect(heldBackBy(face('j#0', {}, { latest: latest({ attackLatched: true }) }))).toEqual(['presentation attack']);
   });
 });
+
+/**
+ * An unseen clean frontal face that every check passes with room to spare in the full validate run
+ * (README, "Automatic capture"), and an unseen face in eyeglasses the kiosk tells to remove them.
+ */
+const CLEAN = 'images/Deep3DFaceReconstruction/input/vd025.png';
+const GLASSES = 'images/3DDFA_V2/examples/inputs/JianzhuGuo.jpg';
+
+describe('plq evaluate capture on real validate photos (the real models, the kiosk pipeline)', () => {
+  interface JsonCase {
+    id: string;
+    source: string;
+    kind?: string;
+    captured: boolean;
+    captureAtMs: number | null;
+    latest: LatestAssessment | null;
+    embedding?: unknown;
+  }
+  let out: { code: number; stdout: string; stderr: string };
+  let json: { fold: string; holdMs: number; cases: JsonCase[]; evaluation: { groups: Array<{ label: string; captured: { k: number; n: number } }> } };
+  const byId = (id: string) => json.cases.find((c) => c.id === id)!;
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'plq-capture-'));
+    const chosen = (await readLabels()).filter((l) => (l.file === CLEAN || l.file === GLASSES) && l.face === 0);
+    const set = path.join(dir, 'labels.csv');
+    await writeFile(set, labelsCsv(chosen));
+    const file = path.join(dir, 'capture.json');
+    out = await plq(['evaluate', 'capture', '--set', set, '--synthetic', 'sunglasses,mask', '--json', file]);
+    json = JSON.parse(await readFile(file, 'utf8')) as typeof json;
+  }, 600_000);
+
+  it('prints the table and writes the cases, without the face-recognition template', () => {
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/each face held until captured or 4 s/);
+    expect(out.stdout).toMatch(/\| clean frontal faces \(real\) \| wanted \| 100 % \(1\/1\)/);
+    expect(json.fold).toBe('validate');
+    expect(json.holdMs).toBe(4000);
+    expect(json.cases).toHaveLength(4);
+    for (const c of json.cases) expect(c.embedding, c.id).toBeUndefined();
+  });
+
+  it('the unseen clean face is captured by the kiosk itself, after the new-face wait', () => {
+    const c = byId(`${CLEAN}#0`);
+    expect(c.captured).toBe(true);
+    // showAfterMs (400) from the face's arrival, then 3 successive results
+    expect(c.captureAtMs!).toBeGreaterThanOrEqual(400);
+    expect(c.captureAtMs!).toBeLessThan(4000);
+  });
+
+  it('eyeglasses, drawn sunglasses and a drawn mask are not captured: their message holds them back', () => {
+    const held: Array<[string, string]> = [
+      [`${GLASSES}#0`, 'remove-glasses'],
+      [`${CLEAN}#0/sunglasses`, 'remove-sunglasses'],
+      [`${CLEAN}#0/mask`, 'uncover-mouth'],
+    ];
+    for (const [id, message] of held) {
+      const c = byId(id);
+      expect(c.captured, id).toBe(false);
+      expect(c.latest, id).not.toBeNull();
+      expect([...c.latest!.blockingShown, ...c.latest!.occluded], id).toContain(message);
+    }
+    const g = (label: string) => json.evaluation.groups.find((x) => x.label === label)!;
+    expect(g('remove-glasses (real)').captured).toEqual({ k: 0, n: 1 });
+    expect(g('sunglasses (drawn)').captured).toEqual({ k: 0, n: 1 });
+  });
+
+  it('refuses the training options of plq evaluate guidance', async () => {
+    const r = await plq(['evaluate', 'capture', '--mirror', '--limit', '1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--mirror and --extra-seeds .* plq evaluate capture does not take them/);
+  });
+});
