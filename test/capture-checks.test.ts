@@ -101,6 +101,25 @@ describe('capture checks: failing component -> guidance message', () => {
     });
   }
 
+  it('where the attention mesh measures the lids, EyesOpen reads them (smaller eye), not the face mesh that draws closed eyes open', () => {
+    const lids = (left: number, right: number, plain = 0.28): FaceMeasurements => ({ ...goodFace(), leftEyeOpen: plain, rightEyeOpen: plain, eyelids: { left, right } });
+    // one eye shut on the lids while the face mesh measures both open: not captured, told to open them
+    const shut = check(lids(0.09, 0.24));
+    expect(shut.failed).toEqual(['EyesOpen']);
+    expect(shut.guidance).toEqual(['open-eyes']);
+    const eyes = shut.assessment.components.find((c) => c.name === 'EyesOpen')!;
+    expect(eyes.native).toBeCloseTo(0.09, 6);
+    expect(eyes.threshold.min).toBe(DEFAULT_ISO_THRESHOLDS.minLidAspectRatio);
+    expect(eyes.unit).toMatch(/attention mesh/);
+    // just under the limit: the capture waits, the booth says nothing yet
+    const narrow = check(lids(0.15, 0.24));
+    expect(narrow.failed).toEqual(['EyesOpen']);
+    expect(narrow.guidance).toEqual([]);
+    // lids open, the face mesh measuring a narrow eye (a smile): the lids decide
+    expect(check(lids(0.2, 0.22, 0.15)).failed).toEqual([]);
+    expect(DEFAULT_ISO_THRESHOLDS.minLidAspectRatio).toBe(DEFAULT_CONFIG.guidance.thresholds.minLidOpen);
+  });
+
   it('the guidance rules\' limits are the capture limits plus the margins', () => {
     const t = DEFAULT_CONFIG.guidance.thresholds, iso = DEFAULT_CONFIG.capture.iso, m = DEFAULT_GUIDANCE_MARGINS;
     expect(t.maxYawDeg).toBeCloseTo(iso.maxAbsYawDeg + m.yawDeg, 6);

@@ -12,7 +12,9 @@ import type { CaseResult } from '../server/evaluation/guidance-evaluation.js';
 import type { GuidanceRun } from '../server/evaluation/guidance-runner.js';
 import type { LatestAssessment } from '../server/kiosk/pipeline/kiosk-pipeline.js';
 import { labelsCsv, readLabels } from '../server/faceset/guidance-labels.js';
+import { runGuidanceEvaluation } from '../server/cli/evaluate-guidance-command.js';
 import { plq } from './helpers/plq-cli.js';
+import { DEFAULT_ISO_THRESHOLDS } from '../server/kiosk/capture/iso-components.js';
 
 const latest = (over: Partial<LatestAssessment> = {}): LatestAssessment => ({
   frameTs: 0,
@@ -172,4 +174,27 @@ describe('plq evaluate capture on real validate photos (the real models, the kio
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--mirror and --extra-seeds .* plq evaluate capture does not take them/);
   });
+});
+
+describe('closed eyes the face mesh draws open', () => {
+  // a clean unseen face whose drawn closed eyes the kiosk captured while EyesOpen read Human's face
+  // mesh (validate, plq evaluate capture): the attention mesh's lids measure the left one shut
+  const FACE = 'images/dlib/examples/johns/John_Schneider/000326_00925765.jpg';
+
+  it('are not captured: EyesOpen reads the lids', async () => {
+    const run = await runGuidanceEvaluation({
+      fold: 'validate',
+      backend: 'wasm',
+      filter: (l) => l.file === FACE && l.face === 0,
+      synthetic: ['closed-eyes'],
+      captureHoldMs: 2000,
+    });
+    const closed = run.results.find((r) => r.kind === 'closed-eyes')!;
+    expect(closed.must).toEqual(['open-eyes']);
+    const m = closed.run.measurements!;
+    expect(Math.min(m.leftEyeOpen, m.rightEyeOpen)).toBeGreaterThan(DEFAULT_ISO_THRESHOLDS.minEyeAspectRatio);
+    expect(Math.min(m.eyelids!.left, m.eyelids!.right)).toBeLessThan(DEFAULT_ISO_THRESHOLDS.minLidAspectRatio);
+    expect(closed.run.captured).toBe(false);
+    expect(closed.run.latest!.failedChecks).toContain('EyesOpen');
+  }, 300_000);
 });

@@ -99,8 +99,14 @@ export interface IsoComponent {
 export interface IsoThresholds {
   /** Number of faces in the frame: max (default 1). */
   maxFaces: number;
-  /** Smaller of the two eye aspect ratios: min (default 0.18). */
+  /** Smaller of the two eye aspect ratios, Human's face mesh: min (default 0.18). Used where the lids are not measured. */
   minEyeAspectRatio: number;
+  /**
+   * Smaller of the two eyes' lid openings on the attention mesh (`tracking.eyelids`), which follows
+   * closed eyes where the face mesh draws them open: min (default 0.17, the lid opening below which
+   * the open-eyes message calls an eye shut). Where the lids are measured, EyesOpen uses them.
+   */
+  minLidAspectRatio: number;
   /** Mouth opening / mouth width: max (default 0.12). */
   maxMouthOpening: number;
   /** |yaw| in degrees: max (default 8; ICAO: 5). */
@@ -131,6 +137,7 @@ export interface IsoThresholds {
 export const DEFAULT_ISO_THRESHOLDS: Readonly<IsoThresholds> = Object.freeze({
   maxFaces: 1,
   minEyeAspectRatio: 0.18,
+  minLidAspectRatio: 0.17,
   maxMouthOpening: 0.12,
   maxAbsYawDeg: 8,
   maxAbsPitchDeg: 10,
@@ -195,6 +202,8 @@ export const VALUE_MAPPINGS = {
   singleFace: (n: number): number => (n === 1 ? 100 : 0),
   /** 100 * sigmoid((EAR - 0.15) / 0.03): closed eyes (~0.05-0.1) -> ~0-16, open (>= 0.25) -> ~97-100. */
   eyesOpen: (ear: number): number => 100 * sigmoid(ear, 0.15, 0.03),
+  /** The same on the attention mesh's lids, centred as far below its threshold: 100 * sigmoid((opening - 0.14) / 0.03). */
+  lidsOpen: (opening: number): number => 100 * sigmoid(opening, 0.14, 0.03),
   /** 100 * (1 - sigmoid((opening - 0.15) / 0.05)): closed (< 0.05) -> ~88-100, open (0.3) -> ~5. */
   mouthClosed: (o: number): number => 100 * (1 - sigmoid(o, 0.15, 0.05)),
   /** 100 * cos^2(angle), OFIQ's head-pose mapping: 5 deg -> 99, 30 deg -> 75, 90 deg -> 0. */
@@ -232,7 +241,9 @@ export function assessIsoComponents(
   const m = VALUE_MAPPINGS;
   const components: IsoComponent[] = [
     component('SingleFacePresent', input.faceCount, 'faces', m.singleFace, { min: 1, max: t.maxFaces }),
-    component('EyesOpen', Math.min(f.leftEyeOpen, f.rightEyeOpen), 'eye aspect ratio (smaller eye)', m.eyesOpen, { min: t.minEyeAspectRatio }),
+    f.eyelids
+      ? component('EyesOpen', Math.min(f.eyelids.left, f.eyelids.right), 'lid opening / eye width, attention mesh (smaller eye)', m.lidsOpen, { min: t.minLidAspectRatio })
+      : component('EyesOpen', Math.min(f.leftEyeOpen, f.rightEyeOpen), 'eye aspect ratio (smaller eye)', m.eyesOpen, { min: t.minEyeAspectRatio }),
     component('MouthClosed', f.mouthOpen, 'opening / mouth width', m.mouthClosed, { max: t.maxMouthOpening }),
     component('HeadPoseYaw', f.yaw, 'degrees', m.headPose, { min: -t.maxAbsYawDeg, max: t.maxAbsYawDeg }),
     component('HeadPosePitch', f.pitch, 'degrees', m.headPose, { min: -t.maxAbsPitchDeg, max: t.maxAbsPitchDeg }),

@@ -110,6 +110,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
       properties: {
         maxFaces: int(1),
         minEyeAspectRatio: num(0),
+        minLidAspectRatio: num(0),
         maxMouthOpening: num(0),
         maxAbsYawDeg: num(0, 90),
         maxAbsPitchDeg: num(0, 90),
