@@ -103,18 +103,23 @@ describe('capture checks: failing component -> guidance message', () => {
 
   it('where the attention mesh measures the lids, EyesOpen reads them (smaller eye), not the face mesh that draws closed eyes open', () => {
     const lids = (left: number, right: number, plain = 0.28): FaceMeasurements => ({ ...goodFace(), leftEyeOpen: plain, rightEyeOpen: plain, eyelids: { left, right } });
-    // one eye shut on the lids while the face mesh measures both open: not captured, told to open them
+    // one eye shut on the lids while the face mesh measures both open: not captured; told to open
+    // them only after the wait (the open-eyes rule says it at once when both are shut)
     const shut = check(lids(0.09, 0.24));
     expect(shut.failed).toEqual(['EyesOpen']);
-    expect(shut.guidance).toEqual(['open-eyes']);
+    expect(shut.guidance).toEqual([]);
+    expect(shut.waiting).toEqual(['open-eyes']);
     const eyes = shut.assessment.components.find((c) => c.name === 'EyesOpen')!;
     expect(eyes.native).toBeCloseTo(0.09, 6);
     expect(eyes.threshold.min).toBe(DEFAULT_ISO_THRESHOLDS.minLidAspectRatio);
     expect(eyes.unit).toMatch(/attention mesh/);
-    // just under the limit: the capture waits, the booth says nothing yet
+    // just under the limit: the same
     const narrow = check(lids(0.15, 0.24));
     expect(narrow.failed).toEqual(['EyesOpen']);
     expect(narrow.guidance).toEqual([]);
+    expect(narrow.waiting).toEqual(['open-eyes']);
+    // the face mesh alone (lids not measured): said at once beyond the margin, as before
+    expect(check({ ...goodFace(), leftEyeOpen: 0.08 }).guidance).toEqual(['open-eyes']);
     // lids open, the face mesh measuring a narrow eye (a smile): the lids decide
     expect(check(lids(0.2, 0.22, 0.15)).failed).toEqual([]);
     expect(DEFAULT_ISO_THRESHOLDS.minLidAspectRatio).toBe(DEFAULT_CONFIG.guidance.thresholds.minLidOpen);
