@@ -6,10 +6,9 @@
  * anyway, and what held the others back.
  */
 import path from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { LABELS_FILE } from '../faceset/guidance-labels.js';
 import { evaluateCapture, formatCaptureEvaluation } from '../evaluation/capture-evaluation.js';
-import { caseRecord, runGuidanceEvaluation, type EvaluateGuidanceOptions } from './evaluate-guidance-command.js';
+import { caseRecord, reportMissing, runGuidanceEvaluation, writeEvaluation, type EvaluateGuidanceOptions } from './evaluate-guidance-command.js';
 import { progressLines } from './progress.js';
 
 /** How long a face is held when it is not captured: a person waits a few seconds at a booth. */
@@ -30,7 +29,7 @@ export async function evaluateCaptureCommand(opts: EvaluateCaptureCommandOptions
     captureHoldMs: holdMs,
     onProgress: opts.onProgress ?? progressLines('capture', 10_000),
   });
-  for (const m of missing) process.stderr.write(`plq: ${m}: the photo no longer has this face (labels out of date?)\n`);
+  reportMissing(missing);
   const evaluation = evaluateCapture(results, opts.fold, holdMs);
   const header =
     `plq evaluate capture: ${opts.fold} fold of ../shared/faces, labels ${path.relative(process.cwd(), opts.set ?? LABELS_FILE)}; ` +
@@ -47,10 +46,6 @@ export async function evaluateCaptureCommand(opts: EvaluateCaptureCommandOptions
     missing,
     cases: results.map(caseRecord).map(({ embedding: _e, ...c }) => c),
   };
-  if (opts.json === true) process.stdout.write(JSON.stringify(json) + '\n');
-  else {
-    process.stdout.write(formatCaptureEvaluation(evaluation, header) + '\n');
-    if (typeof opts.json === 'string') await writeFile(opts.json, JSON.stringify(json, null, 2) + '\n');
-  }
+  await writeEvaluation(formatCaptureEvaluation(evaluation, header), json, opts.json);
   return missing.length ? 1 : 0;
 }

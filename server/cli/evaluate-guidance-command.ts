@@ -181,12 +181,26 @@ export interface EvaluateGuidanceCommandOptions extends EvaluateGuidanceOptions 
   json?: boolean | string;
 }
 
+/** Labelled faces whose photo no longer has that face, one stderr line each (plq evaluate guidance and capture). */
+export function reportMissing(missing: readonly string[]): void {
+  for (const m of missing) process.stderr.write(`plq: ${m}: the photo no longer has this face (labels out of date?)\n`);
+}
+
+/** `--json`: true, the JSON alone on stdout; a path, the table on stdout and the JSON to that file; absent, the table. */
+export async function writeEvaluation(table: string, json: unknown, out: boolean | string | undefined): Promise<void> {
+  if (out === true) process.stdout.write(JSON.stringify(json) + '\n');
+  else {
+    process.stdout.write(table + '\n');
+    if (typeof out === 'string') await writeFile(out, JSON.stringify(json, null, 2) + '\n');
+  }
+}
+
 export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptions): Promise<number> {
   if (opts.fold !== 'validate') process.stderr.write(`plq: evaluating guidance on the ${opts.fold} fold: these figures are not evidence (only validate is)\n`);
   const t0 = Date.now();
   const run = await runGuidanceEvaluation({ ...opts, onProgress: opts.onProgress ?? progressLines('guidance', 10_000) });
   const { evaluation, results, config, missing, detectors } = run;
-  for (const m of missing) process.stderr.write(`plq: ${m}: the photo no longer has this face (labels out of date?)\n`);
+  reportMissing(missing);
   const header =
     `plq evaluate guidance: ${opts.fold} fold of ../shared/faces, labels ${path.relative(process.cwd(), opts.set ?? LABELS_FILE)}; ` +
     `kiosk config ${config.profile ?? 'defaults'}${opts.config ? ` + ${opts.config}` : ''} (showAfterMs ${config.guidance.showAfterMs}, every message that passes the hysteresis), ` +
@@ -204,11 +218,7 @@ export async function evaluateGuidanceCommand(opts: EvaluateGuidanceCommandOptio
     missing,
     cases: results.map(caseRecord),
   };
-  if (opts.json === true) process.stdout.write(JSON.stringify(json) + '\n');
-  else {
-    process.stdout.write(formatGuidanceEvaluation(evaluation, header) + '\n');
-    if (typeof opts.json === 'string') await writeFile(opts.json, JSON.stringify(json, null, 2) + '\n');
-  }
+  await writeEvaluation(formatGuidanceEvaluation(evaluation, header), json, opts.json);
   return missing.length ? 1 : 0;
 }
 
