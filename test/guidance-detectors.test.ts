@@ -6,11 +6,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { DETECTOR_FEATURES, EMBEDDING_SIZE, detectorFeatures, detectorProbability, detectorsForModel, isEmbeddingFeature, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
-import { DETECTOR_TRAINING, fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
+import { DETECTOR_EDGE_L2, DETECTOR_L2, DETECTOR_TRAINING, FIT_SETTINGS, fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
 import type { GuidanceId } from '../server/kiosk/guidance/guidance-ids.js';
 import { occlusionCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
-import { eyewearEdges, type RegionAppearance } from '../server/kiosk/pipeline/region-appearance.js';
+import { EDGE_CROP_SCALE, eyewearEdges, greyArrayAt, regionAppearance, type EyewearEdges, type RegionAppearance } from '../server/kiosk/pipeline/region-appearance.js';
+import { alignFace } from '../server/align/align-face.js';
+import type { RgbImage } from '../server/detect/face-detector.js';
 import { regionBoxes } from '../server/plq/face-regions.js';
 import type { Point } from '../server/align/similarity.js';
 import type { FaceMeasurements, RegionQuality } from '../server/kiosk/pipeline/measurements.js';
@@ -71,7 +73,7 @@ describe('the shipped detectors', () => {
   it('the glasses probe reads the frame lines, the eyes\' grey-level spread and the embedding; more frame line, more glasses', () => {
     const glasses = dets.detectors.find((d) => d.id === 'remove-glasses')!;
     const used = DETECTOR_FEATURES.filter((_, j) => glasses.weights[j] !== 0);
-    expect(used.filter((f) => !isEmbeddingFeature(f)).sort()).toEqual(['log frame edges bridge', 'log frame edges rims', 'log texture leftEye', 'log texture rightEye']);
+    expect(used.filter((f) => !isEmbeddingFeature(f)).sort()).toEqual(['log frame edges bridge (3x crop)', 'log frame edges rims (3x crop)', 'log texture leftEye', 'log texture rightEye']);
     expect(used.filter(isEmbeddingFeature)).toHaveLength(EMBEDDING_SIZE);
     const x = detectorFeatures(bare.measurements.appearance, bare.plq);
     const p0 = detectorProbability(glasses, x);
@@ -146,7 +148,7 @@ describe('spectacle-frame edges (region-appearance.ts)', () => {
   };
   it('a thin frame (rims and bridge) raises the bridge, rim and side edges well above a bare face', () => {
     const g0 = bare();
-    const e0 = eyewearEdges(g0, W, W, [T[0], T[1]], box);
+    const e0 = eyewearEdges(greyArrayAt(g0, W, W), [T[0], T[1]], box);
     const g1 = Float32Array.from(g0);
     for (const [ex, ey] of [T[0], T[1]]) {
       for (let t = 0; t < 360; t++) {
@@ -156,11 +158,35 @@ describe('spectacle-frame edges (region-appearance.ts)', () => {
       }
     }
     for (let x = Math.round(T[0][0] + 14); x <= Math.round(T[1][0] - 14); x++) g1[Math.round(T[0][1] - 3) * W + x] = 30;
-    const e1 = eyewearEdges(g1, W, W, [T[0], T[1]], box);
+    const e1 = eyewearEdges(greyArrayAt(g1, W, W), [T[0], T[1]], box);
     expect(e1.bridge).toBeGreaterThan(3 * e0.bridge);
     expect(e1.rims).toBeGreaterThan(2 * e0.rims);
     expect(e1.sides).toBeGreaterThan(1.5 * e0.sides);
   });
+
+  it('are measured on the face aligned at 3x the FR crop (sampled where needed: the same pixels as the whole crop warped), where a drawn frame\'s bridge stands further above the bare face than at 1x', async () => {
+    const { image } = await readPhoto(path.join(defaultFacesDir(), UNSEEN_CLEAN));
+    const det = await detector();
+    const frame = await boothFrame(image, (await det.detect(image))[0]);
+    const measure = async (img: RgbImage, k: number): Promise<{ edges: EyewearEdges; appearance: RegionAppearance }> => {
+      const f = (await det.detect(img))[0];
+      const t = T.map(([x, y]) => [k * x, k * y] as Point);
+      const size: [number, number] = [k * W, k * W];
+      const { image: a } = alignFace(img, f.landmarks5, t, size);
+      const g = Float32Array.from({ length: a.width * a.height }, (_, i) => 0.299 * a.data[3 * i] + 0.587 * a.data[3 * i + 1] + 0.114 * a.data[3 * i + 2]);
+      // the whole crop warped, the face's gradient every k-th pixel as the kiosk takes it
+      return { edges: eyewearEdges(greyArrayAt(g, a.width, a.height), [t[0], t[1]], regionBoxes(t, size).face, k), appearance: regionAppearance(img, f.landmarks5, T, [W, W]) };
+    };
+    expect(EDGE_CROP_SCALE).toBe(3);
+    const [bare1, bare3] = [await measure(frame.image, 1), await measure(frame.image, 3)];
+    expect(bare3.appearance.edgesScale).toBe(3);
+    expect(bare3.appearance.edges).toEqual(bare3.edges);
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const drawn = drawSynthetic(frame.image, frame.mesh, 'glasses', seed).image;
+      const [e1, e3] = [(await measure(drawn, 1)).edges, (await measure(drawn, 3)).edges];
+      expect(e3.bridge / bare3.edges.bridge, `seed ${seed}`).toBeGreaterThan(e1.bridge / bare1.edges.bridge);
+    }
+  }, 120_000);
 });
 
 describe('training', () => {
@@ -177,6 +203,21 @@ describe('training', () => {
     const acc = x.filter((r, i) => (detectorProbability({ id: 'remove-glasses', mode: 'replace', threshold: 0.5, ...a }, r) >= 0.5 ? 1 : 0) === y[i]).length / x.length;
     expect(acc).toBeGreaterThan(0.95);
     expect(a.weights[0]).toBeGreaterThan(Math.abs(a.weights[1]));
+  });
+
+  it('a per-feature L2 (the glasses probe\'s frame edges, DETECTOR_EDGE_L2) lets a feature weigh more than its twin under the probe\'s L2', () => {
+    const rnd = mulberry32(7);
+    const x = Array.from({ length: 80 }, (_, i) => {
+      const v = rnd() + (i % 2 ? 1 : 0);
+      return [v, v, rnd()];
+    });
+    const y = x.map((_, i) => i % 2);
+    const same = fitLogistic(x, y, { ...FIT_SETTINGS, l2: 30 });
+    expect(same.weights[0]).toBeCloseTo(same.weights[1], 6);
+    const split = fitLogistic(x, y, { ...FIT_SETTINGS, l2: 30 }, [3, 30, 30]);
+    expect(split.weights[0]).toBeGreaterThan(3 * split.weights[1]);
+    expect(split.weights[0] + split.weights[1]).toBeGreaterThan(same.weights[0] + same.weights[1]);
+    expect(DETECTOR_EDGE_L2['remove-glasses']).toBeLessThan(DETECTOR_L2['remove-glasses']!);
   });
 
   it('labels: must = 1, must-not = 0, free and a hand of unknown side = not used', () => {

@@ -269,5 +269,13 @@ describe('the command line', () => {
     expect(d.code, d.stderr).toBe(0);
     expect(d.stderr).toMatch(/training on 5 fit cases/);
     expect(d.stdout).toMatch(/\| remove-sunglasses \| replace \| 0 \+ 3 \/ 2 \|/);
+    // a run that measured the frame edges on the FR model's own crop (before the 3x crop) is refused
+    const old = JSON.parse(await readFile(fit, 'utf8')) as { cases: Array<{ measurements: { appearance: { edgesScale?: number } } | null }> };
+    for (const x of old.cases) delete x.measurements?.appearance.edgesScale;
+    const oldFit = path.join(dir, 'old-fit.json');
+    await writeFile(oldFit, JSON.stringify(old));
+    const r = await plq(['fit-detectors', '--cases', `${oldFit},${cal}`, '--dry-run']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/frame edges measured on another crop/);
   }, 300_000);
 });

@@ -8,8 +8,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { initBackend, type BackendName } from '../tf/backend.js';
 import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+import { EDGE_CROP_SCALE } from '../kiosk/pipeline/region-appearance.js';
 import type { Fold } from '../faceset/face-split.js';
-import { DETECTOR_L2, DETECTOR_TRAINING, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
+import { DETECTOR_EDGE_L2, DETECTOR_L2, DETECTOR_TRAINING, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
 import { caseRecord, runGuidanceEvaluation } from './evaluate-guidance-command.js';
 import { progressLines } from './progress.js';
 
@@ -64,6 +65,9 @@ async function foldCases(fold: Fold, file: string | undefined, backend: FitDetec
       const json = JSON.parse(await readFile(part, 'utf8')) as { fold: Fold; cases: JsonCase[] };
       if (json.fold !== fold) throw new Error(`${part} holds the ${json.fold} fold, ${fold} expected`);
       if (json.cases.some((c) => c.qualityScaled !== null && c.embedding === undefined)) throw new Error(`${part}: cases without embeddings (written by an older plq evaluate guidance): run it again`);
+      if (json.cases.some((c) => c.measurements && (c.measurements.appearance.edgesScale ?? 1) !== EDGE_CROP_SCALE)) {
+        throw new Error(`${part}: frame edges measured on another crop than the kiosk's (${EDGE_CROP_SCALE}x; written by an older plq evaluate guidance): run it again`);
+      }
       for (const c of json.cases) if (!byId.has(c.id)) byId.set(c.id, c);
     }
     cases = [...byId.values()];
@@ -108,7 +112,7 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
       `weights: ${fit.length} cases of the fit fold (its labelled real faces, each also mirrored, and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seeds 1, 2 and 3; the mirrored faces and seeds 2-3 only for the probes in figures.settings.training); ` +
       `thresholds: ${calibrate.length} cases of the calibrate fold (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
       'the validate fold is never seen',
-    figures: { settings: { ...FIT_SETTINGS, l2PerProbe: DETECTOR_L2, training: DETECTOR_TRAINING }, detectors: figures },
+    figures: { settings: { ...FIT_SETTINGS, l2PerProbe: DETECTOR_L2, l2FrameEdges: DETECTOR_EDGE_L2, training: DETECTOR_TRAINING }, detectors: figures },
   };
   process.stdout.write(formatFigures(figures) + '\n');
   if (opts.dryRun) return 0;

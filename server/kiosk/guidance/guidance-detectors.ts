@@ -14,14 +14,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MODELS_DIR } from '../../plq/model-manifest.js';
 import type { RegionQuality } from '../pipeline/measurements.js';
-import type { RegionAppearance } from '../pipeline/region-appearance.js';
+import { EDGE_CROP_SCALE, type RegionAppearance } from '../pipeline/region-appearance.js';
 import { GUIDANCE_IDS, type GuidanceId } from './guidance-ids.js';
 
 export const DETECTORS_FILE = path.join(MODELS_DIR, 'guidance-detectors.json');
 
 const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin'] as const;
 
-/** Spectacle-frame edge bands of the aligned crop (region-appearance.ts `eyewearEdges`). */
+/** Spectacle-frame edge bands of the aligned crop at {@link EDGE_CROP_SCALE} times its size (region-appearance.ts `eyewearEdges`). */
 const EDGES = ['bridge', 'rims', 'sides'] as const;
 
 /**
@@ -37,7 +37,8 @@ export const DETECTOR_FEATURES: readonly string[] = [
   ...REGIONS.map((r) => `log texture ${r}`),
   ...REGIONS.map((r) => `log P ${r} / P face`),
   'Q^',
-  ...EDGES.map((e) => `log frame edges ${e}`),
+  // the scale is in the name, so that probes fitted on edges of another crop are refused
+  ...EDGES.map((e) => `log frame edges ${e} (${EDGE_CROP_SCALE}x crop)`),
   ...Array.from({ length: EMBEDDING_SIZE }, (_, i) => `${EMBEDDING_MODEL} embedding ${i}`),
 ];
 
