@@ -15,6 +15,7 @@
  */
 import type { RgbImage } from '../../detect/face-detector.js';
 import { alignFace } from '../../align/align-face.js';
+import { bilinearAt } from '../../align/warp.js';
 import { estimateSimilarity, invertAffine, type Point } from '../../align/similarity.js';
 import { REGION_NAMES, regionBoxes, type RegionName } from '../../plq/face-regions.js';
 
@@ -57,31 +58,14 @@ export function greyArrayAt(g: Float32Array, w: number, h: number): GreyAt {
 export function alignedGreyAt(frame: RgbImage, landmarks5: Point[], template: Point[], size: [number, number]): GreyAt {
   const [w, h] = size;
   const [a, b, c, d, e, f] = invertAffine(estimateSimilarity(landmarks5, template));
-  const { width: sw, height: sh, data } = frame;
   const cache = new Float32Array(w * h).fill(Number.NaN);
   return (u0, v0) => {
     const u = Math.min(w - 1, Math.max(0, u0)), v = Math.min(h - 1, Math.max(0, v0));
     const k = v * w + u;
     if (!Number.isNaN(cache[k])) return cache[k];
     const x = a * u + b * v + c, y = d * u + e * v + f;
-    const x0 = Math.floor(x), y0 = Math.floor(y);
-    const fx = x - x0, fy = y - y0;
-    let r = 0, g = 0, bl = 0;
-    for (let j = 0; j < 2; j++) {
-      const yy = y0 + j;
-      if (yy < 0 || yy >= sh) continue;
-      const wy = j ? fy : 1 - fy;
-      for (let i = 0; i < 2; i++) {
-        const xx = x0 + i;
-        if (xx < 0 || xx >= sw) continue;
-        const wgt = wy * (i ? fx : 1 - fx), o = (yy * sw + xx) * 3;
-        r += wgt * data[o];
-        g += wgt * data[o + 1];
-        bl += wgt * data[o + 2];
-      }
-    }
     // rounded per channel as warpAffine's uint8 pixels are
-    cache[k] = 0.299 * Math.round(r) + 0.587 * Math.round(g) + 0.114 * Math.round(bl);
+    cache[k] = 0.299 * Math.round(bilinearAt(frame, x, y, 0)) + 0.587 * Math.round(bilinearAt(frame, x, y, 1)) + 0.114 * Math.round(bilinearAt(frame, x, y, 2));
     return cache[k];
   };
 }
