@@ -50,6 +50,8 @@ export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
  * The hand probes learn from 5-12 drawn hands only, too few for 256 more numbers: they read the
  * measurements only (the default for a probe not listed).
  */
+const isEdgeFeature = (f: string): boolean => f.startsWith('log frame edges');
+
 export const DETECTOR_FEATURE_SETS: Partial<Record<GuidanceId, (feature: string) => boolean>> = {
   'remove-sunglasses': () => true,
   'uncover-mouth': () => true,
@@ -57,9 +59,9 @@ export const DETECTOR_FEATURE_SETS: Partial<Record<GuidanceId, (feature: string)
   // embedding (with every measurement the probe learnt the drawn frames' colours and caps' brims)
   'remove-glasses': (f: string) => /^log frame edges (bridge|rims) /.test(f) || /^log texture (left|right)Eye$/.test(f) || isEmbeddingFeature(f),
   // a head covering is told by the forehead, the map and the embedding, not by frame lines
-  'remove-headgear': (f: string) => !f.startsWith('log frame edges'),
+  'remove-headgear': (f: string) => !isEdgeFeature(f),
   // no frame lines for a hand over the left eye (3 must-not cases of calibrate hit without them, 11 with)
-  'uncover-left-eye': (f: string) => !f.startsWith('log frame edges') && !isEmbeddingFeature(f),
+  'uncover-left-eye': (f: string) => !isEdgeFeature(f) && !isEmbeddingFeature(f),
 };
 
 const measurementsOnly = (f: string): boolean => !isEmbeddingFeature(f);
@@ -111,8 +113,6 @@ export const DETECTOR_L2: Partial<Record<GuidanceId, number>> = {
 export const DETECTOR_EDGE_L2: Partial<Record<GuidanceId, number>> = {
   'remove-glasses': 3,
 };
-
-const isEdgeFeature = (f: string): boolean => f.startsWith('log frame edges');
 
 /** 1 = must, 0 = must-not, null = free (or a hand of unknown side for a one-side message). */
 export function labelOf(c: Pick<TrainingCase, 'must' | 'mustNot'>, id: GuidanceId): 0 | 1 | null {
