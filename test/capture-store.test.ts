@@ -47,6 +47,10 @@ describe('capture report', () => {
     expect(r.measurements.mesh).toBeUndefined();
     // the PLQ result's embedding (a biometric template) is not kept with the capture
     expect(JSON.stringify(r)).not.toMatch(/embedding/i);
+    // nor the closed-eye probe's input, the eyes' gradient histograms; the regions' appearance stays
+    expect(input.face.appearance.eyeGradients?.left).toHaveLength(240);
+    expect(r.measurements.appearance.eyeGradients).toBeUndefined();
+    expect(r.measurements.appearance.leftEye).toEqual(input.face.appearance.leftEye);
     expect(r.iso.components.map((c) => c.name)).toContain('HeadPoseYaw');
     expect(r.plq.map.max).toBeLessThanOrEqual(1);
     expect(r.plq.map.mean).toBeGreaterThan(0);

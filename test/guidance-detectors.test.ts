@@ -5,11 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
-import { DETECTOR_FEATURES, EMBEDDING_SIZE, detectorFeatures, detectorProbability, detectorsForModel, isEmbeddingFeature, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
-import { DETECTOR_EDGE_L2, DETECTOR_L2, DETECTOR_TRAINING, FIT_SETTINGS, fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
+import { DETECTOR_FEATURES, EMBEDDING_SIZE, detectorFeatures, detectorProbability, detectorsForModel, isEmbeddingFeature, isEyeFeature, kioskDetectors, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
+import { DETECTOR_EDGE_L2, DETECTOR_FEATURE_SETS, DETECTOR_L2, DETECTOR_TRAINING, FIT_SETTINGS, fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
 import type { GuidanceId } from '../server/kiosk/guidance/guidance-ids.js';
 import { occlusionCandidates } from '../server/kiosk/guidance/guidance-rules.js';
-import { DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
+import { DEFAULT_CONFIG, DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
+import { HumanFaceDetector } from '../server/detect/human-detector.js';
 import { EDGE_CROP_SCALE, eyewearEdges, greyArrayAt, regionAppearance, type EyewearEdges, type RegionAppearance } from '../server/kiosk/pipeline/region-appearance.js';
 import { alignFace } from '../server/align/align-face.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
@@ -32,6 +33,8 @@ const SAME_EMBEDDING = Array.from({ length: EMBEDDING_SIZE }, (_, i) => (i === 0
 /** The sergey photo of the mediapipe package: a clean frontal face of the validate fold. */
 const UNSEEN_CLEAN = 'images/mediapipe/mediapipe/framework/debug/testdata/sergey.png';
 const measurements = (appearance: RegionAppearance): FaceMeasurements => ({ appearance }) as FaceMeasurements;
+/** Drawn closed eyes on the unseen face, the seeds the test looks at (set before it was run). */
+const SHUT_SEEDS = [1, 2, 3, 4, 5, 6];
 
 describe('the shipped detectors', () => {
   let dets: GuidanceDetectors;
@@ -85,12 +88,55 @@ describe('the shipped detectors', () => {
   it('probes that read the embedding never fire without one, and a kiosk on another FR model runs only the others', () => {
     const q = { regions: bare.plq.regions, qualityScaled: bare.plq.qualityScaled };
     const reads = dets.detectors.filter((d) => DETECTOR_FEATURES.some((f, j) => isEmbeddingFeature(f) && d.weights[j] !== 0)).map((d) => d.id);
-    expect(reads.sort()).toEqual(['remove-glasses', 'remove-headgear', 'remove-sunglasses', 'uncover-mouth']);
+    expect(reads.sort()).toEqual(['open-eyes', 'remove-glasses', 'remove-headgear', 'remove-sunglasses', 'uncover-mouth']);
     for (const d of dets.detectors.filter((x) => reads.includes(x.id))) expect(detectorProbability(d, detectorFeatures(bare.measurements.appearance, q))).toBeNaN();
     expect(detectorsForModel(dets, 'mobileface')).toBe(dets);
     expect(detectorsForModel(dets, 'arcface-r100')!.detectors.map((d) => d.id).sort()).toEqual(['uncover-left-cheek', 'uncover-left-eye', 'uncover-right-cheek', 'uncover-right-eye']);
     expect(detectorsForModel(null, 'arcface-r100')).toBeNull();
   });
+
+  it('the closed-eye probe reads the lids, the eyes\' gradient histograms and the embedding; the kiosk leaves it out unless guidance.closedEyeProbe', () => {
+    const probe = dets.detectors.find((d) => d.id === 'open-eyes')!;
+    expect(probe.mode).toBe('add');
+    const used = DETECTOR_FEATURES.filter((_, j) => probe.weights[j] !== 0);
+    expect(used.every((f) => isEyeFeature(f) || isEmbeddingFeature(f))).toBe(true);
+    expect(used.filter((f) => f.startsWith('log lid opening'))).toHaveLength(4);
+    expect(used.filter((f) => f.startsWith('eye gradients')).length).toBeGreaterThan(400);
+    expect(DEFAULT_CONFIG.guidance.closedEyeProbe).toBe(false);
+    const ids = (on: boolean, model = 'mobileface'): string[] => kioskDetectors(dets, model, on)!.detectors.map((d) => d.id);
+    expect(ids(false)).not.toContain('open-eyes');
+    expect(ids(false)).toHaveLength(dets.detectors.length - 1);
+    expect(ids(true)).toContain('open-eyes');
+    expect(ids(true, 'arcface-r100')).not.toContain('open-eyes');
+  });
+
+  it('the closed-eye probe on the unseen face (the tracker with the eyelid model): quiet when bare, said over drawn closed eyes that the lids\' rule misses, never while an eye is dark', async () => {
+    const withLids = await HumanFaceDetector.create({ maxFaces: 3, eyelids: true });
+    const probe = dets.detectors.find((d) => d.id === 'open-eyes')!;
+    const p = (x: ProbeInputs): number => detectorProbability(probe, detectorFeatures(x.measurements.appearance, x.plq, x.measurements.eyelids));
+    const openEyes = (x: ProbeInputs, d: GuidanceDetectors | null): boolean => occlusionCandidates(x.measurements, x.plq, DEFAULT_THRESHOLDS, d).some((c) => c.id === 'open-eyes');
+    const onlyProbe: GuidanceDetectors = { ...dets, detectors: [probe] };
+    const bareLids = await probeInputs(frame.image, withLids);
+    expect(bareLids.measurements.eyelids).toBeDefined();
+    expect(p(bareLids)).toBeLessThan(probe.threshold);
+    expect(openEyes(bareLids, onlyProbe)).toBe(false);
+    // without the lids (eyelid model off) the probe cannot read the face, and never fires
+    expect(p(bare)).toBeNaN();
+    const byRule: number[] = [], byProbe: number[] = [];
+    for (const seed of SHUT_SEEDS) {
+      const shut = await probeInputs(drawSynthetic(frame.image, frame.mesh, 'closed-eyes', seed).image, withLids);
+      const lids = shut.measurements.eyelids!;
+      if (Math.max(lids.left, lids.right) < DEFAULT_THRESHOLDS.minLidOpen) byRule.push(seed);
+      if (!openEyes(shut, onlyProbe)) continue;
+      byProbe.push(seed);
+      expect(p(shut)).toBeGreaterThanOrEqual(probe.threshold);
+      // a dark eye (a hand, a lens) is not judged open or shut, as by the lids' rule
+      const dark = { ...shut, measurements: { ...shut.measurements, appearance: { ...shut.measurements.appearance, leftEye: { luminance: 0.3, texture: 0.5 } } } };
+      expect(openEyes(dark, onlyProbe), `seed ${seed}`).toBe(false);
+    }
+    // it adds closed eyes the lids miss
+    expect(byProbe.filter((s) => !byRule.includes(s)).length, `rule ${byRule}, probe ${byProbe}`).toBeGreaterThan(0);
+  }, 120_000);
 
   it('a head covering silences the glasses probe (a brim at the brows draws a bridge line); glasses alone are said', () => {
     const n = DETECTOR_FEATURES.length;
@@ -253,6 +299,48 @@ describe('training', () => {
     expect(f.recallSynthetic.k / f.recallSynthetic.n).toBeGreaterThan(0.9);
     const x = detectorFeatures(look({ leftEye: [0.35, 0.6], rightEye: [0.35, 0.6] }), { regions: regions(), qualityScaled: 0.7, embedding: SAME_EMBEDDING });
     expect(detectorProbability(detectors[0], x)).toBeGreaterThanOrEqual(detectors[0].threshold);
+  });
+
+  it('the closed-eye probe reads the lids, the eye gradients and the embedding; cases without lids (eyelid model off) do not train it and never get it', () => {
+    const rnd = mulberry32(13);
+    // the same histograms for every case: here only the lids tell
+    const hist = (): number[] => Array.from({ length: 240 }, (_, k) => (k % 6) / 40);
+    const make = (n: number, closed: boolean, lids: boolean): TrainingCase[] =>
+      Array.from({ length: n }, (_, i) => {
+        const lid = closed ? 0.05 + 0.08 * rnd() : 0.2 + 0.15 * rnd();
+        return {
+          id: `${closed ? 'closed' : 'open'}${lids ? '' : '-nolids'}${i}`,
+          source: closed ? 'synthetic' : 'real',
+          clean: !closed,
+          must: closed ? ['open-eyes'] : [],
+          mustNot: closed ? [] : ['open-eyes'],
+          appearance: { ...look(), eyeGradients: { left: hist(), right: hist() } },
+          regions: regions(),
+          qualityScaled: 0.7,
+          embedding: SAME_EMBEDDING,
+          ...(lids ? { eyelids: { left: lid, right: lid * (0.9 + 0.2 * rnd()) } } : {}),
+        };
+      });
+    const fit = [...make(20, true, true), ...make(5, true, false), ...make(40, false, true), ...make(10, false, false)];
+    const cal = [...make(20, true, true), ...make(4, true, false), ...make(50, false, true)];
+    const { detectors, figures } = fitDetectors(fit, cal);
+    const probe = detectors.find((d) => d.id === 'open-eyes')!;
+    expect(probe.mode).toBe('add');
+    expect(probe.weights.every(Number.isFinite)).toBe(true);
+    const reads = DETECTOR_FEATURES.filter(DETECTOR_FEATURE_SETS['open-eyes']!);
+    expect(reads.filter((f) => f.startsWith('log lid opening'))).toHaveLength(4);
+    expect(reads.filter((f) => f.startsWith('eye gradients'))).toHaveLength(480);
+    expect(reads.filter(isEmbeddingFeature)).toHaveLength(EMBEDDING_SIZE);
+    expect(reads).toHaveLength(4 + 480 + EMBEDDING_SIZE);
+    expect(DETECTOR_FEATURES.filter((f, j) => probe.weights[j] !== 0 && f.startsWith('log lid opening'))).toHaveLength(4);
+    const f = figures.find((x) => x.id === 'open-eyes')!;
+    expect(f.fit).toEqual({ positivesReal: 0, positivesSynthetic: 20, negatives: 40 });
+    // the 4 closed cases without lids count against its recall: it cannot read them
+    expect(f.calibrate.recallSynthetic.n).toBe(24);
+    expect(f.calibrate.recallSynthetic.k).toBeLessThanOrEqual(20);
+    expect(f.calibrate.recallSynthetic.k).toBe(20);
+    // and no other probe reads what only the closed-eye probe is given
+    for (const d of detectors.filter((x) => x.id !== 'open-eyes')) expect(DETECTOR_FEATURES.filter((n, j) => d.weights[j] !== 0 && isEyeFeature(n))).toEqual([]);
   });
 
   it('mirrored faces and drawings of seeds 2-3 train the probes DETECTOR_TRAINING names, and no other', () => {

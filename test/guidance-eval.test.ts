@@ -277,5 +277,15 @@ describe('the command line', () => {
     const r = await plq(['fit-detectors', '--cases', `${oldFit},${cal}`, '--dry-run']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/frame edges measured on another crop/);
+    // and one recorded before the closed-eye probe's gradient histograms (4 decimals, both eyes)
+    const measured = JSON.parse(await readFile(fit, 'utf8')) as { cases: Array<{ measurements: { appearance: { eyeGradients?: { left: number[]; right: number[] } } } | null }> };
+    const g = measured.cases[0].measurements!.appearance.eyeGradients!;
+    expect([g.left.length, g.right.length]).toEqual([240, 240]);
+    expect(g.left.every((v) => Math.round(v * 1e4) / 1e4 === v)).toBe(true);
+    for (const x of measured.cases) delete x.measurements?.appearance.eyeGradients;
+    await writeFile(oldFit, JSON.stringify(measured));
+    const r2 = await plq(['fit-detectors', '--cases', `${oldFit},${cal}`, '--dry-run']);
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toMatch(/without the eyes' gradient histograms/);
   }, 300_000);
 });

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, ConfigError, envOverrides } from '../server/kiosk/config/load-config.js';
+import { loadConfig, ConfigError, envOverrides, PROFILES } from '../server/kiosk/config/load-config.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { FrModel } from '../server/plq/fr-model.js';
 
@@ -54,6 +54,13 @@ describe('kiosk config', () => {
     for (const id of ['presentation-attack', 'look-straight', 'no-face', 'multiple-faces', 'too-dark']) {
       await expect(loadConfig({ env: {}, overrides: { guidance: { waivable: [id] } } })).rejects.toThrow(/"guidance.waivable.0" must be equal to one of the allowed values/);
     }
+  });
+
+  it('the closed-eye probe is off by default and in every profile; a config may turn it on, with a boolean only', async () => {
+    expect((await loadConfig({ env: {} })).guidance.closedEyeProbe).toBe(false);
+    for (const profile of PROFILES) expect((await loadConfig({ env: {}, profile })).guidance.closedEyeProbe, profile).toBe(false);
+    expect((await loadConfig({ env: {}, overrides: { guidance: { closedEyeProbe: true } } })).guidance.closedEyeProbe).toBe(true);
+    await expect(loadConfig({ env: {}, overrides: { guidance: { closedEyeProbe: 'yes' } } })).rejects.toThrow(/"guidance.closedEyeProbe" must be boolean/);
   });
 
   it('a bad config names the bad key', async () => {

@@ -23,6 +23,7 @@ import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidan
 import { GuidanceRunner } from '../evaluation/guidance-runner.js';
 import { drawSynthetic, evaluationSeed, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import type { GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+import type { RegionAppearance } from '../kiosk/pipeline/region-appearance.js';
 import { evaluateGuidance, formatGuidanceEvaluation, type CaseResult, type GuidanceCase, type GuidanceEvaluation } from '../evaluation/guidance-evaluation.js';
 import { progressLines } from './progress.js';
 import { mirrorImage, mirrorSide } from '../evaluation/mirror.js';
@@ -155,6 +156,14 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
  * One evaluated case as `--json` writes it and `plq fit-detectors` trains on it (from the file, or
  * straight from a run: the same numbers either way).
  */
+const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+/** The eyes' gradient histograms to 4 decimals, as the embedding (480 numbers a case). */
+function roundEyeGradients<M extends { appearance: RegionAppearance }>(m: M): M {
+  const g = m.appearance.eyeGradients;
+  return g ? { ...m, appearance: { ...m.appearance, eyeGradients: { right: g.right.map(round4), left: g.left.map(round4) } } } : m;
+}
+
 export function caseRecord({ run: r, ...c }: CaseResult) {
   return {
     ...c,
@@ -167,8 +176,8 @@ export function caseRecord({ run: r, ...c }: CaseResult) {
     qualityScaled: r.plq?.qualityScaled ?? null,
     regions: r.plq?.regions ?? null,
     // the FR template of the last assessed frame, for plq fit-detectors (4 decimals)
-    embedding: r.plq ? Array.from(r.plq.embedding, (v) => Math.round(v * 1e4) / 1e4) : null,
-    measurements: r.measurements,
+    embedding: r.plq ? Array.from(r.plq.embedding, round4) : null,
+    measurements: r.measurements && roundEyeGradients(r.measurements),
     captured: r.captured,
     captureAtMs: r.captureAtMs,
     latest: r.latest,

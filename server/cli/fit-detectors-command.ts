@@ -29,7 +29,7 @@ interface JsonCase {
   clean: boolean;
   must: TrainingCase['must'];
   mustNot: TrainingCase['mustNot'];
-  measurements: { appearance: TrainingCase['appearance'] } | null;
+  measurements: { appearance: TrainingCase['appearance']; eyelids?: TrainingCase['eyelids'] } | null;
   regions: TrainingCase['regions'] | null;
   qualityScaled: number | null;
   /** A synthetic case's drawing seed; absent in files written before --extra-seeds (seed 1 then, or `/seed-N` in the id). */
@@ -49,6 +49,7 @@ const toTraining = (c: JsonCase): TrainingCase => ({
   regions: c.regions!,
   qualityScaled: c.qualityScaled!,
   embedding: c.embedding!,
+  ...(c.measurements!.eyelids ? { eyelids: c.measurements!.eyelids } : {}),
   seed: c.seed ?? Number(/\/seed-(\d+)$/.exec(c.id)?.[1] ?? 1),
   mirrored: c.id.endsWith('/mirrored'),
 });
@@ -67,6 +68,9 @@ async function foldCases(fold: Fold, file: string | undefined, backend: FitDetec
       if (json.cases.some((c) => c.qualityScaled !== null && c.embedding === undefined)) throw new Error(`${part}: cases without embeddings (written by an older plq evaluate guidance): run it again`);
       if (json.cases.some((c) => c.measurements && (c.measurements.appearance.edgesScale ?? 1) !== EDGE_CROP_SCALE)) {
         throw new Error(`${part}: frame edges measured on another crop than the kiosk's (${EDGE_CROP_SCALE}x; written by an older plq evaluate guidance): run it again`);
+      }
+      if (json.cases.some((c) => c.measurements && !c.measurements.appearance.eyeGradients)) {
+        throw new Error(`${part}: cases without the eyes' gradient histograms (written by an older plq evaluate guidance): run it again`);
       }
       for (const c of json.cases) if (!byId.has(c.id)) byId.set(c.id, c);
     }

@@ -7,7 +7,7 @@
  * of its clean frontal real faces and 5 % of all its must-not cases would get the message.
  */
 import { tf } from '../tf/backend.js';
-import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, isEmbeddingFeature, type DetectorMode, type LinearDetector } from '../kiosk/guidance/guidance-detectors.js';
+import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, isEmbeddingFeature, isEyeFeature, type DetectorMode, type LidOpenings, type LinearDetector } from '../kiosk/guidance/guidance-detectors.js';
 import type { RegionAppearance } from '../kiosk/pipeline/region-appearance.js';
 import type { RegionQuality } from '../kiosk/pipeline/measurements.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
@@ -25,6 +25,8 @@ export interface TrainingCase {
   qualityScaled: number;
   /** The FR embedding (L2-normalised) of the assessed frame. */
   embedding: number[];
+  /** The lids' openings (the eyelid model's), where measured. */
+  eyelids?: LidOpenings;
   /** A synthetic case's drawing seed (`plq evaluate guidance --seed/--extra-seeds`); absent = 1. */
   seed?: number;
   /** A real face seen in a mirror (`--mirror`). */
@@ -40,6 +42,7 @@ export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
   ['uncover-right-eye', 'add'],
   ['uncover-left-cheek', 'add'],
   ['uncover-right-cheek', 'add'],
+  ['open-eyes', 'add'],
 ];
 
 /**
@@ -53,18 +56,20 @@ export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
 const isEdgeFeature = (f: string): boolean => f.startsWith('log frame edges');
 
 export const DETECTOR_FEATURE_SETS: Partial<Record<GuidanceId, (feature: string) => boolean>> = {
-  'remove-sunglasses': () => true,
-  'uncover-mouth': () => true,
+  'remove-sunglasses': (f: string) => !isEyeFeature(f),
+  'uncover-mouth': (f: string) => !isEyeFeature(f),
   // the frame lines across the nose bridge and under the eyes, the eyes' grey-level spread, and the
   // embedding (with every measurement the probe learnt the drawn frames' colours and caps' brims)
   'remove-glasses': (f: string) => /^log frame edges (bridge|rims) /.test(f) || /^log texture (left|right)Eye$/.test(f) || isEmbeddingFeature(f),
   // a head covering is told by the forehead, the map and the embedding, not by frame lines
-  'remove-headgear': (f: string) => !isEdgeFeature(f),
+  'remove-headgear': (f: string) => !isEdgeFeature(f) && !isEyeFeature(f),
   // no frame lines for a hand over the left eye (3 must-not cases of calibrate hit without them, 11 with)
-  'uncover-left-eye': (f: string) => !isEdgeFeature(f) && !isEmbeddingFeature(f),
+  'uncover-left-eye': (f: string) => !isEdgeFeature(f) && !isEmbeddingFeature(f) && !isEyeFeature(f),
+  // the lids, the eyes' gradient histograms and the embedding (README, "Closed eyes")
+  'open-eyes': (f: string) => isEyeFeature(f) || isEmbeddingFeature(f),
 };
 
-const measurementsOnly = (f: string): boolean => !isEmbeddingFeature(f);
+const measurementsOnly = (f: string): boolean => !isEmbeddingFeature(f) && !isEyeFeature(f);
 
 export interface FitSettings {
   l2: number;
@@ -89,6 +94,7 @@ export const DETECTOR_TRAINING: Partial<Record<GuidanceId, { mirrored: boolean; 
   'remove-glasses': { mirrored: true, seeds: 3 },
   'uncover-mouth': { mirrored: true, seeds: 3 },
   'remove-headgear': { mirrored: true, seeds: 3 },
+  'open-eyes': { mirrored: true, seeds: 3 },
 };
 
 const trainsOn = (id: GuidanceId, c: TrainingCase): boolean => {
@@ -101,6 +107,7 @@ export const DETECTOR_L2: Partial<Record<GuidanceId, number>> = {
   'remove-glasses': 30,
   'uncover-mouth': 30,
   'remove-headgear': 30,
+  'open-eyes': 100,
 };
 
 /**
@@ -177,16 +184,17 @@ export interface DetectorFigures {
 export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], settings: Readonly<FitSettings> = FIT_SETTINGS): { detectors: LinearDetector[]; figures: DetectorFigures[] } {
   const detectors: LinearDetector[] = [];
   const figures: DetectorFigures[] = [];
-  const feats = (c: TrainingCase): number[] => detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled, embedding: c.embedding });
+  const feats = (c: TrainingCase): number[] => detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled, embedding: c.embedding }, c.eyelids);
   for (const [id, mode] of DETECTOR_MODES) {
+    const use = DETECTOR_FEATURES.map((f) => (DETECTOR_FEATURE_SETS[id] ?? measurementsOnly)(f));
+    const pickUsed = (x: number[]): number[] => x.filter((_, j) => use[j]);
+    // a case without what the probe reads (no lids: eyelid model off) does not train it
     const train = fit
-      .filter((c) => trainsOn(id, c))
+      .filter((c) => trainsOn(id, c) && pickUsed(feats(c)).every(Number.isFinite))
       .map((c) => ({ c, y: labelOf(c, id) }))
       .filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
     const positives = train.filter((e) => e.y === 1);
     if (positives.length < 3) continue;
-    const use = DETECTOR_FEATURES.map((f) => (DETECTOR_FEATURE_SETS[id] ?? measurementsOnly)(f));
-    const pickUsed = (x: number[]): number[] => x.filter((_, j) => use[j]);
     const l2 = DETECTOR_L2[id] ?? settings.l2;
     const edgeL2 = DETECTOR_EDGE_L2[id];
     const perFeature = edgeL2 === undefined ? undefined : DETECTOR_FEATURES.filter((_, j) => use[j]).map((f) => (isEdgeFeature(f) ? edgeL2 : l2));
@@ -208,7 +216,8 @@ export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], set
     const scored = calibrate
       .map((c) => ({ c, y: labelOf(c, id), p: 0 }))
       .filter((e) => e.y !== null)
-      .map((e) => ({ ...e, p: detectorProbability({ id, mode, threshold: 0, ...model }, feats(e.c)) }));
+      // where the probe cannot read a case it never fires (as in the kiosk)
+      .map((e) => ({ ...e, p: detectorProbability({ id, mode, threshold: 0, ...model }, feats(e.c)) || 0 }));
     const neg = scored.filter((e) => e.y === 0);
     const clean = neg.filter((e) => e.c.source === 'real' && e.c.clean);
     const threshold = Math.max(0.05, thresholdFor(clean.map((e) => e.p), settings.cleanFalseAlarm), thresholdFor(neg.map((e) => e.p), settings.mustNotFalseAlarm));

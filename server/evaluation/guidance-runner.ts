@@ -20,7 +20,7 @@ import type { CaptureSink, SavedCapture } from '../kiosk/pipeline/capture-sink.j
 import type { FaceMeasurements, PlqResult, RegionQuality, TrackingResult } from '../kiosk/pipeline/measurements.js';
 import type { LatestAssessment } from '../kiosk/pipeline/kiosk-pipeline.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
-import { loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+import { kioskDetectors, loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { secondLookEveryMs } from '../detect/second-look.js';
 
 /** A worker client that also hands every result to a listener (the evaluation watches the frames go by). */
@@ -82,7 +82,8 @@ export class GuidanceRunner {
     private readonly plq: WatchedWorker,
     private readonly options: RunnerOptions,
   ) {
-    this.detectors = options.detectors === undefined ? loadDetectors() : options.detectors;
+    // as the kiosk's pipeline takes them, so that the run says which probes it used
+    this.detectors = kioskDetectors(options.detectors === undefined ? loadDetectors() : options.detectors, config.engine.model, config.guidance.closedEyeProbe);
   }
 
   readonly detectors: GuidanceDetectors | null;

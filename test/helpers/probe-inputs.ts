@@ -5,7 +5,7 @@
  */
 import { FaceAssessor } from '../../server/assess/face-assessor.js';
 import { unitLength } from '../../server/plq/pixel-quality.js';
-import type { DetectedFace, RgbImage } from '../../server/detect/face-detector.js';
+import type { DetectedFace, FaceDetector, RgbImage } from '../../server/detect/face-detector.js';
 import type { FaceMeasurements } from '../../server/kiosk/pipeline/measurements.js';
 import type { DetectorPlqInput } from '../../server/kiosk/guidance/guidance-detectors.js';
 import { detector } from './real-faces.js';
@@ -19,8 +19,9 @@ export interface ProbeInputs {
   plq: Required<DetectorPlqInput>;
 }
 
-export async function probeInputs(frame: RgbImage): Promise<ProbeInputs> {
-  const faces = await (await detector()).detect(frame);
+/** `using`: another tracker than the shared one (e.g. with the eyelid model, for the closed-eye probe). */
+export async function probeInputs(frame: RgbImage, using?: FaceDetector): Promise<ProbeInputs> {
+  const faces = await (using ?? (await detector())).detect(frame);
   if (faces.length === 0) throw new Error('no face in the frame');
   const face = faces[0];
   assessor ??= FaceAssessor.create('mobileface');

@@ -208,8 +208,11 @@ export function buildCaptureReport(input: CaptureReportInput, options: CaptureRe
     input.advisory ?? [],
   );
   const { mesh, ...rest } = input.face;
+  // the eyes' gradient histograms (480 numbers) are the closed-eye probe's input, not a finding
+  const { eyeGradients: _probeInput, ...appearance } = rest.appearance;
   const measurements: CaptureReport['measurements'] = {
     ...rest,
+    appearance,
     landmarks5: rest.landmarks5.map(([x, y]) => [round(x, 2), round(y, 2)] as [number, number]),
     meshPoints: mesh.length,
     ...(options.includeMesh ? { mesh: mesh.map(([x, y]) => [round(x, 2), round(y, 2)] as [number, number]) } : {}),

@@ -93,6 +93,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     }),
     presentationAttack: obj({ enabled: { type: 'boolean' }, minReal: num(0, 1), minLive: num(0, 1), latch: { type: 'boolean' } }),
     waivable: { type: 'array', uniqueItems: true, items: { enum: [...WAIVABLE_IDS] } },
+    closedEyeProbe: { type: 'boolean' },
   }),
   capture: obj({
     threshold: num(0, 1),

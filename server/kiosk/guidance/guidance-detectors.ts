@@ -3,18 +3,20 @@
  * logistic probe per message over features the kiosk already has for every assessed frame — each
  * region's appearance in the aligned crop (log mean grey and log grey spread relative to the face)
  * and the PLQ map's region means (log, relative to the face's) with Q^, the spectacle-frame
- * edge energy across the nose bridge, under the eyes and beside them (region-appearance.ts), and
- * the FR network's unit-length embedding of the crop (the PLQ worker's). Trained on the fit fold
+ * edge energy across the nose bridge, under the eyes and beside them (region-appearance.ts), the
+ * attention mesh's lid openings and the eyes' gradient histograms (eye-gradients.ts; the closed-eye
+ * probe's alone), and the FR network's unit-length embedding of the crop (the PLQ worker's). Trained on the fit fold
  * only (real faces and mesh-following synthetic occluders), thresholds set on the calibrate fold.
  * The occlusion rules use a probe's decision for its message where one is loaded (sunglasses,
  * glasses, mask, head covering) or add it to the rule's (the eye and cheek messages, whose drawn
- * squares the rule already tells).
+ * squares the rule already tells), and `open-eyes` to the lids' rule.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MODELS_DIR } from '../../plq/model-manifest.js';
 import type { RegionQuality } from '../pipeline/measurements.js';
 import { EDGE_CROP_SCALE, type RegionAppearance } from '../pipeline/region-appearance.js';
+import { EYE_GRADIENT_SIZE, EYE_GRID } from '../pipeline/eye-gradients.js';
 import { GUIDANCE_IDS, type GuidanceId } from './guidance-ids.js';
 
 export const DETECTORS_FILE = path.join(MODELS_DIR, 'guidance-detectors.json');
@@ -23,6 +25,14 @@ const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightC
 
 /** Spectacle-frame edge bands of the aligned crop at {@link EDGE_CROP_SCALE} times its size (region-appearance.ts `eyewearEdges`). */
 const EDGES = ['bridge', 'rims', 'sides'] as const;
+
+/** The attention mesh's lid openings (eyelid-model.ts), each eye and the smaller and larger of the two. */
+const LIDS = ['left', 'right', 'min', 'max'] as const;
+
+const EYE_CELLS = Array.from({ length: EYE_GRADIENT_SIZE }, (_, k) => {
+  const cell = Math.floor(k / EYE_GRID.bins), cols = EYE_GRID.width / EYE_GRID.cell;
+  return `r${Math.floor(cell / cols)} c${cell % cols} b${k % EYE_GRID.bins}`;
+});
 
 /**
  * The FR network whose (L2-normalised) embedding the probes may read: the kiosk's default
@@ -39,10 +49,15 @@ export const DETECTOR_FEATURES: readonly string[] = [
   'Q^',
   // the scale is in the name, so that probes fitted on edges of another crop are refused
   ...EDGES.map((e) => `log frame edges ${e} (${EDGE_CROP_SCALE}x crop)`),
+  ...LIDS.map((l) => `log lid opening ${l}`),
+  ...(['right', 'left'] as const).flatMap((eye) => EYE_CELLS.map((c) => `eye gradients ${eye} ${c} (${EDGE_CROP_SCALE}x crop)`)),
   ...Array.from({ length: EMBEDDING_SIZE }, (_, i) => `${EMBEDDING_MODEL} embedding ${i}`),
 ];
 
 export const isEmbeddingFeature = (name: string): boolean => name.startsWith(`${EMBEDDING_MODEL} embedding `);
+
+/** The closed-eye probe's own features: the lids and the eyes' gradient histograms. */
+export const isEyeFeature = (name: string): boolean => name.startsWith('log lid opening ') || name.startsWith('eye gradients ');
 
 const log = (v: number): number => Math.log(Math.max(1e-3, v));
 
@@ -53,8 +68,18 @@ export interface DetectorPlqInput {
   embedding?: ArrayLike<number>;
 }
 
-export function detectorFeatures(appearance: RegionAppearance, plq: DetectorPlqInput): number[] {
+/** The lids' openings of the person's left and right eye (FaceMeasurements `eyelids`). */
+export interface LidOpenings {
+  left: number;
+  right: number;
+}
+
+/** Without lids (eyelid model off) or eye gradients (older measurements) those features are NaN. */
+export function detectorFeatures(appearance: RegionAppearance, plq: DetectorPlqInput, lids?: LidOpenings): number[] {
   const e = plq.embedding?.length === EMBEDDING_SIZE ? plq.embedding : undefined;
+  const g = appearance.eyeGradients;
+  const lidValues = lids ? [lids.left, lids.right, Math.min(lids.left, lids.right), Math.max(lids.left, lids.right)].map(log) : LIDS.map(() => Number.NaN);
+  const eyeValues = (eye: number[] | undefined): number[] => (eye?.length === EYE_GRADIENT_SIZE ? eye : EYE_CELLS.map(() => Number.NaN));
   return [
     ...REGIONS.map((r) => log(appearance[r].luminance)),
     ...REGIONS.map((r) => log(appearance[r].texture)),
@@ -62,6 +87,9 @@ export function detectorFeatures(appearance: RegionAppearance, plq: DetectorPlqI
     plq.qualityScaled,
     // measurements recorded without edges read as a bare face's typical level (log 1)
     ...EDGES.map((e) => log(appearance.edges?.[e] ?? 1)),
+    ...lidValues,
+    ...eyeValues(g?.right),
+    ...eyeValues(g?.left),
     ...Array.from({ length: EMBEDDING_SIZE }, (_, i) => (e ? e[i] : Number.NaN)),
   ];
 }
@@ -109,9 +137,19 @@ export function detectorsForModel(dets: GuidanceDetectors | null, model: string)
   return { ...dets, detectors: dets.detectors.filter((d) => !readsEmbedding(d)) };
 }
 
+/**
+ * The probes a kiosk uses: those for its FR model ({@link detectorsForModel}), without the
+ * closed-eye probe unless `closedEyeProbe` (`guidance.closedEyeProbe`, off by default).
+ */
+export function kioskDetectors(dets: GuidanceDetectors | null, model: string, closedEyeProbe: boolean): GuidanceDetectors | null {
+  const forModel = detectorsForModel(dets, model);
+  if (!forModel || closedEyeProbe) return forModel;
+  return { ...forModel, detectors: forModel.detectors.filter((d) => d.id !== 'open-eyes') };
+}
+
 /** The messages whose probes fire on this frame. */
-export function detectedIds(dets: GuidanceDetectors, appearance: RegionAppearance, plq: DetectorPlqInput): GuidanceId[] {
-  const x = detectorFeatures(appearance, plq);
+export function detectedIds(dets: GuidanceDetectors, appearance: RegionAppearance, plq: DetectorPlqInput, lids?: LidOpenings): GuidanceId[] {
+  const x = detectorFeatures(appearance, plq, lids);
   return dets.detectors.filter((d) => detectorProbability(d, x) >= d.threshold).map((d) => d.id);
 }
 

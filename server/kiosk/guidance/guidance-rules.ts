@@ -134,6 +134,7 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
  * With learned detectors (guidance-detectors.ts) and a fresh map, a detector in `replace` mode
  * decides its message instead of the rule (except the rule's sunglasses: both eyes dark); one in
  * `add` mode adds to the rule. Without a map the messages of `replace` detectors wait for one.
+ * The closed-eye probe (`open-eyes`, `add`) adds to the lids' rule of {@link trackingCandidates}.
  */
 export function occlusionCandidates(
   m: FaceMeasurements,
@@ -174,13 +175,15 @@ export function occlusionCandidates(
   // both eyes far darker than the face is dark lenses whatever the detector says (drawn or
   // real): the rule's sunglasses stay, the detector only adds the cases the rule misses
   let kept = out.filter((id) => !replaced.has(id) || id === 'remove-sunglasses');
-  let learned = plq ? detectedIds(detectors, a, plq) : [];
+  let learned = plq ? detectedIds(detectors, a, plq, m.eyelids) : [];
+  // as the lids' rule: closed eyes are told only where both eyes are in sight (not dark lenses or a hand)
+  if (leftDark || rightDark) learned = learned.filter((id) => id !== 'open-eyes');
   // one eye far darker than the other is a hand, a patch or a square over that eye, not glasses
   const eyes = [a.leftEye.luminance, a.rightEye.luminance];
   if (Math.min(...eyes) < ONE_EYE_RATIO * Math.max(...eyes)) learned = learned.filter((id) => id !== 'remove-sunglasses' && id !== 'remove-glasses');
   // sunglasses say it all about the eyes: not also glasses, nor one eye for a lens darker than the other
   if (learned.includes('remove-sunglasses')) {
-    learned = learned.filter((id) => id !== 'remove-glasses');
+    learned = learned.filter((id) => id !== 'remove-glasses' && id !== 'open-eyes');
     kept = kept.filter((id) => id !== 'uncover-left-eye' && id !== 'uncover-right-eye');
   }
   // a head covering pulled down to the brows draws the same line across the nose bridge as a

@@ -35,7 +35,7 @@ import { guidanceHysteresis, type GuidanceObservation } from './operators/guidan
 import { captureCondition } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
 import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
-import { detectorsForModel, loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
+import { kioskDetectors, loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
 import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
 import type { AlignedMapEvent, CaptureEvent, FrameEvent, GuidanceMessage, KioskEvent } from './kiosk-events.js';
@@ -116,7 +116,7 @@ export class KioskPipeline {
     private readonly captures: CaptureSink,
     options: { detectors?: GuidanceDetectors | null } = {},
   ) {
-    this.detectors = detectorsForModel(options.detectors === undefined ? loadDetectors() : options.detectors, config.engine.model);
+    this.detectors = kioskDetectors(options.detectors === undefined ? loadDetectors() : options.detectors, config.engine.model, config.guidance.closedEyeProbe);
     // running from the start: reset(), retake() etc. may come before start()
     this.loop = sessionLoop(sessionOptions(config), initialSession<Assessed>(config.guidance.language), {
       emit: (e) => this.emit(e),
@@ -368,7 +368,8 @@ export class KioskPipeline {
     if (faces.length > 0 && tracking.competingFaces === 0) {
       const latest = this.session.latest;
       const fresh = latest && now - latest.frameTs < PLQ_FRESH_MS ? latest.result.plq : undefined;
-      candidates.push(...occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds, this.detectors));
+      // the closed-eye probe's `open-eyes` may repeat the lids' rule's
+      for (const c of occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds, this.detectors)) if (!candidates.some((x) => x.id === c.id)) candidates.push(c);
       // a capture check that fails says what to do about it, at the check's own threshold
       const checks = this.checks(tracking, fresh);
       for (const id of checks.guidance) if (!candidates.some((c) => c.id === id)) candidates.push(candidate(id));

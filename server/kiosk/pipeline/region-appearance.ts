@@ -18,6 +18,7 @@ import { alignFace } from '../../align/align-face.js';
 import { bilinearAt } from '../../align/warp.js';
 import { estimateSimilarity, invertAffine, type Point } from '../../align/similarity.js';
 import { REGION_NAMES, regionBoxes, type RegionName } from '../../plq/face-regions.js';
+import { eyeGradients, type EyeGradients } from './eye-gradients.js';
 
 export interface RegionLook {
   /** Region mean grey / face mean grey. */
@@ -38,6 +39,8 @@ export type RegionAppearance = Record<RegionName, RegionLook> & {
   edges?: EyewearEdges;
   /** The crop scale `edges` were measured at; absent = 1 (measurements recorded before {@link EDGE_CROP_SCALE}). */
   edgesScale?: number;
+  /** Gradient histograms around the eyes on the same fine crop (eye-gradients.ts); absent in older measurements. */
+  eyeGradients?: EyeGradients;
 };
 
 /** The edges' crop, in multiples of the FR model's aligned crop (112 px for mobileface: 336 px). */
@@ -149,7 +152,9 @@ export function regionAppearance(frame: RgbImage, landmarks5: Point[], template:
   const k = EDGE_CROP_SCALE;
   const fine = template.map(([x, y]) => [k * x, k * y] as Point);
   const fineSize: [number, number] = [k * size[0], k * size[1]];
-  out.edges = eyewearEdges(alignedGreyAt(frame, landmarks5, fine, fineSize), [fine[0], fine[1]], regionBoxes(fine, fineSize).face, k);
+  const fineGrey = alignedGreyAt(frame, landmarks5, fine, fineSize);
+  out.edges = eyewearEdges(fineGrey, [fine[0], fine[1]], regionBoxes(fine, fineSize).face, k);
   out.edgesScale = k;
+  out.eyeGradients = eyeGradients(fineGrey, [fine[0], fine[1]]);
   return out;
 }
