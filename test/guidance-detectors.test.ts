@@ -24,6 +24,7 @@ import { boothFrame, readPhoto, type BoothFrame } from '../server/evaluation/gui
 import { drawSynthetic } from '../server/evaluation/synthetic-occluders.js';
 import { detector } from './helpers/real-faces.js';
 import { probeInputs, type ProbeInputs } from './helpers/probe-inputs.js';
+import { lumaAt } from '../server/image/luma.js';
 
 const REGIONS = ['forehead', 'leftEye', 'rightEye', 'nose', 'leftCheek', 'rightCheek', 'mouth', 'chin', 'face'] as const;
 const look = (over: Partial<Record<(typeof REGIONS)[number], [number, number]>> = {}): RegionAppearance =>
@@ -219,7 +220,7 @@ describe('spectacle-frame edges (region-appearance.ts)', () => {
       const t = T.map(([x, y]) => [k * x, k * y] as Point);
       const size: [number, number] = [k * W, k * W];
       const { image: a } = alignFace(img, f.landmarks5, t, size);
-      const g = Float32Array.from({ length: a.width * a.height }, (_, i) => 0.299 * a.data[3 * i] + 0.587 * a.data[3 * i + 1] + 0.114 * a.data[3 * i + 2]);
+      const g = Float32Array.from({ length: a.width * a.height }, (_, i) => lumaAt(a.data, 3 * i));
       // the whole crop warped, the face's gradient every k-th pixel as the kiosk takes it
       return { edges: eyewearEdges(greyArrayAt(g, a.width, a.height), [t[0], t[1]], regionBoxes(t, size).face, k), appearance: regionAppearance(img, f.landmarks5, T, [W, W]) };
     };

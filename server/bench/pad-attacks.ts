@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import type { RgbImage } from '../detect/face-detector.js';
 import { mulberry32 } from '../plq/seeded-random.js';
 import { sampleBilinear } from '../image/resample.js';
+import { luma } from '../image/luma.js';
 
 export const FRAME_W = 640;
 export const FRAME_H = 480;
@@ -204,7 +205,7 @@ export async function printAttack(photo: RgbImage, box: Box, seed: number): Prom
     for (let x = 0; x < FRAME_W; x++) {
       const o = (y * FRAME_W + x) * 3;
       const r = framed.data[o], g = framed.data[o + 1], b = framed.data[o + 2];
-      const lum = 0.299 * r + 0.587 * g + 0.114 * b;
+      const lum = luma(r, g, b);
       const u = (x * cos + y * sin) / period, v = (-x * sin + y * cos) / period;
       const dot = 0.5 + 0.25 * (Math.cos(2 * Math.PI * u) + Math.cos(2 * Math.PI * v)); // 0..1
       const tex = 1 + 0.06 * (blotch[y * FRAME_W + x] - 0.5) + 0.05 * (grain() - 0.5);

@@ -5,6 +5,7 @@
  * leave-one-photo-out cross-validation, see README).
  */
 import type { RgbImage } from '../detect/face-detector.js';
+import { lumaAt } from '../image/luma.js';
 
 export interface PhotometricRanges {
   saturation: number;
@@ -29,9 +30,9 @@ export function photometricAugment(img: RgbImage, ranges: PhotometricRanges, u: 
   mean /= d.length;
   const out = new Float32Array(d.length);
   for (let i = 0; i < d.length; i += 3) {
-    const luma = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+    const grey = lumaAt(d, i);
     for (let c = 0; c < 3; c++) {
-      let v = luma + sat * (d[i + c] - luma);
+      let v = grey + sat * (d[i + c] - grey);
       v = mean + contrast * (v - mean);
       v = Math.max(0, v) * gain * colour[c];
       out[i + c] = 255 * Math.pow(Math.min(Math.max(v / 255, 0), 1), gamma);

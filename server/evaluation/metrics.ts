@@ -1,5 +1,6 @@
 /** Small statistics for the evaluation: AUC, quantiles, monotonicity, sharpness. */
 import type { RgbImage } from '../detect/face-detector.js';
+import { lumaAt } from '../image/luma.js';
 
 /** P(a random `higher` value > a random `lower` value), ties counted half (Mann-Whitney). */
 export function auc(higher: readonly number[], lower: readonly number[]): number {
@@ -28,7 +29,7 @@ export function fallsMonotonically(v: readonly number[]): boolean {
 export function laplacianVariance(img: RgbImage): number {
   const { width: w, height: h, data } = img;
   const g = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) g[i] = 0.299 * data[i * 3] + 0.587 * data[i * 3 + 1] + 0.114 * data[i * 3 + 2];
+  for (let i = 0; i < w * h; i++) g[i] = lumaAt(data, i * 3);
   let s = 0, s2 = 0, n = 0;
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {

@@ -8,6 +8,7 @@
  * reference uses MATLAB's antialiased bicubic imresize; the difference is small and stated).
  */
 import { gamma } from './gamma-function.js';
+import { lumaAt } from '../image/luma.js';
 
 export const BRISQUE_FEATURES = 36;
 
@@ -21,7 +22,7 @@ export interface GreyImage {
 /** ITU-R BT.601 luma of interleaved RGB. */
 export function rgbToGrey(rgb: Uint8Array, width: number, height: number): GreyImage {
   const data = new Float64Array(width * height);
-  for (let i = 0; i < data.length; i++) data[i] = 0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2];
+  for (let i = 0; i < data.length; i++) data[i] = lumaAt(rgb, i * 3);
   return { width, height, data };
 }
 

@@ -7,11 +7,11 @@ import type { FaceMeasurements } from './measurements.js';
 import { regionAppearance } from './region-appearance.js';
 import type { Point } from '../../align/similarity.js';
 import { eyeAspect } from '../../detect/eye-aspect.js';
+import { lumaAt } from '../../image/luma.js';
 
 type P = [number, number];
 const dist = (a: P, b: P): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
 
-const grey = (d: Uint8Array, i: number): number => 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
 
 /** Mean grey level over a box, sampled on a grid of at most ~40x40 points. */
 function meanGrey(img: RgbImage, x0: number, y0: number, x1: number, y1: number): number {
@@ -21,7 +21,7 @@ function meanGrey(img: RgbImage, x0: number, y0: number, x1: number, y1: number)
   const sx = Math.max(1, Math.floor((xb - xa) / 40)), sy = Math.max(1, Math.floor((yb - ya) / 40));
   let s = 0, n = 0;
   for (let y = ya; y < yb; y += sy) for (let x = xa; x < xb; x += sx) {
-    s += grey(img.data, (y * img.width + x) * 3);
+    s += lumaAt(img.data, (y * img.width + x) * 3);
     n++;
   }
   return n ? s / n : 0;
@@ -35,7 +35,7 @@ function sharpness(img: RgbImage, box: [number, number, number, number]): number
   for (let v = 0; v < N; v++) for (let u = 0; u < N; u++) {
     const x = Math.min(img.width - 1, Math.max(0, Math.round(bx + ((u + 0.5) * bw) / N)));
     const y = Math.min(img.height - 1, Math.max(0, Math.round(by + ((v + 0.5) * bh) / N)));
-    g[v * N + u] = grey(img.data, (y * img.width + x) * 3);
+    g[v * N + u] = lumaAt(img.data, (y * img.width + x) * 3);
   }
   let s = 0, s2 = 0, n = 0;
   for (let v = 1; v < N - 1; v++) for (let u = 1; u < N - 1; u++) {

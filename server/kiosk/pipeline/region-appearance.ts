@@ -19,6 +19,7 @@ import { bilinearAt } from '../../align/warp.js';
 import { estimateSimilarity, invertAffine, type Point } from '../../align/similarity.js';
 import { REGION_NAMES, regionBoxes, type RegionName } from '../../plq/face-regions.js';
 import { eyeGradients, type EyeGradients } from './eye-gradients.js';
+import { luma, lumaAt } from '../../image/luma.js';
 
 export interface RegionLook {
   /** Region mean grey / face mean grey. */
@@ -68,7 +69,7 @@ export function alignedGreyAt(frame: RgbImage, landmarks5: Point[], template: Po
     if (!Number.isNaN(cache[k])) return cache[k];
     const x = a * u + b * v + c, y = d * u + e * v + f;
     // rounded per channel as warpAffine's uint8 pixels are
-    cache[k] = 0.299 * Math.round(bilinearAt(frame, x, y, 0)) + 0.587 * Math.round(bilinearAt(frame, x, y, 1)) + 0.114 * Math.round(bilinearAt(frame, x, y, 2));
+    cache[k] = luma(Math.round(bilinearAt(frame, x, y, 0)), Math.round(bilinearAt(frame, x, y, 1)), Math.round(bilinearAt(frame, x, y, 2)));
     return cache[k];
   };
 }
@@ -135,7 +136,7 @@ export function regionAppearance(frame: RgbImage, landmarks5: Point[], template:
     let s = 0, s2 = 0, n = 0;
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
       const i = (y * image.width + x) * 3;
-      const g = 0.299 * image.data[i] + 0.587 * image.data[i + 1] + 0.114 * image.data[i + 2];
+      const g = lumaAt(image.data, i);
       s += g;
       s2 += g * g;
       n++;
