@@ -184,7 +184,11 @@ export interface DetectorFigures {
 export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], settings: Readonly<FitSettings> = FIT_SETTINGS): { detectors: LinearDetector[]; figures: DetectorFigures[] } {
   const detectors: LinearDetector[] = [];
   const figures: DetectorFigures[] = [];
-  const feats = (c: TrainingCase): number[] => detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled, embedding: c.embedding }, c.eyelids);
+  // each case's feature vector once, for every probe
+  const vectors = new Map<TrainingCase, number[]>(
+    [...fit, ...calibrate].map((c) => [c, detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled, embedding: c.embedding }, c.eyelids)]),
+  );
+  const feats = (c: TrainingCase): number[] => vectors.get(c)!;
   for (const [id, mode] of DETECTOR_MODES) {
     const use = DETECTOR_FEATURES.map((f) => (DETECTOR_FEATURE_SETS[id] ?? measurementsOnly)(f));
     const pickUsed = (x: number[]): number[] => x.filter((_, j) => use[j]);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { MODELS_DIR } from '../../plq/model-manifest.js';
 import type { RegionQuality } from '../pipeline/measurements.js';
 import { EDGE_CROP_SCALE, type RegionAppearance } from '../pipeline/region-appearance.js';
-import { EYE_GRADIENT_SIZE, EYE_GRID } from '../pipeline/eye-gradients.js';
+import { EYE_GRADIENT_NAMES, EYE_GRADIENT_SIZE } from '../pipeline/eye-gradients.js';
 import { GUIDANCE_IDS, type GuidanceId } from './guidance-ids.js';
 
 export const DETECTORS_FILE = path.join(MODELS_DIR, 'guidance-detectors.json');
@@ -28,11 +28,6 @@ const EDGES = ['bridge', 'rims', 'sides'] as const;
 
 /** The attention mesh's lid openings (eyelid-model.ts), each eye and the smaller and larger of the two. */
 const LIDS = ['left', 'right', 'min', 'max'] as const;
-
-const EYE_CELLS = Array.from({ length: EYE_GRADIENT_SIZE }, (_, k) => {
-  const cell = Math.floor(k / EYE_GRID.bins), cols = EYE_GRID.width / EYE_GRID.cell;
-  return `r${Math.floor(cell / cols)} c${cell % cols} b${k % EYE_GRID.bins}`;
-});
 
 /**
  * The FR network whose (L2-normalised) embedding the probes may read: the kiosk's default
@@ -50,7 +45,7 @@ export const DETECTOR_FEATURES: readonly string[] = [
   // the scale is in the name, so that probes fitted on edges of another crop are refused
   ...EDGES.map((e) => `log frame edges ${e} (${EDGE_CROP_SCALE}x crop)`),
   ...LIDS.map((l) => `log lid opening ${l}`),
-  ...(['right', 'left'] as const).flatMap((eye) => EYE_CELLS.map((c) => `eye gradients ${eye} ${c} (${EDGE_CROP_SCALE}x crop)`)),
+  ...(['right', 'left'] as const).flatMap((eye) => EYE_GRADIENT_NAMES.map((c) => `eye gradients ${eye} ${c} (${EDGE_CROP_SCALE}x crop)`)),
   ...Array.from({ length: EMBEDDING_SIZE }, (_, i) => `${EMBEDDING_MODEL} embedding ${i}`),
 ];
 
@@ -79,7 +74,7 @@ export function detectorFeatures(appearance: RegionAppearance, plq: DetectorPlqI
   const e = plq.embedding?.length === EMBEDDING_SIZE ? plq.embedding : undefined;
   const g = appearance.eyeGradients;
   const lidValues = lids ? [lids.left, lids.right, Math.min(lids.left, lids.right), Math.max(lids.left, lids.right)].map(log) : LIDS.map(() => Number.NaN);
-  const eyeValues = (eye: number[] | undefined): number[] => (eye?.length === EYE_GRADIENT_SIZE ? eye : EYE_CELLS.map(() => Number.NaN));
+  const eyeValues = (eye: number[] | undefined): number[] => (eye?.length === EYE_GRADIENT_SIZE ? eye : EYE_GRADIENT_NAMES.map(() => Number.NaN));
   return [
     ...REGIONS.map((r) => log(appearance[r].luminance)),
     ...REGIONS.map((r) => log(appearance[r].texture)),

@@ -19,6 +19,12 @@ export const EYE_GRID: Readonly<{ width: number; height: number; cell: number; b
 /** Numbers per eye: cell rows x cell columns x bins. */
 export const EYE_GRADIENT_SIZE = (EYE_GRID.height / EYE_GRID.cell) * (EYE_GRID.width / EYE_GRID.cell) * EYE_GRID.bins;
 
+/** Each histogram number's name, in order: its cell's row and column and its orientation bin. */
+export const EYE_GRADIENT_NAMES: readonly string[] = Array.from({ length: EYE_GRADIENT_SIZE }, (_, k) => {
+  const cell = Math.floor(k / EYE_GRID.bins), cols = EYE_GRID.width / EYE_GRID.cell;
+  return `r${Math.floor(cell / cols)} c${cell % cols} b${k % EYE_GRID.bins}`;
+});
+
 /** The two eyes' histograms, each {@link EYE_GRADIENT_SIZE} long, cells row by row, bins within a cell. */
 export interface EyeGradients {
   /** The person's right eye (the image's left). */
