@@ -10,9 +10,10 @@ import { initBackend, type BackendName } from '../tf/backend.js';
 import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { EDGE_CROP_SCALE } from '../kiosk/pipeline/region-appearance.js';
 import type { Fold } from '../faceset/face-split.js';
-import { DETECTOR_EDGE_L2, DETECTOR_L2, DETECTOR_TRAINING, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
+import { DETECTOR_EDGE_L2, DETECTOR_L2, DETECTOR_TRAINING, FIT_OPTIONS, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
 import { caseRecord, runGuidanceEvaluation } from './evaluate-guidance-command.js';
 import { progressLines } from './progress.js';
+import { splitFileGroups } from './guidance-labels-command.js';
 
 export interface FitDetectorsOptions {
   /** `plq evaluate guidance --json` outputs of the fit and the calibrate fold, instead of running them. */
@@ -20,6 +21,8 @@ export interface FitDetectorsOptions {
   out?: string;
   dryRun: boolean;
   backend: BackendName | 'auto';
+  /** Parts by person of the fit fold for its held-out scores (FitOptions.crossFolds); default FIT_OPTIONS. */
+  crossFolds?: number;
 }
 
 interface JsonCase {
@@ -39,8 +42,9 @@ interface JsonCase {
 }
 
 const usable = (c: JsonCase): boolean => c.measurements !== null && c.regions !== null && c.qualityScaled !== null && c.embedding != null;
-const toTraining = (c: JsonCase): TrainingCase => ({
+const toTraining = (c: JsonCase, groups: ReadonlyMap<string, string>): TrainingCase => ({
   id: c.id,
+  group: groups.get(c.id.split('#')[0]) ?? `file:${c.id.split('#')[0]}`,
   source: c.source,
   clean: c.clean,
   must: c.must,
@@ -81,19 +85,21 @@ async function foldCases(fold: Fold, file: string | undefined, backend: FitDetec
     cases = run.results.map(caseRecord);
   }
   if (cases.some((c) => c.fold !== fold)) throw new Error(`cases of another fold than ${fold}`);
-  return cases.filter(usable).map(toTraining);
+  const groups = await splitFileGroups();
+  return cases.filter(usable).map((c) => toTraining(c, groups));
 }
 
 const pct = (r: { k: number; n: number }): string => (r.n ? `${Math.round((100 * r.k) / r.n)} % (${r.k}/${r.n})` : '-');
 
 export function formatFigures(figures: DetectorFigures[]): string {
   const out = [
-    '| message | mode | fit: positives real + synthetic / negatives | calibrate: threshold | recall real | recall synthetic | false alarms, clean real | must-not cases hit |',
-    '|---|---|---|---|---|---|---|---|',
+    '| message | mode | fit: positives real + synthetic / negatives | threshold | calibrate: recall real | recall synthetic | false alarms, clean real | must-not cases hit | fit, out of fold: recall real | recall synthetic | false alarms, clean real | must-not cases hit |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const f of figures) {
-    const c = f.calibrate;
-    out.push(`| ${f.id} | ${f.mode} | ${f.fit.positivesReal} + ${f.fit.positivesSynthetic} / ${f.fit.negatives} | ${c.threshold.toFixed(3)} | ${pct(c.recallReal)} | ${pct(c.recallSynthetic)} | ${pct(c.falseAlarmClean)} | ${pct(c.mustNot)} |`);
+    const c = f.calibrate, o = f.outOfFold;
+    const oof = o ? `${pct(o.recallReal)} | ${pct(o.recallSynthetic)} | ${pct(o.falseAlarmClean)} | ${pct(o.mustNot)}` : '- | - | - | -';
+    out.push(`| ${f.id} | ${f.mode} | ${f.fit.positivesReal} + ${f.fit.positivesSynthetic} / ${f.fit.negatives} | ${c.threshold.toFixed(3)} | ${pct(c.recallReal)} | ${pct(c.recallSynthetic)} | ${pct(c.falseAlarmClean)} | ${pct(c.mustNot)} | ${oof} |`);
   }
   return out.join('\n');
 }
@@ -102,8 +108,9 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
   const fit = await foldCases('fit', opts.cases?.[0], opts.backend);
   const calibrate = await foldCases('calibrate', opts.cases?.[1], opts.backend);
   const backend = await initBackend(opts.backend);
-  process.stderr.write(`plq: training on ${fit.length} fit cases, thresholds from ${calibrate.length} calibrate cases (backend ${backend.name})\n`);
-  const { detectors, figures } = fitDetectors(fit, calibrate);
+  const options = { ...FIT_OPTIONS, ...(opts.crossFolds === undefined ? {} : { crossFolds: opts.crossFolds }) };
+  process.stderr.write(`plq: training on ${fit.length} fit cases, thresholds from ${calibrate.length} calibrate cases and the fit cases held out by person (${options.crossFolds} parts; backend ${backend.name})\n`);
+  const { detectors, figures } = fitDetectors(fit, calibrate, FIT_SETTINGS, options);
   const file: GuidanceDetectors = {
     version: 1,
     features: [...DETECTOR_FEATURES],
@@ -114,9 +121,9 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
       : 'plq fit-detectors',
     trainedOn:
       `weights: ${fit.length} cases of the fit fold (its labelled real faces, each also mirrored, and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seeds 1, 2 and 3; the mirrored faces and seeds 2-3 only for the probes in figures.settings.training); ` +
-      `thresholds: ${calibrate.length} cases of the calibrate fold (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
+      `thresholds: ${calibrate.length} cases of the calibrate fold and the fit fold's own cases (no mirror, seed 1), each scored by a probe trained without its person (${options.crossFolds} parts by person): at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases; ` +
       'the validate fold is never seen',
-    figures: { settings: { ...FIT_SETTINGS, l2PerProbe: DETECTOR_L2, l2FrameEdges: DETECTOR_EDGE_L2, training: DETECTOR_TRAINING }, detectors: figures },
+    figures: { settings: { ...FIT_SETTINGS, ...options, l2PerProbe: DETECTOR_L2, l2FrameEdges: DETECTOR_EDGE_L2, training: DETECTOR_TRAINING }, detectors: figures },
   };
   process.stdout.write(formatFigures(figures) + '\n');
   if (opts.dryRun) return 0;

@@ -19,13 +19,18 @@ export interface GuidanceLabelsOptions {
   overrides?: string;
 }
 
+async function splitFileRows(file: string): Promise<string[][]> {
+  return (await readFile(file, 'utf8')).split(/\r?\n/).filter(Boolean).slice(1).map(csvFields);
+}
+
 /** The fold of each photo as models/face-split.csv has it. */
 export async function splitFileFolds(file = SPLIT_FILE): Promise<Map<string, Fold>> {
-  const lines = (await readFile(file, 'utf8')).split(/\r?\n/).filter(Boolean).slice(1);
-  return new Map(lines.map((l) => {
-    const f = csvFields(l);
-    return [f[0], f[2] as Fold];
-  }));
+  return new Map((await splitFileRows(file)).map((f) => [f[0], f[2] as Fold]));
+}
+
+/** The person's group of each photo (the union of its identities) as models/face-split.csv has it. */
+export async function splitFileGroups(file = SPLIT_FILE): Promise<Map<string, string>> {
+  return new Map((await splitFileRows(file)).map((f) => [f[0], f[1]]));
 }
 
 export async function makeGuidanceLabels(opts: { facesDir?: string; overrides?: string } = {}): Promise<GuidanceLabel[]> {

@@ -3,8 +3,9 @@
  * per message, an L2-regularised logistic regression (tfjs, full batch, Adam, zero start, so the
  * same cases give the same weights) on the fit fold's cases — real labelled faces and synthetic
  * occluders on its clean faces, positives where the message is a must, negatives where it is a
- * must-not — and a threshold from the calibrate fold: the lowest probability at which at most 2 %
- * of its clean frontal real faces and 5 % of all its must-not cases would get the message.
+ * must-not — and a threshold: the lowest probability at which at most 2 % of the clean frontal
+ * real faces and 5 % of all the must-not cases would get the message, counted over the calibrate
+ * fold and over the fit fold's own cases, each scored by a probe trained without its person.
  */
 import { tf } from '../tf/backend.js';
 import { DETECTOR_FEATURES, detectorFeatures, detectorProbability, isEmbeddingFeature, isEyeFeature, type DetectorMode, type LidOpenings, type LinearDetector } from '../kiosk/guidance/guidance-detectors.js';
@@ -31,6 +32,8 @@ export interface TrainingCase {
   seed?: number;
   /** A real face seen in a mirror (`--mirror`). */
   mirrored?: boolean;
+  /** The person's group in the split (models/face-split.csv); absent = the photo's file. */
+  group?: string;
 }
 
 export const DETECTOR_MODES: Array<[GuidanceId, DetectorMode]> = [
@@ -179,9 +182,36 @@ export interface DetectorFigures {
   mode: DetectorMode;
   fit: { positivesReal: number; positivesSynthetic: number; negatives: number };
   calibrate: { threshold: number; recallReal: Ratio; recallSynthetic: Ratio; falseAlarmClean: Ratio; mustNot: Ratio };
+  /** The fit fold's cases (no mirror, seed 1), each scored by the probe trained without its person, at the same threshold. */
+  outOfFold?: { folds: number; recallReal: Ratio; recallSynthetic: Ratio; falseAlarmClean: Ratio; mustNot: Ratio };
 }
 
-export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], settings: Readonly<FitSettings> = FIT_SETTINGS): { detectors: LinearDetector[]; figures: DetectorFigures[] } {
+/** A probe's weights over the full feature vector (unused features weigh 0), as the detectors file keeps them. */
+type ProbeModel = Omit<LinearDetector, 'id' | 'mode' | 'threshold'>;
+
+/**
+ * Fit cases are held out by person for the thresholds (`crossFolds`): each person's group (the
+ * split's union of identities, `TrainingCase.group`) falls in one of K parts by a hash of its name.
+ */
+export function crossFoldOf(group: string, folds: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < group.length; i++) h = Math.imul(h ^ group.charCodeAt(i), 16777619) >>> 0;
+  return h % folds;
+}
+
+export interface FitOptions {
+  /**
+   * Thresholds also from the fit fold's own cases, each scored by a probe trained without its
+   * person (K parts by person): calibrate alone has 50 clean faces, so "at most 2 %" is one face,
+   * and a threshold set there let 9 % of validate's clean faces be told to remove their glasses.
+   * 0 or 1: thresholds from calibrate alone, as before.
+   */
+  crossFolds: number;
+}
+
+export const FIT_OPTIONS: Readonly<FitOptions> = { crossFolds: 5 };
+
+export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], settings: Readonly<FitSettings> = FIT_SETTINGS, options: Readonly<FitOptions> = FIT_OPTIONS): { detectors: LinearDetector[]; figures: DetectorFigures[] } {
   const detectors: LinearDetector[] = [];
   const figures: DetectorFigures[] = [];
   // each case's feature vector once, for every probe
@@ -189,59 +219,83 @@ export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], set
     [...fit, ...calibrate].map((c) => [c, detectorFeatures(c.appearance, { regions: c.regions, qualityScaled: c.qualityScaled, embedding: c.embedding }, c.eyelids)]),
   );
   const feats = (c: TrainingCase): number[] => vectors.get(c)!;
+  const folds = options.crossFolds > 1 ? options.crossFolds : 0;
+  const partOf = (c: TrainingCase): number => crossFoldOf(c.group ?? c.id.split('#')[0], folds);
   for (const [id, mode] of DETECTOR_MODES) {
     const use = DETECTOR_FEATURES.map((f) => (DETECTOR_FEATURE_SETS[id] ?? measurementsOnly)(f));
     const pickUsed = (x: number[]): number[] => x.filter((_, j) => use[j]);
     // a case without what the probe reads (no lids: eyelid model off) does not train it
-    const train = fit
-      .filter((c) => trainsOn(id, c) && pickUsed(feats(c)).every(Number.isFinite))
-      .map((c) => ({ c, y: labelOf(c, id) }))
-      .filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
-    const positives = train.filter((e) => e.y === 1);
-    if (positives.length < 3) continue;
+    const trainingSet = (cases: TrainingCase[]): Array<{ c: TrainingCase; y: 0 | 1 }> =>
+      cases
+        .filter((c) => trainsOn(id, c) && pickUsed(feats(c)).every(Number.isFinite))
+        .map((c) => ({ c, y: labelOf(c, id) }))
+        .filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
     const l2 = DETECTOR_L2[id] ?? settings.l2;
     const edgeL2 = DETECTOR_EDGE_L2[id];
     const perFeature = edgeL2 === undefined ? undefined : DETECTOR_FEATURES.filter((_, j) => use[j]).map((f) => (isEdgeFeature(f) ? edgeL2 : l2));
-    const part = fitLogistic(train.map((e) => pickUsed(feats(e.c))), train.map((e) => e.y), { ...settings, l2 }, perFeature);
-    // back to the full feature vector: unused features weigh 0 (standardised as the identity)
-    const model = { mean: [] as number[], sd: [] as number[], weights: [] as number[], bias: part.bias };
-    for (let j = 0, k = 0; j < use.length; j++) {
-      if (use[j]) {
-        model.mean.push(part.mean[k]);
-        model.sd.push(part.sd[k]);
-        model.weights.push(part.weights[k]);
-        k++;
-      } else {
-        model.mean.push(0);
-        model.sd.push(1);
-        model.weights.push(0);
+    const trainProbe = (train: Array<{ c: TrainingCase; y: 0 | 1 }>): ProbeModel => {
+      const part = fitLogistic(train.map((e) => pickUsed(feats(e.c))), train.map((e) => e.y), { ...settings, l2 }, perFeature);
+      // back to the full feature vector: unused features weigh 0 (standardised as the identity)
+      const model: ProbeModel = { mean: [], sd: [], weights: [], bias: part.bias };
+      for (let j = 0, k = 0; j < use.length; j++) {
+        const used = use[j];
+        model.mean.push(used ? part.mean[k] : 0);
+        model.sd.push(used ? part.sd[k] : 1);
+        model.weights.push(used ? part.weights[k] : 0);
+        if (used) k++;
       }
+      return model;
+    };
+    // the labelled cases of a run as the kiosk meets them (no mirror, seed 1), scored by `model`
+    const score = (cases: TrainingCase[], model: ProbeModel): Scored[] =>
+      cases
+        .filter((c) => !c.mirrored && (c.seed ?? 1) === 1)
+        .map((c) => ({ c, y: labelOf(c, id) }))
+        .filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null)
+        // where the probe cannot read a case it never fires (as in the kiosk)
+        .map((e) => ({ ...e, p: detectorProbability({ id, mode, threshold: 0, ...model }, feats(e.c)) || 0 }));
+    const train = trainingSet(fit);
+    const positives = train.filter((e) => e.y === 1);
+    if (positives.length < 3) continue;
+    const model = trainProbe(train);
+    const scored = score(calibrate, model);
+    const outOfFold: Scored[] = [];
+    for (let k = 0; k < folds; k++) {
+      const rest = trainingSet(fit.filter((c) => partOf(c) !== k));
+      if (!rest.some((e) => e.y === 1)) continue;
+      outOfFold.push(...score(fit.filter((c) => partOf(c) === k), trainProbe(rest)));
     }
-    const scored = calibrate
-      .map((c) => ({ c, y: labelOf(c, id), p: 0 }))
-      .filter((e) => e.y !== null)
-      // where the probe cannot read a case it never fires (as in the kiosk)
-      .map((e) => ({ ...e, p: detectorProbability({ id, mode, threshold: 0, ...model }, feats(e.c)) || 0 }));
-    const neg = scored.filter((e) => e.y === 0);
-    const clean = neg.filter((e) => e.c.source === 'real' && e.c.clean);
-    const threshold = Math.max(0.05, thresholdFor(clean.map((e) => e.p), settings.cleanFalseAlarm), thresholdFor(neg.map((e) => e.p), settings.mustNotFalseAlarm));
-    const ratio = (es: typeof scored): Ratio => ({ k: es.filter((e) => e.p >= threshold).length, n: es.length });
-    const pos = scored.filter((e) => e.y === 1);
+    const negatives = [...scored, ...outOfFold].filter((e) => e.y === 0);
+    const threshold = Math.max(0.05, thresholdFor(negatives.filter(isCleanReal).map((e) => e.p), settings.cleanFalseAlarm), thresholdFor(negatives.map((e) => e.p), settings.mustNotFalseAlarm));
     detectors.push({ id, mode, threshold, ...model });
     figures.push({
       id,
       mode,
       fit: { positivesReal: positives.filter((e) => e.c.source === 'real').length, positivesSynthetic: positives.filter((e) => e.c.source === 'synthetic').length, negatives: train.length - positives.length },
-      calibrate: {
-        threshold,
-        recallReal: ratio(pos.filter((e) => e.c.source === 'real')),
-        recallSynthetic: ratio(pos.filter((e) => e.c.source === 'synthetic')),
-        falseAlarmClean: ratio(clean),
-        mustNot: ratio(neg),
-      },
+      calibrate: { threshold, ...figuresAt(scored, threshold) },
+      ...(folds ? { outOfFold: { folds, ...figuresAt(outOfFold, threshold) } } : {}),
     });
   }
   return { detectors, figures };
+}
+
+interface Scored {
+  c: TrainingCase;
+  y: 0 | 1;
+  p: number;
+}
+
+const isCleanReal = (e: Scored): boolean => e.c.source === 'real' && e.c.clean;
+
+function figuresAt(scored: Scored[], threshold: number): Omit<DetectorFigures['calibrate'], 'threshold'> {
+  const ratio = (es: Scored[]): Ratio => ({ k: es.filter((e) => e.p >= threshold).length, n: es.length });
+  const pos = scored.filter((e) => e.y === 1), neg = scored.filter((e) => e.y === 0);
+  return {
+    recallReal: ratio(pos.filter((e) => e.c.source === 'real')),
+    recallSynthetic: ratio(pos.filter((e) => e.c.source === 'synthetic')),
+    falseAlarmClean: ratio(neg.filter(isCleanReal)),
+    mustNot: ratio(neg),
+  };
 }
 
 export { DETECTOR_FEATURES };
