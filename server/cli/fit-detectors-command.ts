@@ -10,7 +10,7 @@ import { initBackend, type BackendName } from '../tf/backend.js';
 import { DETECTOR_FEATURES, DETECTORS_FILE, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
 import { EDGE_CROP_SCALE } from '../kiosk/pipeline/region-appearance.js';
 import type { Fold } from '../faceset/face-split.js';
-import { DETECTOR_EDGE_L2, DETECTOR_L2, DETECTOR_TRAINING, FIT_OPTIONS, FIT_SETTINGS, fitDetectors, type DetectorFigures, type TrainingCase } from '../evaluation/fit-detectors.js';
+import { DETECTOR_EDGE_L2, DETECTOR_L2, DETECTOR_TRAINING, FIT_OPTIONS, FIT_SETTINGS, fitDetectors, type DetectorFigures, type FitOptions, type TrainingCase } from '../evaluation/fit-detectors.js';
 import { caseRecord, runGuidanceEvaluation } from './evaluate-guidance-command.js';
 import { progressLines } from './progress.js';
 import { splitFileGroups } from './guidance-labels-command.js';
@@ -21,8 +21,8 @@ export interface FitDetectorsOptions {
   out?: string;
   dryRun: boolean;
   backend: BackendName | 'auto';
-  /** Parts by person of the fit fold for its held-out scores (FitOptions.crossFolds); default FIT_OPTIONS. */
-  crossFolds?: number;
+  /** How the fit fold is held out by person and where the thresholds come from (FitOptions); default FIT_OPTIONS. */
+  fit?: Partial<FitOptions>;
 }
 
 interface JsonCase {
@@ -108,8 +108,9 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
   const fit = await foldCases('fit', opts.cases?.[0], opts.backend);
   const calibrate = await foldCases('calibrate', opts.cases?.[1], opts.backend);
   const backend = await initBackend(opts.backend);
-  const options = { ...FIT_OPTIONS, ...(opts.crossFolds === undefined ? {} : { crossFolds: opts.crossFolds }) };
-  process.stderr.write(`plq: training on ${fit.length} fit cases, thresholds from ${calibrate.length} calibrate cases and the fit cases held out by person (${options.crossFolds} parts; backend ${backend.name})\n`);
+  const options: FitOptions = { ...FIT_OPTIONS, ...opts.fit };
+  const heldOut = `the fit cases held out by person (${options.heldOutParts} parts)`;
+  process.stderr.write(`plq: training on ${fit.length} fit cases, thresholds from ${calibrate.length} calibrate cases${options.thresholds === 'pooled' ? ` and ${heldOut}` : ''} (backend ${backend.name})\n`);
   const { detectors, figures } = fitDetectors(fit, calibrate, FIT_SETTINGS, options);
   const file: GuidanceDetectors = {
     version: 1,
@@ -121,7 +122,7 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
       : 'plq fit-detectors',
     trainedOn:
       `weights: ${fit.length} cases of the fit fold (its labelled real faces, each also mirrored, and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seeds 1, 2 and 3; the mirrored faces and seeds 2-3 only for the probes in figures.settings.training); ` +
-      `thresholds: ${calibrate.length} cases of the calibrate fold and the fit fold's own cases (no mirror, seed 1), each scored by a probe trained without its person (${options.crossFolds} parts by person): at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases; ` +
+      `thresholds: ${calibrate.length} cases of the calibrate fold${options.thresholds === 'pooled' ? ` and the fit fold's own cases (no mirror, seed 1), each scored by a probe trained without its person (${options.heldOutParts} parts by person)` : ''} (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
       'the validate fold is never seen',
     figures: { settings: { ...FIT_SETTINGS, ...options, l2PerProbe: DETECTOR_L2, l2FrameEdges: DETECTOR_EDGE_L2, training: DETECTOR_TRAINING }, detectors: figures },
   };

@@ -110,10 +110,11 @@ program
 
 program
   .command('fit-detectors')
-  .description('train the learned occlusion detectors on the fit fold (thresholds on the calibrate fold and the fit fold held out by person); writes models/guidance-detectors.json')
+  .description('train the learned occlusion detectors on the fit fold (thresholds on the calibrate fold); writes models/guidance-detectors.json')
   .option('--cases <fit.json,calibrate.json>', 'reuse plq evaluate guidance --json outputs of the fit and calibrate folds instead of measuring them (several runs of a fold as a.json+b.json)')
   .option('--out <file>', 'write here instead of models/guidance-detectors.json')
-  .option('--cross-folds <k>', 'thresholds also from the fit fold, each case scored by a probe trained without its person (k parts by person; 1 = calibrate alone)', positiveInt, FIT_OPTIONS.crossFolds)
+  .option('--held-out-parts <k>', 'also score the fit fold held out by person, k parts (each case by a probe trained without its person); 1 = not', positiveInt, FIT_OPTIONS.heldOutParts)
+  .option('--pooled-thresholds', 'thresholds from the calibrate fold and the held-out fit cases together', false)
   .option('--dry-run', 'print the figures without writing', false)
   .addOption(backendOption())
   .action(async (o) => {
@@ -123,7 +124,7 @@ program
       if (parts.length !== 2) throw new InvalidArgumentError('--cases takes two files: fit.json,calibrate.json');
       cases = [parts[0], parts[1]];
     }
-    process.exitCode = await fitDetectorsCommand({ cases, out: o.out, dryRun: o.dryRun, backend: o.backend, crossFolds: o.crossFolds });
+    process.exitCode = await fitDetectorsCommand({ cases, out: o.out, dryRun: o.dryRun, backend: o.backend, fit: { heldOutParts: o.heldOutParts, thresholds: o.pooledThresholds ? 'pooled' : 'calibrate' } });
   });
 
 program
