@@ -1,12 +1,13 @@
 /**
- * The audit trail on disk: lines appended in order, files 0600, and rotation by size (`audit.maxMB`,
- * `audit.keepFiles`) that keeps the newest files and deletes only the oldest. Real files in a temp folder.
+ * The audit trail on disk: lines appended in order, files 0600, rotation by size (`audit.maxMB`,
+ * `audit.keepFiles`) that keeps the newest files and deletes only the oldest, and deletion of the
+ * lines older than `audit.maxAgeDays`. Real files in a temp folder.
  */
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog, type AuditRecord } from '../server/kiosk/auth/audit-log.js';
+import { AuditLog, DEFAULT_AUDIT_ROTATION, MS_PER_DAY, type AuditRecord } from '../server/kiosk/auth/audit-log.js';
 import type { Actor } from '../server/security/roles.js';
 
 const desk: Actor = { user: 'desk-1', role: 'operator', address: '127.0.0.1' };
@@ -72,6 +73,31 @@ describe('audit log', () => {
     await log.record({ action: 'login', actor: desk, ok: true });
     expect((await readdir(dir)).sort()).toEqual(['a.jsonl', 'a.jsonl.old', 'other.jsonl.2']);
     expect((await linesOf(file)).map((l) => l.action)).toEqual(['login']);
+  });
+
+  it('lines older than maxAgeMs are deleted: the live file rotated, a rotated file of old lines deleted, one that holds some rewritten without them', async () => {
+    const file = path.join(dir, 'c.jsonl');
+    const now = Date.now();
+    const line = (daysAgo: number, detail: string): string => JSON.stringify({ ts: new Date(now - daysAgo * MS_PER_DAY).toISOString(), action: 'waive', user: 'desk-1', role: 'operator', address: '127.0.0.1', captureId: null, ok: true, detail }) + '\n';
+    await writeFile(`${file}.2`, line(40, 'a') + line(35, 'b'), { mode: 0o600 });
+    await writeFile(`${file}.1`, line(32, 'c') + 'not json\n' + line(20, 'd'), { mode: 0o600 });
+    await writeFile(file, line(31, 'e') + line(2, 'f') + line(0, 'g'), { mode: 0o600 });
+    const rotation = { maxBytes: 10_000, keepFiles: 3 };
+    // without an age limit nothing is deleted
+    await new AuditLog(file, undefined, rotation).prune(now);
+    const rawLines = async (): Promise<number> => (await Promise.all((await readdir(dir)).map(async (n) => (await readFile(path.join(dir, n), 'utf8')).split('\n').filter(Boolean).length))).reduce((a, b) => a + b, 0);
+    expect(await rawLines()).toBe(8);
+    const log = new AuditLog(file, undefined, { ...rotation, maxAgeMs: 30 * MS_PER_DAY });
+    await log.prune(now);
+    // the live file began 31 days ago: rotated; .3 (was .2) held only older lines; a line without a time stays
+    expect((await readdir(dir)).sort()).toEqual(['c.jsonl.1', 'c.jsonl.2']);
+    expect((await readFile(`${file}.2`, 'utf8')).split('\n').filter(Boolean).map((l) => (l.startsWith('{') ? (JSON.parse(l) as AuditRecord).detail : l))).toEqual(['not json', 'd']);
+    expect((await linesOf(`${file}.1`)).map((l) => l.detail)).toEqual(['f', 'g']);
+    for (const name of await readdir(dir)) expect((await stat(path.join(dir, name))).mode & 0o777, name).toBe(0o600);
+    // the next line starts a new live file, every line in order
+    await log.record({ action: 'login', actor: desk, ok: true });
+    expect((await linesOf(file)).map((l) => l.action)).toEqual(['login']);
+    expect(DEFAULT_AUDIT_ROTATION.maxAgeMs).toBe(365 * MS_PER_DAY);
   });
 
   it('a write that fails is reported and later lines are still written', async () => {

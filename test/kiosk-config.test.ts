@@ -73,8 +73,11 @@ describe('kiosk config', () => {
     expect(DEFAULT_CONFIG.capture.retentionHours).toBeGreaterThan(0);
   });
 
-  it('the audit log is rotated by size: 10 MB, 9 rotated files by default; a size of 0 or a negative count is refused', async () => {
-    expect((await loadConfig({ env: {} })).audit).toEqual({ file: null, maxMB: 10, keepFiles: 9 });
+  it('the audit log is rotated by size: 10 MB, 9 rotated files by default, lines kept 365 days; a size of 0, a negative count or age is refused', async () => {
+    expect((await loadConfig({ env: {} })).audit).toEqual({ file: null, maxMB: 10, keepFiles: 9, maxAgeDays: 365 });
+    expect((await loadConfig({ env: { PLQ_KIOSK__audit__maxAgeDays: '30' } })).audit.maxAgeDays).toBe(30);
+    expect((await loadConfig({ env: { PLQ_KIOSK__audit__maxAgeDays: 'null' } })).audit.maxAgeDays).toBeNull();
+    await expect(loadConfig({ env: {}, overrides: { audit: { maxAgeDays: -1 } } })).rejects.toThrow(/"audit.maxAgeDays" must be >= 0.01/);
     expect((await loadConfig({ env: { PLQ_KIOSK__audit__keepFiles: '0' } })).audit.keepFiles).toBe(0);
     await expect(loadConfig({ env: {}, overrides: { audit: { maxMB: 0 } } })).rejects.toThrow(/"audit.maxMB" must be >= 0.001/);
     await expect(loadConfig({ env: {}, overrides: { audit: { keepFiles: -1 } } })).rejects.toThrow(/"audit.keepFiles" must be >= 0/);

@@ -3,9 +3,13 @@
  * who waived a message for a session (the message id in `detail`), and logins. Ids, names, addresses and outcomes only: never pixels, reports or embeddings.
  * The file is created 0600 and only ever appended to; writes are serialised. When a line would take
  * it past `maxBytes` it is rotated first (`file` -> `file.1` -> ... -> `file.<keepFiles>`, the
- * oldest deleted), so the trail's size on disk is bounded and what is deleted is explicit.
+ * oldest deleted), so the trail's size on disk is bounded and what is deleted is explicit. With
+ * `maxAgeMs`, lines older than that are deleted too (`prune`, at most hourly on a write and from the
+ * server's hourly timer): the live file is rotated once its first line is that old, a rotated file
+ * whose last line is that old is deleted, and one that holds older lines is rewritten without them
+ * (a rotated file is never appended to again, so only the live file stays append-only).
  */
-import { appendFile, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../../security/roles.js';
 
@@ -41,15 +45,22 @@ export interface AuditRotation {
   maxBytes: number;
   /** Rotated files kept beside the live one (`file.1` newest); 0 = the full file is deleted. */
   keepFiles: number;
+  /** Lines older than this are deleted (`prune`); absent = kept until rotated out by size. */
+  maxAgeMs?: number;
 }
+
+/** How often a write prunes by age at most (the server's timer prunes as often while nothing is written). */
+export const AUDIT_PRUNE_EVERY_MS = 3600_000;
+export const MS_PER_DAY = 86_400_000;
 
 export const BYTES_PER_MB = 1024 * 1024;
 
-/** The defaults, also the kiosk config's (`audit.maxMB`, `audit.keepFiles`). */
-export const DEFAULT_AUDIT_ROTATION: AuditRotation = { maxBytes: 10 * BYTES_PER_MB, keepFiles: 9 };
+/** The defaults, also the kiosk config's (`audit.maxMB`, `audit.keepFiles`, `audit.maxAgeDays`). */
+export const DEFAULT_AUDIT_ROTATION: AuditRotation = { maxBytes: 10 * BYTES_PER_MB, keepFiles: 9, maxAgeMs: 365 * MS_PER_DAY };
 
 export class AuditLog implements AuditSink {
   private queue: Promise<void> = Promise.resolve();
+  private prunedAt = -Infinity;
 
   constructor(
     readonly file: string,
@@ -69,20 +80,61 @@ export class AuditLog implements AuditSink {
       ...(entry.detail ? { detail: entry.detail } : {}),
     };
     const text = JSON.stringify(line) + '\n';
-    const run = this.queue.then(async () => {
+    return this.enqueue(async () => {
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      if (Date.now() - this.prunedAt >= AUDIT_PRUNE_EVERY_MS) await this.pruneNow(Date.now());
       await this.rotateIfFull(Buffer.byteLength(text));
       await appendFile(this.file, text, { mode: 0o600, flag: 'a' });
     });
+  }
+
+  /** Deletes the lines older than `maxAgeMs` (none without it), in the write queue. */
+  prune(now = Date.now()): Promise<void> {
+    return this.enqueue(() => this.pruneNow(now));
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
     // an audit failure is reported, never silently dropped, and does not block later lines
-    this.queue = run.catch((err: Error) => this.onError(err));
+    this.queue = this.queue.then(task).catch((err: Error) => this.onError(err));
     return this.queue;
+  }
+
+  private async pruneNow(now: number): Promise<void> {
+    this.prunedAt = now;
+    const { maxAgeMs } = this.rotation;
+    if (maxAgeMs === undefined) return;
+    const cutoff = now - maxAgeMs;
+    const live = await readFile(this.file, 'utf8').catch(ignoreMissing);
+    if (live && lineTime(live.slice(0, live.indexOf('\n') + 1)) < cutoff) await this.rotate();
+    const base = path.basename(this.file);
+    for (const name of await readdir(path.dirname(this.file)).catch(ignoreMissing) ?? []) {
+      if (!Number.isInteger(Number(name.slice(base.length + 1))) || !name.startsWith(`${base}.`)) continue;
+      const file = path.join(path.dirname(this.file), name);
+      const text = await readFile(file, 'utf8').catch(ignoreMissing);
+      if (text === undefined) continue;
+      const lines = text.split('\n').filter(Boolean);
+      // a line whose time cannot be read is kept: nothing is deleted that is not known to be old
+      const kept = lines.filter((l) => !(lineTime(l) < cutoff));
+      if (kept.length === lines.length) continue;
+      if (kept.length === 0) {
+        await unlink(file).catch(ignoreMissing);
+        continue;
+      }
+      const tmp = `${file}.tmp`;
+      await writeFile(tmp, kept.join('\n') + '\n', { mode: 0o600 });
+      await chmod(tmp, 0o600);
+      await rename(tmp, file);
+    }
   }
 
   /** Called inside the write queue, so no line is appended between the renames. */
   private async rotateIfFull(incoming: number): Promise<void> {
     const size = await stat(this.file).then((st) => st.size, ignoreMissing);
     if (size === undefined || size === 0 || size + incoming <= this.rotation.maxBytes) return;
+    await this.rotate();
+  }
+
+  private async rotate(): Promise<void> {
     const { keepFiles } = this.rotation;
     await this.deleteRotatedBeyond(keepFiles);
     if (keepFiles === 0) {
@@ -101,6 +153,15 @@ export class AuditLog implements AuditSink {
       const n = name.startsWith(`${base}.`) ? Number(name.slice(base.length + 1)) : NaN;
       if (Number.isInteger(n) && n > keep) await unlink(path.join(path.dirname(this.file), name)).catch(ignoreMissing);
     }
+  }
+}
+
+/** A line's `ts` in ms since the epoch; NaN where it has none. */
+function lineTime(line: string): number {
+  try {
+    return Date.parse((JSON.parse(line) as Partial<AuditRecord>).ts ?? '');
+  } catch {
+    return NaN;
   }
 }
 

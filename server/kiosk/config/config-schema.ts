@@ -129,7 +129,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     },
     advisoryComponents: { type: 'array', uniqueItems: true, items: { enum: [...ADVISORY_PATTERNS] } },
   }),
-  audit: obj({ file: { type: ['string', 'null'], minLength: 1 }, maxMB: num(0.001, 100_000), keepFiles: int(0, 1000) }),
+  audit: obj({ file: { type: ['string', 'null'], minLength: 1 }, maxMB: num(0.001, 100_000), keepFiles: int(0, 1000), maxAgeDays: { type: ['number', 'null'], minimum: 0.01, maximum: 36_500 } }),
   xai: obj({ mamFile: { type: ['string', 'null'], minLength: 1 }, everyNthPlq: int(1, 1000) }),
   workers: obj({
     tracker: workerTimeouts,

@@ -7,7 +7,7 @@
 import type { GuidanceThresholds } from '../guidance/guidance-rules.js';
 import type { GuidanceId, Language } from '../guidance/guidance-ids.js';
 import { DEFAULT_WAIVABLE } from '../guidance/waivers.js';
-import { BYTES_PER_MB, DEFAULT_AUDIT_ROTATION } from '../auth/audit-log.js';
+import { BYTES_PER_MB, DEFAULT_AUDIT_ROTATION, MS_PER_DAY } from '../auth/audit-log.js';
 import { DEFAULT_ISO_THRESHOLDS, type IsoThresholds } from '../capture/iso-components.js';
 import { DEFAULT_SUBJECT_SELECTION } from '../pipeline/subject-selection.js';
 import { defaultCaptureDir } from './data-dir.js';
@@ -55,6 +55,8 @@ export interface KioskConfig {
     maxMB: number;
     /** Rotated files kept (`<file>.1` newest ... `<file>.<keepFiles>`); older ones are deleted. 0 = none kept. */
     keepFiles: number;
+    /** Lines older than this many days are deleted (checked hourly); null = kept until rotated out by size. */
+    maxAgeDays: number | null;
   };
   /** POST /api/assess limits: per client address, and how many requests may wait for the assess worker. */
   assess: {
@@ -348,7 +350,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     tls: { cert: null, key: null },
     auth: DEFAULT_AUTH,
   },
-  audit: { file: null, maxMB: DEFAULT_AUDIT_ROTATION.maxBytes / BYTES_PER_MB, keepFiles: DEFAULT_AUDIT_ROTATION.keepFiles },
+  audit: { file: null, maxMB: DEFAULT_AUDIT_ROTATION.maxBytes / BYTES_PER_MB, keepFiles: DEFAULT_AUDIT_ROTATION.keepFiles, maxAgeDays: DEFAULT_AUDIT_ROTATION.maxAgeMs! / MS_PER_DAY },
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },

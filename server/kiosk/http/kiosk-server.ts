@@ -40,7 +40,7 @@ import { exposureProblem } from '../config/exposure.js';
 import { SessionStore } from '../auth/session-store.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { OriginPolicy } from '../auth/origin-policy.js';
-import { AuditLog, BYTES_PER_MB, auditFilePath } from '../auth/audit-log.js';
+import { AUDIT_PRUNE_EVERY_MS, AuditLog, BYTES_PER_MB, MS_PER_DAY, auditFilePath } from '../auth/audit-log.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -102,7 +102,10 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   const audit = new AuditLog(auditFile, (err) => console.error(`[audit] cannot write ${auditFile}: ${err.message}`), {
     maxBytes: Math.round(config.audit.maxMB * BYTES_PER_MB),
     keepFiles: config.audit.keepFiles,
+    ...(config.audit.maxAgeDays === null ? {} : { maxAgeMs: config.audit.maxAgeDays * MS_PER_DAY }),
   });
+  // lines past audit.maxAgeDays go even while nothing is written
+  const auditPruning = setInterval(() => void audit.prune(), AUDIT_PRUNE_EVERY_MS).unref();
   const captures = new CaptureService(store, manifest, config.capture.iso, config.capture.advisoryComponents, audit);
   const tracker = trackerWorker(config);
   const plq = plqWorker(config);
@@ -111,6 +114,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   try {
     await Promise.all([tracker.start(), plq.start()]);
   } catch (err) {
+    clearInterval(auditPruning);
     await Promise.all(workers.map((w) => w.close()));
     await store.close();
     throw err;
@@ -182,6 +186,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
       io.close();
       await app.close();
       sessions.close();
+      clearInterval(auditPruning);
       await Promise.all(workers.map((w) => w.close()));
       await store.close();
     },
