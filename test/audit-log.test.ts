@@ -82,14 +82,16 @@ describe('audit log', () => {
     await writeFile(`${file}.2`, line(40, 'a') + line(35, 'b'), { mode: 0o600 });
     await writeFile(`${file}.1`, line(32, 'c') + 'not json\n' + line(20, 'd'), { mode: 0o600 });
     await writeFile(file, line(31, 'e') + line(2, 'f') + line(0, 'g'), { mode: 0o600 });
+    // what a rewrite cut short by a crash leaves
+    await writeFile(`${file}.1.tmp`, line(20, 'd'), { mode: 0o600 });
     const rotation = { maxBytes: 10_000, keepFiles: 3 };
     // without an age limit nothing is deleted
     await new AuditLog(file, undefined, rotation).prune(now);
     const rawLines = async (): Promise<number> => (await Promise.all((await readdir(dir)).map(async (n) => (await readFile(path.join(dir, n), 'utf8')).split('\n').filter(Boolean).length))).reduce((a, b) => a + b, 0);
-    expect(await rawLines()).toBe(8);
+    expect(await rawLines()).toBe(9);
     const log = new AuditLog(file, undefined, { ...rotation, maxAgeMs: 30 * MS_PER_DAY });
     await log.prune(now);
-    // the live file began 31 days ago: rotated; .3 (was .2) held only older lines; a line without a time stays
+    // the live file began 31 days ago: rotated; .3 (was .2) held only older lines; a line without a time stays; the leftover is gone
     expect((await readdir(dir)).sort()).toEqual(['c.jsonl.1', 'c.jsonl.2']);
     expect((await readFile(`${file}.2`, 'utf8')).split('\n').filter(Boolean).map((l) => (l.startsWith('{') ? (JSON.parse(l) as AuditRecord).detail : l))).toEqual(['not json', 'd']);
     expect((await linesOf(`${file}.1`)).map((l) => l.detail)).toEqual(['f', 'g']);

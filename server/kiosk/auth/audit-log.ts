@@ -7,7 +7,8 @@
  * `maxAgeMs`, lines older than that are deleted too (`prune`, at most hourly on a write and from the
  * server's hourly timer): the live file is rotated once its first line is that old, a rotated file
  * whose last line is that old is deleted, and one that holds older lines is rewritten without them
- * (a rotated file is never appended to again, so only the live file stays append-only).
+ * (a rotated file is never appended to again, so only the live file stays append-only); a leftover
+ * of a rewrite cut short is deleted.
  */
 import { appendFile, chmod, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -108,8 +109,14 @@ export class AuditLog implements AuditSink {
     if (live && lineTime(live.slice(0, live.indexOf('\n') + 1)) < cutoff) await this.rotate();
     const base = path.basename(this.file);
     for (const name of await readdir(path.dirname(this.file)).catch(ignoreMissing) ?? []) {
-      if (!Number.isInteger(Number(name.slice(base.length + 1))) || !name.startsWith(`${base}.`)) continue;
+      if (!name.startsWith(`${base}.`)) continue;
       const file = path.join(path.dirname(this.file), name);
+      // a rewrite cut short (the file it was made from is still whole)
+      if (/^\d+\.tmp$/.test(name.slice(base.length + 1))) {
+        await unlink(file).catch(ignoreMissing);
+        continue;
+      }
+      if (!Number.isInteger(Number(name.slice(base.length + 1)))) continue;
       const text = await readFile(file, 'utf8').catch(ignoreMissing);
       if (text === undefined) continue;
       const lines = text.split('\n').filter(Boolean);
