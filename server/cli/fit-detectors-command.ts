@@ -44,7 +44,7 @@ interface JsonCase {
 const usable = (c: JsonCase): boolean => c.measurements !== null && c.regions !== null && c.qualityScaled !== null && c.embedding != null;
 const toTraining = (c: JsonCase, groups: ReadonlyMap<string, string>): TrainingCase => ({
   id: c.id,
-  group: groups.get(c.id.split('#')[0]) ?? `file:${c.id.split('#')[0]}`,
+  group: groups.get(c.id.split('#')[0]),
   source: c.source,
   clean: c.clean,
   must: c.must,

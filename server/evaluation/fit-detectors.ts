@@ -226,16 +226,12 @@ export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], set
   );
   const feats = (c: TrainingCase): number[] => vectors.get(c)!;
   const folds = options.heldOutParts > 1 ? options.heldOutParts : 0;
-  const partOf = (c: TrainingCase): number => crossFoldOf(c.group ?? c.id.split('#')[0], folds);
+  const partOf = (c: TrainingCase): number => crossFoldOf(c.group ?? `file:${c.id.split('#')[0]}`, folds);
   for (const [id, mode] of DETECTOR_MODES) {
     const use = DETECTOR_FEATURES.map((f) => (DETECTOR_FEATURE_SETS[id] ?? measurementsOnly)(f));
     const pickUsed = (x: number[]): number[] => x.filter((_, j) => use[j]);
-    // a case without what the probe reads (no lids: eyelid model off) does not train it
-    const trainingSet = (cases: TrainingCase[]): Array<{ c: TrainingCase; y: 0 | 1 }> =>
-      cases
-        .filter((c) => trainsOn(id, c) && pickUsed(feats(c)).every(Number.isFinite))
-        .map((c) => ({ c, y: labelOf(c, id) }))
-        .filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
+    const labelled = (cases: TrainingCase[]): Array<{ c: TrainingCase; y: 0 | 1 }> =>
+      cases.map((c) => ({ c, y: labelOf(c, id) })).filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null);
     const l2 = DETECTOR_L2[id] ?? settings.l2;
     const edgeL2 = DETECTOR_EDGE_L2[id];
     const perFeature = edgeL2 === undefined ? undefined : DETECTOR_FEATURES.filter((_, j) => use[j]).map((f) => (isEdgeFeature(f) ? edgeL2 : l2));
@@ -254,20 +250,18 @@ export function fitDetectors(fit: TrainingCase[], calibrate: TrainingCase[], set
     };
     // the labelled cases of a run as the kiosk meets them (no mirror, seed 1), scored by `model`
     const score = (cases: TrainingCase[], model: ProbeModel): Scored[] =>
-      cases
-        .filter((c) => !c.mirrored && (c.seed ?? 1) === 1)
-        .map((c) => ({ c, y: labelOf(c, id) }))
-        .filter((e): e is { c: TrainingCase; y: 0 | 1 } => e.y !== null)
+      labelled(cases.filter((c) => !c.mirrored && (c.seed ?? 1) === 1))
         // where the probe cannot read a case it never fires (as in the kiosk)
         .map((e) => ({ ...e, p: detectorProbability({ id, mode, threshold: 0, ...model }, feats(e.c)) || 0 }));
-    const train = trainingSet(fit);
+    // a case without what the probe reads (no lids: eyelid model off) does not train it
+    const train = labelled(fit.filter((c) => trainsOn(id, c) && pickUsed(feats(c)).every(Number.isFinite)));
     const positives = train.filter((e) => e.y === 1);
     if (positives.length < 3) continue;
     const model = trainProbe(train);
     const scored = score(calibrate, model);
     const outOfFold: Scored[] = [];
     for (let k = 0; k < folds; k++) {
-      const rest = trainingSet(fit.filter((c) => partOf(c) !== k));
+      const rest = train.filter((e) => partOf(e.c) !== k);
       if (!rest.some((e) => e.y === 1)) continue;
       outOfFold.push(...score(fit.filter((c) => partOf(c) === k), trainProbe(rest)));
     }

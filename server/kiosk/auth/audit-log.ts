@@ -10,7 +10,7 @@
  * (a rotated file is never appended to again, so only the live file stays append-only); a leftover
  * of a rewrite cut short is deleted.
  */
-import { appendFile, chmod, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../../security/roles.js';
 
@@ -105,18 +105,17 @@ export class AuditLog implements AuditSink {
     const { maxAgeMs } = this.rotation;
     if (maxAgeMs === undefined) return;
     const cutoff = now - maxAgeMs;
-    const live = await readFile(this.file, 'utf8').catch(ignoreMissing);
-    if (live && lineTime(live.slice(0, live.indexOf('\n') + 1)) < cutoff) await this.rotate();
-    const base = path.basename(this.file);
+    if (lineTime(await this.firstLine()) < cutoff) await this.rotate();
     for (const name of await readdir(path.dirname(this.file)).catch(ignoreMissing) ?? []) {
-      if (!name.startsWith(`${base}.`)) continue;
+      const suffix = this.rotatedSuffix(name);
+      if (suffix === undefined) continue;
       const file = path.join(path.dirname(this.file), name);
       // a rewrite cut short (the file it was made from is still whole)
-      if (/^\d+\.tmp$/.test(name.slice(base.length + 1))) {
+      if (/^\d+\.tmp$/.test(suffix)) {
         await unlink(file).catch(ignoreMissing);
         continue;
       }
-      if (!Number.isInteger(Number(name.slice(base.length + 1)))) continue;
+      if (!Number.isInteger(Number(suffix))) continue;
       const text = await readFile(file, 'utf8').catch(ignoreMissing);
       if (text === undefined) continue;
       const lines = text.split('\n').filter(Boolean);
@@ -132,6 +131,25 @@ export class AuditLog implements AuditSink {
       await chmod(tmp, 0o600);
       await rename(tmp, file);
     }
+  }
+
+  /** The live file's first line (its first 64 kB, far more than a line), '' where there is none. */
+  private async firstLine(): Promise<string> {
+    const handle = await open(this.file, 'r').catch(ignoreMissing);
+    if (!handle) return '';
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(65_536), 0, 65_536, 0);
+      const head = buffer.subarray(0, bytesRead).toString('utf8');
+      return head.slice(0, head.indexOf('\n') + 1);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** What follows `<file>.` in a name beside the live file (`1`, `2.tmp`); undefined for other names. */
+  private rotatedSuffix(name: string): string | undefined {
+    const base = path.basename(this.file);
+    return name.startsWith(`${base}.`) ? name.slice(base.length + 1) : undefined;
   }
 
   /** Called inside the write queue, so no line is appended between the renames. */
@@ -155,9 +173,8 @@ export class AuditLog implements AuditSink {
 
   /** Rotated files numbered above `keep` (left by a larger `keepFiles` before). */
   private async deleteRotatedBeyond(keep: number): Promise<void> {
-    const base = path.basename(this.file);
     for (const name of await readdir(path.dirname(this.file))) {
-      const n = name.startsWith(`${base}.`) ? Number(name.slice(base.length + 1)) : NaN;
+      const n = Number(this.rotatedSuffix(name) ?? NaN);
       if (Number.isInteger(n) && n > keep) await unlink(path.join(path.dirname(this.file), name)).catch(ignoreMissing);
     }
   }
