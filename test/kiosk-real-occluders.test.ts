@@ -190,3 +190,30 @@ describe('kiosk server: an occluder its map shows blocks the capture before its 
     }
   });
 });
+
+describe('kiosk server: maps that come slowly (a slow box) keep their messages', () => {
+  it("eyeglasses with a PLQ map every 2.5 s: 'remove-glasses' shows and stays shown from one map to the next", async () => {
+    // one PLQ request per 2.5 s window: maps come further apart than the 1.5 s a result used to stand for
+    const windowMs = 2500;
+    const { showAfterMs, hideAfterMs } = DEFAULT_CONFIG.guidance;
+    const h = await startHarness({ replayDir: await writeFrames([frames.get('glasses')!]), overrides: { guidance: { showAfterMs, hideAfterMs }, selection: { windowMs } } });
+    const events: { at: number; glasses: boolean }[] = [];
+    const mapTimes: number[] = [];
+    h.client.on('guidance', (e: GuidanceEvent) => events.push({ at: Date.now(), glasses: e.messages.some((m) => m.id === 'remove-glasses') }));
+    h.client.on('plq', () => mapTimes.push(Date.now()));
+    try {
+      h.operator.emit('reset');
+      await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === 'remove-glasses'), 60_000);
+      const shownAt = Date.now();
+      const mapsBefore = mapTimes.length;
+      // three more maps, each at least a window apart
+      await waitFor<PlqEvent>(h.client, 'plq', () => mapTimes.length >= mapsBefore + 3, 60_000);
+      const gaps = mapTimes.slice(mapsBefore - 1).map((t, i, all) => (i === 0 ? 0 : t - all[i - 1])).slice(1);
+      expect(Math.min(...gaps)).toBeGreaterThan(1500);
+      // the message never went away in between
+      expect(events.filter((e) => e.at >= shownAt && !e.glasses)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -32,8 +32,9 @@ import { dropWhileBusy } from './operators/drop-while-busy.js';
 import { latestWhileBusy } from './operators/latest-while-busy.js';
 import { selectBestAligned } from './operators/select-best-aligned.js';
 import { guidanceHysteresis, type GuidanceObservation } from './operators/guidance-hysteresis.js';
-import { captureCondition } from './operators/capture-condition.js';
+import { captureCondition, countsTowardsCapture, type CaptureCandidate } from './operators/capture-condition.js';
 import { alignmentScore } from './alignment-score.js';
+import { PlqCadence } from './plq-cadence.js';
 import { trackingCandidates, occlusionCandidates, presentationAttackCandidates, candidate } from '../guidance/guidance-rules.js';
 import { kioskDetectors, loadDetectors, type GuidanceDetectors } from '../guidance/guidance-detectors.js';
 import { liveChecks, type LiveChecks } from '../capture/capture-checks.js';
@@ -80,8 +81,6 @@ export interface LatestAssessment {
   attackLatched: boolean;
 }
 
-/** A PLQ result is used for region rules only while it is this fresh. */
-const PLQ_FRESH_MS = 1500;
 /** With no face for this long after a capture, the next person starts a new session. */
 const LEAVE_RESET_MS = 2500;
 
@@ -104,6 +103,8 @@ export class KioskPipeline {
   /** Everything the session is made of goes through the reducer (session/). */
   private readonly loop: SessionLoop<Assessed>;
   private plqCalls = 0;
+  /** The pace of PLQ results: how long the latest one stands for the face (region rules, checks). */
+  private readonly plqCadence: PlqCadence;
 
   /** Learned occlusion detectors (models/guidance-detectors.json), or null: rules only. */
   readonly detectors: GuidanceDetectors | null;
@@ -116,6 +117,7 @@ export class KioskPipeline {
     private readonly captures: CaptureSink,
     options: { detectors?: GuidanceDetectors | null } = {},
   ) {
+    this.plqCadence = new PlqCadence(config.selection.windowMs);
     this.detectors = kioskDetectors(options.detectors === undefined ? loadDetectors() : options.detectors, config.engine.model, config.guidance.closedEyeProbe);
     // running from the start: reset(), retake() etc. may come before start()
     this.loop = sessionLoop(sessionOptions(config), initialSession<Assessed>(config.guidance.language), {
@@ -259,33 +261,34 @@ export class KioskPipeline {
           switchMap((epoch) =>
             assessed$.pipe(
               filter((a) => a.epoch === epoch && this.assessing),
-              map((a) => ({
-                result: a,
-                qualityScaled: a.plq.qualityScaled,
-                // a new face is not captured before its guidance had time to show what is wrong;
-                // the session's shown messages are the hysteresis's less the waived ones. Nor is a
-                // frame whose own map shows an occluder: the message it brings shows only
-                // `showAfterMs` after the map came, and is gone while maps come slower than PLQ_FRESH_MS
-                blocked:
-                  this.session.attackLatched ||
-                  this.session.shown.some((c) => c.blocking) ||
-                  !this.inViewLongEnough(a.frame.ts) ||
-                  this.occludedOnItsMap(a),
-                // the required checks that fail, as judged when the result came (advisory ones, and
-                // those of messages waived by then, are not in it)
-                failed: a.checks.failed,
-                meshConfidence: a.tracking.faces[0].score,
-              })),
-              captureCondition({
-                threshold: this.config.capture.threshold,
-                successive: this.config.capture.successive,
-                minMeshConfidence: this.config.capture.minMeshConfidence,
-              }),
+              map((a) => this.captureCandidate(a)),
+              captureCondition({ ...this.captureOptions, successive: this.config.capture.successive }),
             ),
           ),
         )
         .subscribe((a) => this.dispatch({ type: 'capture-due', now: Date.now(), epoch: a.epoch, result: a, frameTs: a.frame.ts })),
     );
+  }
+
+  private get captureOptions(): { threshold: number; minMeshConfidence: number } {
+    return { threshold: this.config.capture.threshold, minMeshConfidence: this.config.capture.minMeshConfidence };
+  }
+
+  /** A PLQ result as the capture condition, and the holding screen's countdown, judge it. */
+  private captureCandidate(a: Assessed): CaptureCandidate<Assessed> {
+    return {
+      result: a,
+      qualityScaled: a.plq.qualityScaled,
+      // a new face is not captured before its guidance had time to show what is wrong;
+      // the session's shown messages are the hysteresis's less the waived ones. Nor is a
+      // frame whose own map shows an occluder: the message it brings shows only
+      // `showAfterMs` after the map came
+      blocked: this.session.attackLatched || this.session.shown.some((c) => c.blocking) || !this.inViewLongEnough(a.frame.ts) || this.occludedOnItsMap(a),
+      // the required checks that fail, as judged when the result came (advisory ones, and
+      // those of messages waived by then, are not in it)
+      failed: a.checks.failed,
+      meshConfidence: a.tracking.faces[0].score,
+    };
   }
 
   private inViewLongEnough(frameTs: number): boolean {
@@ -367,7 +370,7 @@ export class KioskPipeline {
     const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds, tracking.competingFaces);
     if (faces.length > 0 && tracking.competingFaces === 0) {
       const latest = this.session.latest;
-      const fresh = latest && now - latest.frameTs < PLQ_FRESH_MS ? latest.result.plq : undefined;
+      const fresh = latest && this.plqCadence.isFresh(latest.frameTs, now) ? latest.result.plq : undefined;
       // the closed-eye probe's `open-eyes` may repeat the lids' rule's
       for (const c of occlusionCandidates(faces[0], fresh, this.config.guidance.thresholds, this.detectors)) if (!candidates.some((x) => x.id === c.id)) candidates.push(c);
       // a capture check that fails says what to do about it, at the check's own threshold
@@ -386,14 +389,14 @@ export class KioskPipeline {
   }
 
   private onAssessed(a: Assessed): void {
+    this.plqCadence.observe(a.frame.ts, Date.now());
     this.metrics.plq.mark();
     this.metrics.counters.plqTotal++;
     this.metrics.plqMs.add(a.plq.plqMs);
     this.metrics.frameToPlqMs.add(Date.now() - a.frame.ts);
+    if (this.occludedOnItsMap(a)) this.metrics.counters.occludedResults++;
     // as the capture condition judges it, so that the holding countdown does not run for a result it will not take
-    const occluded = this.occludedOnItsMap(a);
-    if (occluded) this.metrics.counters.occludedResults++;
-    const good = a.plq.qualityScaled >= this.config.capture.threshold && a.checks.failed.length === 0 && !occluded;
+    const good = countsTowardsCapture(this.captureCandidate(a), this.captureOptions);
     this.dispatch({ type: 'assessed', now: a.frame.ts, epoch: a.epoch, result: a, good });
     const placed = (png: Uint8Array, width: number, height: number): AlignedMapEvent => ({
       seq: a.plq.seq,

@@ -27,17 +27,26 @@ export interface CaptureConditionOptions {
 }
 
 /**
+ * Whether one result counts towards a capture: the condition below and the holding screen's
+ * countdown ask this one question, so that the screen never counts down to a capture that
+ * will not come.
+ */
+export function countsTowardsCapture(c: CaptureCandidate<unknown>, options: Pick<CaptureConditionOptions, 'threshold' | 'advisory' | 'minMeshConfidence'>): boolean {
+  return (
+    !c.blocked &&
+    c.qualityScaled >= options.threshold &&
+    (c.meshConfidence ?? 1) >= (options.minMeshConfidence ?? 0) &&
+    (c.failed ?? []).every((n) => isAdvisory(n, options.advisory ?? []))
+  );
+}
+
+/**
  * Emits the best result of a run of `successive` results that all reach the threshold, pass every
  * non-advisory check, come while no blocking message is shown and show a face the mesh is sure of;
  * a failing result restarts the count, and so does an emission.
  */
 export function captureCondition<T>(options: CaptureConditionOptions): OperatorFunction<CaptureCandidate<T>, T> {
-  const advisory = options.advisory ?? [];
-  const good = (c: CaptureCandidate<T>): boolean =>
-    !c.blocked &&
-    c.qualityScaled >= options.threshold &&
-    (c.meshConfidence ?? 1) >= (options.minMeshConfidence ?? 0) &&
-    (c.failed ?? []).every((n) => isAdvisory(n, advisory));
+  const good = (c: CaptureCandidate<T>): boolean => countsTowardsCapture(c, options);
   return (source) =>
     source.pipe(
       scan<CaptureCandidate<T>, { run: CaptureCandidate<T>[]; fire?: CaptureCandidate<T>[] }>(
