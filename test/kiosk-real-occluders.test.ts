@@ -114,8 +114,10 @@ describe('kiosk server: a new face is not captured before its guidance could sho
     const showAfterMs = 4000;
     const h = await startHarness({ replayDir: await writeFrames([clean]), overrides: { guidance: { showAfterMs } } });
     let inView: number | undefined;
+    const countdown: number[] = [];
     h.client.on('state', (e: StateEvent) => {
       if (e.state !== 'searching' && inView === undefined) inView = Date.now();
+      if (e.state === 'holding' && e.remaining !== undefined && e.remaining < DEFAULT_CONFIG.capture.successive) countdown.push(Date.now());
     });
     try {
       h.operator.emit('reset');
@@ -125,6 +127,9 @@ describe('kiosk server: a new face is not captured before its guidance could sho
       // first call can take up to a second longer than later ones (without the rule: 1.0 s)
       expect(Date.now() - inView!).toBeGreaterThanOrEqual(showAfterMs - TRACKING_SLACK_MS);
       expect(capture.qualityScaled).toBeGreaterThanOrEqual(DEFAULT_CONFIG.capture.threshold);
+      // nor did the holding screen count down before then: the results it would not capture do not count
+      expect(countdown.length).toBeGreaterThan(0);
+      expect(Math.min(...countdown) - inView!).toBeGreaterThanOrEqual(showAfterMs - TRACKING_SLACK_MS);
     } finally {
       await h.close();
     }
