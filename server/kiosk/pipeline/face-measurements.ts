@@ -13,6 +13,20 @@ type P = [number, number];
 const dist = (a: P, b: P): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
 
 
+/**
+ * The eyes of a turned head are closer together in the image than the person's distance from the
+ * camera makes them: ISO/IEC 29794-5's inter-eye distance is the image distance over cos(yaw), as
+ * its reference implementation (OFIQ) measures it, so that a turned head is told to look straight,
+ * not to come closer. The correction stops at this yaw (x1.41): beyond it the estimate of the yaw
+ * is rough and the face fails `HeadPoseYaw` anyway.
+ */
+export const MAX_IED_YAW_CORRECTION_DEG = 45;
+
+/** The inter-eye distance of a face turned by `yawDeg`, in the image (`imagePx`), as if it faced the camera. */
+export function yawCorrectedInterEye(imagePx: number, yawDeg: number): number {
+  return imagePx / Math.cos((Math.min(Math.abs(yawDeg), MAX_IED_YAW_CORRECTION_DEG) * Math.PI) / 180);
+}
+
 /** Mean grey level over a box, sampled on a grid of at most ~40x40 points. */
 function meanGrey(img: RgbImage, x0: number, y0: number, x1: number, y1: number): number {
   const xa = Math.max(0, Math.floor(x0)), ya = Math.max(0, Math.floor(y0));
@@ -91,7 +105,7 @@ export function measureFace(face: DetectedFace, frame: RgbImage, align: Alignmen
     box: face.box,
     offsetX: cx / frame.width - 0.5,
     offsetY: cy / frame.height - 0.5,
-    interEyeDistance: ied,
+    interEyeDistance: yawCorrectedInterEye(ied, face.pose.yaw),
     relativeSize: bh / frame.height,
     yaw: face.pose.yaw,
     pitch: face.pose.pitch - PITCH_OFFSET_DEG,

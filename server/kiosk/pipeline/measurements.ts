@@ -9,7 +9,7 @@ export interface FaceMeasurements {
   /** Face centre relative to the frame centre, in units of frame width/height (-0.5..0.5). */
   offsetX: number;
   offsetY: number;
-  /** Inter-eye distance in pixels (eye centres). */
+  /** Inter-eye distance in frame pixels (eye centres), over cos(yaw) as ISO/IEC 29794-5 measures it (`yawCorrectedInterEye`). */
   interEyeDistance: number;
   /** Face height (box) relative to the frame height. */
   relativeSize: number;
