@@ -49,6 +49,19 @@ describe('ISO components on real measurements', () => {
     }
   });
 
+  it('the inter-eye distance of a turned head is its image distance over cos(yaw), as OFIQ measures it (the yaw capped at 45 degrees)', async () => {
+    const f = await astronaut();
+    const [a, b] = f.face.landmarks5 as Array<[number, number]>;
+    const image = Math.hypot(a[0] - b[0], a[1] - b[1]);
+    const turned = (yaw: number) => measureFace(f.photo, { ...f.face, pose: { ...f.face.pose, yaw } }).interEyeDistance;
+    expect(turned(0)).toBeCloseTo(image, 6);
+    expect(turned(30)).toBeCloseTo(image / Math.cos(Math.PI / 6), 6);
+    expect(turned(-30)).toBeCloseTo(turned(30), 6);
+    expect(turned(80)).toBeCloseTo(image * Math.SQRT2, 6);
+    // her 42 px eyes would need a turn past 62 degrees to reach 90 px: the cap keeps them failing
+    expect(turned(80)).toBeLessThan(DEFAULT_ISO_THRESHOLDS.minInterEyeDistancePx);
+  });
+
   it('a synthetic 30 degree yaw fails, with the cos^2 value 75', async () => {
     const f = await astronaut();
     const m = { ...measureFace(f.photo, f.face), yaw: 30 };
