@@ -156,5 +156,16 @@ describe('plq serve with an RTSP camera URL holding a password (closed port)', (
     expect(output).toMatch(/plq serve: kiosk on .* \(camera opencv:rtsp:\/\/\*\*\*@127\.0\.0\.1:\d+\/x,/);
     expect(output).toMatch(/"msg":"kiosk running"/);
     expect(output).not.toContain(SECRET);
+    // a camera in trouble is a warning; starting up is not (an alert on warnings means trouble)
+    const camera = output
+      .split('\n')
+      .filter((l) => l.includes('"msg":"camera"'))
+      .map((l) => JSON.parse(l) as { level: number; camera: { state: string } });
+    const trouble = camera.filter((l) => l.camera.state === 'lost' || l.camera.state === 'reconnecting');
+    const startingUp = camera.filter((l) => l.camera.state === 'starting');
+    expect(trouble.length).toBeGreaterThanOrEqual(2);
+    expect(trouble.every((l) => l.level === 40)).toBe(true);
+    expect(startingUp.length).toBeGreaterThan(0);
+    expect(startingUp.every((l) => l.level === 30)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { maskCredentials, maskSecretsDeep } from '../../security/mask-credentials.js';
+import type { CameraStatus } from '../camera/frame.js';
 
 /** Where log lines go (stdout by default; tests pass a collector). */
 export interface LogSink {
@@ -22,6 +23,15 @@ export const REDACTED_LOG_PATHS = [
   'headers.cookie',
   'headers["set-cookie"]',
 ];
+
+/**
+ * A camera status is a warning when something went wrong (lost, reconnecting, stopped by an
+ * error); starting, streaming and a plain stop (the source's state before it starts, a replay's
+ * end, shutdown) are information, so that an alert on warnings means a camera in trouble.
+ */
+export function cameraLogLevel(status: CameraStatus): 'info' | 'warn' {
+  return status.state === 'lost' || status.state === 'reconnecting' || status.detail !== undefined ? 'warn' : 'info';
+}
 
 /** A log line with every credential masked; stays one JSON line when it was one. */
 export function maskLogLine(line: string): string {

@@ -29,7 +29,7 @@ import { capturesRoutes } from './plugins/captures-routes.js';
 import { assessRoute } from './plugins/assess-route.js';
 import { storageRoute } from './plugins/storage-route.js';
 import { uiStatic } from './plugins/ui-static.js';
-import { kioskLoggerOptions, type LogSink } from './kiosk-logger.js';
+import { cameraLogLevel, kioskLoggerOptions, type LogSink } from './kiosk-logger.js';
 import { originGuard } from './plugins/origin-guard.js';
 import { authSession } from './plugins/auth-session.js';
 import { roleGuard } from './plugins/role-guard.js';
@@ -151,7 +151,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   const io = attachSockets(app.server, { pipeline, store: captures, config, authenticator, policy, audit });
   pipeline.events$.subscribe((e) => {
     if (e.type === 'error') app.log.warn({ pipeline: e.data.message }, 'pipeline error');
-    else if (e.type === 'camera' && e.data.state !== 'streaming') app.log.warn({ camera: e.data }, 'camera');
+    else if (e.type === 'camera') app.log[cameraLogLevel(e.data)]({ camera: e.data }, 'camera');
     else if (e.type === 'capture') app.log.info({ capture: e.data.id, qualityScaled: e.data.qualityScaled, trigger: e.data.trigger }, 'captured');
   });
   // the operator must know when captures cannot be written (disk full or failing)
