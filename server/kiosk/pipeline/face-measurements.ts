@@ -20,7 +20,7 @@ const dist = (a: P, b: P): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
  * not to come closer. The correction stops at this yaw (x1.41): beyond it the estimate of the yaw
  * is rough and the face fails `HeadPoseYaw` anyway.
  */
-export const MAX_IED_YAW_CORRECTION_DEG = 45;
+const MAX_IED_YAW_CORRECTION_DEG = 45;
 
 /** The inter-eye distance of a face turned by `yawDeg`, in the image (`imagePx`), as if it faced the camera. */
 export function yawCorrectedInterEye(imagePx: number, yawDeg: number): number {

@@ -5,6 +5,8 @@
  * further apart than it: the message lapsed between two maps and came back `showAfterMs` after the
  * next. The window follows the pace at which results come instead, within bounds.
  */
+import { median } from '../../xai/map-stats.js';
+
 export interface PlqFreshnessOptions {
   /** The window on a fast box. */
   minMs: number;
@@ -51,7 +53,8 @@ export class PlqCadence {
   get freshForMs(): number {
     const { minMs, maxMs, intervals } = this.options;
     const interval = this.intervalsMs.length > 0 ? median(this.intervalsMs) : this.requestEveryMs;
-    return Math.min(maxMs, Math.max(minMs, median(this.agesMs) + intervals * interval));
+    const age = this.agesMs.length > 0 ? median(this.agesMs) : 0;
+    return Math.min(maxMs, Math.max(minMs, age + intervals * interval));
   }
 
   /** Whether a result for the frame taken at `resultTs` still stands for the frame taken at `now`. */
@@ -63,11 +66,4 @@ export class PlqCadence {
 function keepRecent(values: number[], value: number, n: number): void {
   values.push(value);
   if (values.length > n) values.shift();
-}
-
-/** The median (the upper one of an even count); 0 for none. */
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
