@@ -70,7 +70,8 @@ describe.skipIf(!opencvAvailable)('OpenCV camera thread: an unreachable RTSP cam
     idle.enable();
     await new Promise((r) => setTimeout(r, 2000));
     idle.disable();
-    console.log(`idle baseline on this machine: event-loop lag p99 ${(idle.percentile(99) / 1e6).toFixed(1)} ms`);
+    const idleP99 = idle.percentile(99) / 1e6;
+    console.log(`idle baseline on this machine: event-loop lag p99 ${idleP99.toFixed(1)} ms`);
     const source = new OpenCvSource({ target: { kind: 'url', url: hole.url }, reconnect: { minDelayMs: 100, maxDelayMs: 400 }, logger: memoryLogger() });
     const before = hole.connections();
     const { p99, max, statuses } = await runFor(source, 6000);
@@ -79,7 +80,9 @@ describe.skipIf(!opencvAvailable)('OpenCV camera thread: an unreachable RTSP cam
     expect(attempts).toBeGreaterThanOrEqual(3);
     expect(statuses.some((s) => s.state === 'reconnecting' && /cannot open/.test(s.detail ?? ''))).toBe(true);
     expect(statuses.some((s) => s.state === 'streaming')).toBe(false);
-    expect(p99).toBeLessThanOrEqual(20);
+    // 20 ms (DESIGN's budget) above what this machine shows with nothing running: a loaded CI
+    // machine lifts both, while an open on the main loop puts ~0.5 s on every attempt
+    expect(p99).toBeLessThanOrEqual(Math.max(20, idleP99 + 20));
     // p99 alone would not see a few long blocks among thousands of samples; one open on the
     // main loop blocks for the FFmpeg timeout (~0.5-0.6 s here, the control below)
     expect(max).toBeLessThan(300);

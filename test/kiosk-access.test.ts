@@ -282,11 +282,12 @@ describe('audit trail', () => {
     try {
       await waitFor<PlqEvent>(op, 'plq', () => true, 60_000);
       const captured = waitFor<CaptureEvent>(op, 'capture', () => true, 30_000);
+      // the second one back to back: sent after the first capture's save, it could come 2 s later on a busy machine
+      const tooSoon = waitFor<{ message: string }>(op, 'error', (e) => /at most one every 2 s/.test(e.message), 30_000);
+      op.emit('operator:capture');
       op.emit('operator:capture');
       const c = await captured;
       expect(c.trigger).toBe('manual');
-      const tooSoon = waitFor<{ message: string }>(op, 'error', (e) => /at most one every 2 s/.test(e.message), 5000);
-      op.emit('operator:capture');
       await tooSoon;
 
       const report = JSON.parse((await request('GET', `/api/captures/${c.id}`, { headers: operatorHeaders(l) })).text) as { capturedBy: string; operator: { approved: boolean; by: string } };
@@ -345,12 +346,12 @@ describe('in Chromium', () => {
     await expect.poll(() => msg.textContent(), { timeout: 10_000 }).toContain('Logged out');
     expect((await ctx.request.get(`${base}/api/captures`)).status()).toBe(401);
 
+    const loggedInAt = Date.now(); // before the login request: no later than the session's start on the server
     await loginWith(OPERATOR.password);
     await page.locator('operator-console').waitFor({ timeout: 10_000 });
-    const loggedInAt = Date.now();
     // sessionMaxSeconds: the console notices the ended session and asks for a login again
     await expect.poll(() => msg.textContent().catch(() => ''), { timeout: (SESSION_SECONDS + 10) * 1000, interval: 500 }).toContain('session has ended');
-    expect(Date.now() - loggedInAt).toBeGreaterThanOrEqual(SESSION_SECONDS * 1000 - 1000);
+    expect(Date.now() - loggedInAt).toBeGreaterThanOrEqual(SESSION_SECONDS * 1000);
     expect((await ctx.request.get(`${base}/api/captures`)).status()).toBe(401);
     await ctx.close();
   }, 60_000);

@@ -161,7 +161,7 @@ describe.skipIf(!python || !systemdNotify)('sd_notify and the watchdog (real sys
     expect(wd.start()).toBe(true);
     await new Promise((r) => setTimeout(r, 1000));
     alive = false;
-    await new Promise((r) => setTimeout(r, 250)); // the ping in flight lands
+    await new Promise((r) => setTimeout(r, 600)); // the ping in flight lands (a spawned systemd-notify; slow on a busy machine)
     const whileAlive = sock.messages.filter((m) => m.includes('WATCHDOG=1')).length;
     sock.messages.length = 0;
     await new Promise((r) => setTimeout(r, 1000));
