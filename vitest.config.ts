@@ -8,16 +8,11 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    poolOptions: {
-      forks: {
-        maxForks: 2,
-        minForks: 1,
-        // Node 20's V8 (11.3) twice aborted a fork that runs the kiosk in-process with
-        // "Check failed: marking_done_" in CppHeap::TraceEpilogue, reached from an incremental
-        // marking task. Atomic marking never takes that path.
-        execArgv: ['--no-incremental-marking'],
-      },
-    },
+    maxWorkers: 2,
+    // Node 20's V8 (11.3) twice aborted a fork that runs the kiosk in-process with
+    // "Check failed: marking_done_" in CppHeap::TraceEpilogue, reached from an incremental
+    // marking task. Atomic marking never takes that path.
+    execArgv: ['--no-incremental-marking'],
     reporters: ['default'],
   },
 });
