@@ -15,7 +15,9 @@ import { SyntheticSource } from '../server/kiosk/camera/synthetic-source.js';
 import type { CameraSource } from '../server/kiosk/camera/frame.js';
 import { detector } from './helpers/real-faces.js';
 import { startHarness, waitFor, writeFrames } from './helpers/kiosk-harness.js';
-import { UNSEEN_OCCLUDED, unseenPhoto, unseenPortrait } from './helpers/unseen-faces.js';
+import { UNSEEN_OCCLUDED, foldOf, unseenPhoto, unseenPortrait } from './helpers/unseen-faces.js';
+import { PhotoMeshes, sharedPhotoBoothFrame } from '../server/evaluation/guidance-frames.js';
+import { HumanFaceDetector } from '../server/detect/human-detector.js';
 
 const cases = [
   { occluder: 'sunglasses', wearing: 'sunglasses', id: 'remove-sunglasses', ...UNSEEN_OCCLUDED.sunglasses },
@@ -219,6 +221,26 @@ describe('kiosk server: maps that come slowly (a slow box) keep their messages',
       expect(median(gaps)).toBeGreaterThan(1500);
       // the message never went away in between
       expect(events.filter((e) => e.at >= shownAt && !e.glasses)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+/** A real validate-fold face turned about 22 degrees (yaw), framed as `plq evaluate guidance` frames it. */
+const TURNED = 'images/Deep3DFaceReconstruction/input/vd006.png';
+const ONE_SIDE = ['uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek'];
+
+describe('kiosk server: a turned head', () => {
+  it('is told to look straight first; what its turned side looks like to the map comes second', async () => {
+    expect(await foldOf(TURNED)).toBe('validate');
+    const booth = await sharedPhotoBoothFrame(new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 })), TURNED);
+    const h = await startHarness({ replayDir: await writeFrames([booth.image]) });
+    try {
+      h.operator.emit('reset');
+      const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => ONE_SIDE.includes(m.id)) && e.messages.some((m) => m.id === 'look-straight'), 60_000);
+      expect(g.messages[0].id).toBe('look-straight');
+      expect(ONE_SIDE).toContain(g.messages[1].id);
     } finally {
       await h.close();
     }

@@ -170,7 +170,7 @@ export function occlusionCandidates(
   if (leftCheek) out.push('uncover-left-cheek');
   if (rightCheek) out.push('uncover-right-cheek');
   if (mouth) out.push('uncover-mouth');
-  if (!detectors || detectors.detectors.length === 0) return out.map(candidate);
+  if (!detectors || detectors.detectors.length === 0) return out.map((id) => occlusionCandidate(id, m, t));
   const replaced = new Set(detectors.detectors.filter((d) => d.mode === 'replace').map((d) => d.id));
   // both eyes far darker than the face is dark lenses whatever the detector says (drawn or
   // real): the rule's sunglasses stay, the detector only adds the cases the rule misses
@@ -189,7 +189,21 @@ export function occlusionCandidates(
   // a head covering pulled down to the brows draws the same line across the nose bridge as a
   // spectacle frame: with headgear said, glasses wait until it is off (they are said then if worn)
   if (learned.includes('remove-headgear') || kept.includes('remove-headgear')) learned = learned.filter((id) => id !== 'remove-glasses');
-  return [...new Set([...kept, ...learned])].map(candidate);
+  return [...new Set([...kept, ...learned])].map((id) => occlusionCandidate(id, m, t));
+}
+
+const ONE_SIDE: ReadonlySet<GuidanceId> = new Set(['uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek']);
+
+/**
+ * A head turned past the pose limit shows one side of the face foreshortened and shaded, which
+ * reads as a covered cheek or eye to the map (lower P) and to the grey levels alike. So while the
+ * head is turned, one-side messages come right after `look-straight` instead of before it. They
+ * are not dropped: a hand over the face can itself turn the mesh's yaw past the limit, and a
+ * person who already looks straight must still be told what to uncover.
+ */
+function occlusionCandidate(id: GuidanceId, m: Pick<FaceMeasurements, 'yaw'>, t: Pick<GuidanceThresholds, 'maxYawDeg'>): GuidanceCandidate {
+  const c = candidate(id);
+  return ONE_SIDE.has(id) && Math.abs(m.yaw) > t.maxYawDeg ? { ...c, priority: RULE_PRIORITY['look-straight'] + 0.5 } : c;
 }
 
 /**
