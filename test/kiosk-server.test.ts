@@ -206,7 +206,10 @@ describe('kiosk server: occluded faces get the matching guidance', () => {
   ];
   for (const [occluder, id] of cases) {
     it(`${occluder} -> ${id}, and no capture`, async () => {
-      const h = await startHarness({ replayDir: await writeFrames([drawOccluder(good, goodFace, occluder)]) });
+      // This face sits at the yaw limit (10.0 degrees) and the square on its right cheek takes it
+      // to 11.1: the cheek is then said right after look-straight, and move-closer ranks first.
+      // Three messages shown, so the cheek's comes into view; its order is asserted below.
+      const h = await startHarness({ replayDir: await writeFrames([drawOccluder(good, goodFace, occluder)]), overrides: { guidance: { maxShown: 3 } } });
       let captured = false;
       h.client.on('capture', () => (captured = true));
       try {
@@ -215,6 +218,8 @@ describe('kiosk server: occluded faces get the matching guidance', () => {
         const g = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.messages.some((m) => m.id === id), 45_000);
         const m = g.messages.find((x) => x.id === id)!;
         expect(m.text.length).toBeGreaterThan(5);
+        const straight = g.messages.findIndex((x) => x.id === 'look-straight');
+        if (straight >= 0 && id.startsWith('uncover-') && id !== 'uncover-mouth') expect(g.messages.indexOf(m)).toBeGreaterThan(straight);
         expect(g.language).toBe('en');
         h.client.emit('language', 'de');
         const de = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.language === 'de', 10_000);
