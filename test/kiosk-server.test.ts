@@ -12,6 +12,7 @@ import { packageFile } from '../server/plq/model-paths.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { unseenPortrait } from './helpers/unseen-faces.js';
 import type { GuidanceEvent, PlqEvent, FrameEvent, CaptureEvent, StateEvent } from '../server/kiosk/pipeline/kiosk-events.js';
+import { ONE_SIDE_IDS } from '../server/kiosk/guidance/guidance-rules.js';
 
 /** The frontal, well-lit face of the packaged photos (sample3, first face) framed like a booth camera. */
 let good: RgbImage;
@@ -219,7 +220,7 @@ describe('kiosk server: occluded faces get the matching guidance', () => {
         const m = g.messages.find((x) => x.id === id)!;
         expect(m.text.length).toBeGreaterThan(5);
         const straight = g.messages.findIndex((x) => x.id === 'look-straight');
-        if (straight >= 0 && id.startsWith('uncover-') && id !== 'uncover-mouth') expect(g.messages.indexOf(m)).toBeGreaterThan(straight);
+        if (straight >= 0 && ONE_SIDE_IDS.has(id)) expect(g.messages.indexOf(m)).toBeGreaterThan(straight);
         expect(g.language).toBe('en');
         h.client.emit('language', 'de');
         const de = await waitFor<GuidanceEvent>(h.client, 'guidance', (e) => e.language === 'de', 10_000);

@@ -192,7 +192,8 @@ export function occlusionCandidates(
   return [...new Set([...kept, ...learned])].map((id) => occlusionCandidate(id, m, t));
 }
 
-const ONE_SIDE: ReadonlySet<GuidanceId> = new Set(['uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek']);
+/** The messages about one side of the face: they wait behind `look-straight` on a turned head. */
+export const ONE_SIDE_IDS: ReadonlySet<string> = new Set<GuidanceId>(['uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek']);
 
 /**
  * A head turned past the pose limit shows one side of the face foreshortened and shaded, which
@@ -203,7 +204,7 @@ const ONE_SIDE: ReadonlySet<GuidanceId> = new Set(['uncover-left-eye', 'uncover-
  */
 function occlusionCandidate(id: GuidanceId, m: Pick<FaceMeasurements, 'yaw'>, t: Pick<GuidanceThresholds, 'maxYawDeg'>): GuidanceCandidate {
   const c = candidate(id);
-  return ONE_SIDE.has(id) && Math.abs(m.yaw) > t.maxYawDeg ? { ...c, priority: RULE_PRIORITY['look-straight'] + 0.5 } : c;
+  return ONE_SIDE_IDS.has(id) && Math.abs(m.yaw) > t.maxYawDeg ? { ...c, priority: RULE_PRIORITY['look-straight'] + 0.5 } : c;
 }
 
 /**
