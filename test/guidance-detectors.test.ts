@@ -170,6 +170,11 @@ describe('the shipped detectors', () => {
     expect(turned.priority).toBeGreaterThan(candidate('look-straight').priority);
     expect(turned.priority).toBeLessThan(candidate('head-level').priority);
     expect(turned.blocking).toBe(true);
+    // an eye and a cheek on a turned head keep their order: the eye first
+    const both = occlusionCandidates({ appearance: look({ leftEye: [0.1, 0.1] }), yaw: 25 } as FaceMeasurements, cheek, DEFAULT_THRESHOLDS, null);
+    const eye = both.find((c) => c.id === 'uncover-left-eye')!;
+    expect(eye.priority).toBeGreaterThan(candidate('look-straight').priority);
+    expect(eye.priority).toBeLessThan(both.find((c) => c.id === 'uncover-right-cheek')!.priority);
   });
 
   it('real turned faces of the validate fold: look-straight is said before any one-side message, which still comes', async () => {

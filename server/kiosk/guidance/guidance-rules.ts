@@ -204,7 +204,8 @@ export const ONE_SIDE_IDS: ReadonlySet<string> = new Set<GuidanceId>(['uncover-l
  */
 function occlusionCandidate(id: GuidanceId, m: Pick<FaceMeasurements, 'yaw'>, t: Pick<GuidanceThresholds, 'maxYawDeg'>): GuidanceCandidate {
   const c = candidate(id);
-  return ONE_SIDE_IDS.has(id) && Math.abs(m.yaw) > t.maxYawDeg ? { ...c, priority: RULE_PRIORITY['look-straight'] + 0.5 } : c;
+  // after look-straight and before head-level, eyes before cheeks as elsewhere
+  return ONE_SIDE_IDS.has(id) && Math.abs(m.yaw) > t.maxYawDeg ? { ...c, priority: RULE_PRIORITY['look-straight'] + RULE_PRIORITY[id] / 10 } : c;
 }
 
 /**
