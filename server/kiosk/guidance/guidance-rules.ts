@@ -109,7 +109,7 @@ export function trackingCandidates(faces: FaceMeasurements[], frameWidth: number
   if (ied < t.minInterEyeRatio) out.push('move-closer');
   if (ied > t.maxInterEyeRatio) out.push('step-back');
   if (Math.abs(m.offsetX) > t.maxOffsetX || Math.abs(m.offsetY) > t.maxOffsetY) out.push('center-face');
-  if (Math.abs(m.yaw) > t.maxYawDeg || Math.abs(m.pitch) > t.maxPitchDeg) out.push('look-straight');
+  if (turnedPastYawLimit(m, t) || Math.abs(m.pitch) > t.maxPitchDeg) out.push('look-straight');
   if (Math.abs(m.roll) > t.maxRollDeg) out.push('head-level');
   const eyesVisible = m.appearance.leftEye.luminance >= t.darkEyeRatio && m.appearance.rightEye.luminance >= t.darkEyeRatio;
   const eyesClosed = m.eyelids ? Math.max(m.eyelids.left, m.eyelids.right) < t.minLidOpen : Math.min(m.leftEyeOpen, m.rightEyeOpen) < t.minEyeOpen;
@@ -192,6 +192,9 @@ export function occlusionCandidates(
   return [...new Set([...kept, ...learned])].map((id) => occlusionCandidate(id, m, t));
 }
 
+/** The yaw that makes `look-straight` due, and puts the one-side messages behind it. */
+const turnedPastYawLimit = (m: Pick<FaceMeasurements, 'yaw'>, t: Pick<GuidanceThresholds, 'maxYawDeg'>): boolean => Math.abs(m.yaw) > t.maxYawDeg;
+
 /** The messages about one side of the face: they wait behind `look-straight` on a turned head. */
 export const ONE_SIDE_IDS: ReadonlySet<string> = new Set<GuidanceId>(['uncover-left-eye', 'uncover-right-eye', 'uncover-left-cheek', 'uncover-right-cheek']);
 
@@ -205,7 +208,7 @@ export const ONE_SIDE_IDS: ReadonlySet<string> = new Set<GuidanceId>(['uncover-l
 function occlusionCandidate(id: GuidanceId, m: Pick<FaceMeasurements, 'yaw'>, t: Pick<GuidanceThresholds, 'maxYawDeg'>): GuidanceCandidate {
   const c = candidate(id);
   // after look-straight and before head-level, eyes before cheeks as elsewhere
-  return ONE_SIDE_IDS.has(id) && Math.abs(m.yaw) > t.maxYawDeg ? { ...c, priority: RULE_PRIORITY['look-straight'] + RULE_PRIORITY[id] / 10 } : c;
+  return ONE_SIDE_IDS.has(id) && turnedPastYawLimit(m, t) ? { ...c, priority: RULE_PRIORITY['look-straight'] + RULE_PRIORITY[id] / 10 } : c;
 }
 
 /**
