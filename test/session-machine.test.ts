@@ -8,7 +8,7 @@ import { initialSession, type SessionEvent, type SessionOptions } from '../serve
 import type { CaptureEvent, KioskEvent } from '../server/kiosk/pipeline/kiosk-events.js';
 
 type E = SessionEvent<string>;
-const O: SessionOptions = { successive: 2, resetAfterMs: 20_000, leaveResetMs: 2500, hintAfterMs: 20_000, assistanceAfterMs: 45_000, latchAttack: true };
+const O: SessionOptions = { successive: 2, resetAfterMs: 20_000, leaveResetMs: 2500, hintAfterMs: 20_000, assistanceAfterMs: 45_000, latchAttack: true, samePerson: null };
 const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 /** Phase letters: s searching, a adjusting, h holding, c captured, l camera-lost. */

@@ -11,7 +11,7 @@ interface Frame {
 type S = SessionState<Frame>;
 type E = SessionEvent<Frame>;
 
-const O: SessionOptions = { successive: 3, resetAfterMs: 20_000, leaveResetMs: 2500, hintAfterMs: 20_000, assistanceAfterMs: 45_000, latchAttack: true };
+const O: SessionOptions = { successive: 3, resetAfterMs: 20_000, leaveResetMs: 2500, hintAfterMs: 20_000, assistanceAfterMs: 45_000, latchAttack: true, samePerson: null };
 const T = 1_000_000;
 const blocking = { id: 'move-closer', priority: 2, blocking: true };
 const attack = { id: 'presentation-attack', priority: 0, blocking: true };

@@ -16,6 +16,7 @@ import { inpaintCommand } from './experiment-inpaint-command.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { evaluateGuidanceCommand } from './evaluate-guidance-command.js';
 import { DEFAULT_CAPTURE_HOLD_MS, evaluateCaptureCommand } from './evaluate-capture-command.js';
+import { evaluateSamePersonCommand } from './evaluate-same-person-command.js';
 import { SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import { splitCommand } from './split-command.js';
 import { guidanceLabelsCommand } from './guidance-labels-command.js';
@@ -129,8 +130,8 @@ program
 
 program
   .command('evaluate')
-  .description('on the validate fold: quality (the candidates: drops, ladders, AUCs, ERC, pointing game, clean Q^), guidance (per message: recall, precision, false alarms, confusion) or capture (clean faces captured automatically, faces with an occluder captured anyway)')
-  .argument('[what]', 'quality, guidance or capture', 'quality')
+  .description('on the validate fold: quality (the candidates: drops, ladders, AUCs, ERC, pointing game, clean Q^), guidance (per message: recall, precision, false alarms, confusion), capture (clean faces captured automatically, faces with an occluder captured anyway) or same-person (another person stepping in told from one taking off an occluder)')
+  .argument('[what]', 'quality, guidance, capture or same-person', 'quality')
   .option('--candidates <list>', 'quality: comma-separated candidates (default: all)')
   .addOption(new Option('--fold <fold>', 'fold to judge on (only validate is evidence)').choices(['fit', 'calibrate', 'validate']).default('validate'))
   .option('--limit <n>', 'at most n faces of the fold, taken evenly (quick runs)', positiveInt)
@@ -144,6 +145,11 @@ program
   .option('--config <file>', 'guidance: kiosk config JSON (as plq serve)')
   .option('--profile <name>', 'guidance: kiosk profile (as plq serve)')
   .option('--rules-only', 'guidance: without the learned detectors (models/guidance-detectors.json)', false)
+  .option('--min-similarity <s>', 'same-person: the FR similarity to judge at (default: the kiosk\'s for its model)', (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < -1 || n > 1) throw new InvalidArgumentError('must be a number from -1 to 1');
+    return n;
+  })
   .option('--hold-ms <ms>', `capture: hold each face until it is captured or this long (default ${DEFAULT_CAPTURE_HOLD_MS})`, positiveInt)
   .addOption(backendOption())
   .action(async (what: string, o) => {
@@ -166,7 +172,14 @@ program
       });
       return;
     }
-    if (what !== 'quality') throw new InvalidArgumentError(`unknown evaluation "${what}" (known: quality, guidance, capture)`);
+    if (what === 'same-person') {
+      for (const k of kinds) if (!(SYNTHETIC_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown synthetic occluder "${k}" (known: ${SYNTHETIC_KINDS.join(', ')}, none)`);
+      process.exitCode = await evaluateSamePersonCommand({
+        set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, minSimilarity: o.minSimilarity, config: o.config, profile: o.profile, backend: o.backend, json: o.json,
+      });
+      return;
+    }
+    if (what !== 'quality') throw new InvalidArgumentError(`unknown evaluation "${what}" (known: quality, guidance, capture, same-person)`);
     if (o.json === true) throw new InvalidArgumentError('plq evaluate quality --json needs a file');
     process.exitCode = await evaluateCommand({
       candidates: o.candidates, fold: o.fold, limit: o.limit, maxMapFaces: o.maxMapFaces, json: o.json, backend: o.backend,

@@ -94,6 +94,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     presentationAttack: obj({ enabled: { type: 'boolean' }, minReal: num(0, 1), minLive: num(0, 1), latch: { type: 'boolean' } }),
     waivable: { type: 'array', uniqueItems: true, items: { enum: [...WAIVABLE_IDS] } },
     closedEyeProbe: { type: 'boolean' },
+    samePerson: obj({ enabled: { type: 'boolean' }, minSimilarity: { type: ['number', 'null'], minimum: -1, maximum: 1 }, minBoxOverlap: num(0, 1) }),
   }),
   capture: obj({
     threshold: num(0, 1),

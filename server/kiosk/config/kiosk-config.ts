@@ -156,6 +156,15 @@ export interface KioskConfig {
      * (narrowed eyes) instead of 5 % (README, "Closed eyes: the eyes' gradient histograms").
      */
     closedEyeProbe: boolean;
+    /**
+     * A session is one person's (its waivers, guidance history, escalation, capture countdown).
+     * When the subject's track breaks (a frame without a face, a box that jumped: less than
+     * `minBoxOverlap` of the previous frame's) and the next PLQ result's FR embedding is below
+     * `minSimilarity` against the person's recent ones, another person stepped in: the session
+     * starts again (pipeline/session/same-person.ts). `minSimilarity` null: the value measured
+     * for `engine.model` (SAME_PERSON_MIN_SIMILARITY); no check for a model without one.
+     */
+    samePerson: { enabled: boolean; minSimilarity: number | null; minBoxOverlap: number };
   };
   capture: {
     /** Q^ that counts as good. */
@@ -368,6 +377,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
     presentationAttack: DEFAULT_PRESENTATION_ATTACK,
     waivable: [...DEFAULT_WAIVABLE],
     closedEyeProbe: false,
+    samePerson: { enabled: true, minSimilarity: null, minBoxOverlap: 0.3 },
   },
   capture: { threshold: 0.5, successive: 3, dir: defaultCaptureDir(process.env), retentionHours: 24, maxCount: 500, minFreeMB: 100, maxPendingCaptures: 20, resetAfterSeconds: 20, minMeshConfidence: 0.5, iso: { ...DEFAULT_ISO_THRESHOLDS }, advisoryComponents: [...DEFAULT_ADVISORY_COMPONENTS] },
   xai: { mamFile: null, everyNthPlq: 6 },

@@ -46,6 +46,7 @@ import { KioskMetrics } from './kiosk-metrics.js';
 import { initialSession, type SessionEvent, type SessionOptions, type SessionState } from './session/session-state.js';
 import { guidanceMessage, type SaveEffect } from './session/session-effects.js';
 import { sessionLoop, type SessionLoop } from './session/session-loop.js';
+import { SAME_PERSON_MIN_SIMILARITY, SAME_PERSON_TEMPLATES, type SamePersonOptions } from './session/same-person.js';
 import { advisoryWithWaivers, withoutWaived, type Waiver } from '../guidance/waivers.js';
 
 interface Tracked {
@@ -92,7 +93,15 @@ function sessionOptions(config: KioskConfig): SessionOptions {
     hintAfterMs: config.guidance.hintAfterMs,
     assistanceAfterMs: config.guidance.assistanceAfterMs,
     latchAttack: config.guidance.presentationAttack.latch,
+    samePerson: samePersonOptions(config),
   };
+}
+
+/** The same-person check as configured: its threshold is the config's or the one measured for the FR model; none, no check. */
+export function samePersonOptions(config: KioskConfig): SamePersonOptions | null {
+  const { enabled, minSimilarity, minBoxOverlap } = config.guidance.samePerson;
+  const threshold = minSimilarity ?? SAME_PERSON_MIN_SIMILARITY[config.engine.model];
+  return enabled && threshold !== undefined ? { minSimilarity: threshold, minBoxOverlap, templates: SAME_PERSON_TEMPLATES } : null;
 }
 
 export class KioskPipeline {
@@ -385,7 +394,7 @@ export class KioskPipeline {
     // (the session hides them at once, while the hysteresis still fades them out). The hysteresis
     // answers synchronously: the session sees the shown messages before the frame
     this.observations$.next({ ts: now, candidates: [...withoutWaived(candidates, this.session.waivers)] });
-    this.dispatch({ type: 'tracked', now, face: faces.length > 0 });
+    this.dispatch({ type: 'tracked', now, face: faces.length > 0, ...(faces.length > 0 ? { box: faces[0].box } : {}) });
   }
 
   private onAssessed(a: Assessed): void {
@@ -397,7 +406,7 @@ export class KioskPipeline {
     if (this.occludedOnItsMap(a)) this.metrics.counters.occludedResults++;
     // as the capture condition judges it, so that the holding countdown does not run for a result it will not take
     const good = countsTowardsCapture(this.captureCandidate(a), this.captureOptions);
-    this.dispatch({ type: 'assessed', now: a.frame.ts, epoch: a.epoch, result: a, good });
+    this.dispatch({ type: 'assessed', now: a.frame.ts, epoch: a.epoch, result: a, good, embedding: a.plq.embedding });
     const placed = (png: Uint8Array, width: number, height: number): AlignedMapEvent => ({
       seq: a.plq.seq,
       frameTs: a.plq.frameTs,

@@ -8,8 +8,12 @@ import { escalationOf, guidanceKey, guidanceView } from './session-guidance.js';
 import type { Assessment, CaptureTrigger, SessionEffect, SessionEvent, SessionOptions, SessionPhase, SessionState, SessionStep } from './session-state.js';
 import type { Actor } from '../../../security/roles.js';
 import { withoutWaived, type Waiver } from '../../guidance/waivers.js';
+import { bestSimilarity, trackBroken, type FaceBox } from './same-person.js';
 
 const HISTORY_MAX = 500;
+
+/** The state event's detail when the session ended because another person stepped in (same-person.ts). */
+export const ANOTHER_PERSON = 'another person';
 
 type Step<A> = SessionStep<A>;
 
@@ -63,7 +67,7 @@ function startCapture<A>(s: SessionState<A>, a: Assessment<A>, trigger: CaptureT
 }
 
 /** A new person: forget the session (not the camera: a lost camera stays lost). */
-function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number): Step<A> {
+function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number, detail?: string): Step<A> {
   const cleared: SessionState<A> = {
     ...s,
     latest: undefined,
@@ -75,11 +79,13 @@ function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number): Step
     history: [],
     goodRun: 0,
     escalation: 'none',
+    templates: [],
+    identityCheck: false,
   };
   // the operator view hears that the waivers went after the new session's state and guidance
   const unwaived = setWaivers(cleared, []);
   const phase = s.phase === 'camera-lost' ? 'camera-lost' : 'searching';
-  return then(then(enter(unwaived.state, phase, { force: true }), (c) => publish(c, o, now, true)), (c) => step(c, ...unwaived.effects));
+  return then(then(enter(unwaived.state, phase, { force: true, detail }), (c) => publish(c, o, now, true)), (c) => step(c, ...unwaived.effects));
 }
 
 /**
@@ -99,7 +105,22 @@ function waive<A>(s: SessionState<A>, o: SessionOptions, e: Extract<SessionEvent
   return then(setWaivers({ ...s, persistence: e.waived ? persistence : s.persistence }, waivers), (c) => publish(c, o, e.now));
 }
 
-function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face: boolean): Step<A> {
+/**
+ * The subject's track broke (no subject on the frame before, or a box that jumped): the next PLQ
+ * result is checked against the person's templates, and the capture run starts again (a new
+ * epoch), so that no result of the person before counts for whoever is there now.
+ */
+function trackBreak<A>(s: SessionState<A>, o: SessionOptions, face: boolean, box: FaceBox | undefined): SessionState<A> {
+  const sp = o.samePerson;
+  const broke =
+    face && box !== undefined && sp !== null && s.templates.length > 0 && !s.identityCheck && s.phase !== 'captured' && s.phase !== 'camera-lost' && trackBroken(s.subjectBox, box, sp.minBoxOverlap);
+  const next = { ...s, subjectBox: face ? box : undefined };
+  return broke ? { ...next, identityCheck: true, epoch: s.epoch + 1, goodRun: 0 } : next;
+}
+
+function onTracked<A>(before: SessionState<A>, o: SessionOptions, now: number, face: boolean, box: FaceBox | undefined): Step<A> {
+  const s0 = trackBreak(before, o, face, box);
+  const broke = s0.identityCheck && !before.identityCheck;
   const stayed = s0.faceSince !== undefined && now - s0.lastFaceTs <= o.leaveResetMs;
   let s: Step<A> = step(
     face
@@ -125,7 +146,7 @@ function onTracked<A>(s0: SessionState<A>, o: SessionOptions, now: number, face:
   if (phase === 'camera-lost' || phase === 'captured') return s;
   if (!face) s = then(s, (c) => enter(c, 'searching'));
   else if (s.state.attackLatched || s.state.shown.some((m) => m.blocking)) s = then(s, (c) => enter(c, 'adjusting'));
-  else if (phase !== 'holding') s = then(s, (c) => enter(c, 'holding', { remaining: holdingRemaining(c, o) }));
+  else if (phase !== 'holding' || broke) s = then(s, (c) => enter(c, 'holding', { remaining: holdingRemaining(c, o) }));
   return then(s, (c) => publish(c, o, now));
 }
 
@@ -147,10 +168,19 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
     }
 
     case 'tracked':
-      return onTracked(s, o, e.now, e.face);
+      return onTracked(s, o, e.now, e.face, e.box);
 
     case 'assessed': {
       if (e.epoch !== s.epoch) return step(s); // requested before the person left, a retake or a reset
+      const sp = o.samePerson;
+      if (sp && e.embedding) {
+        if (s.identityCheck && bestSimilarity(s.templates, e.embedding) < sp.minSimilarity) {
+          // another person: a session of their own, from this face on
+          const embedding = e.embedding;
+          return then(endSession(s, o, e.now, ANOTHER_PERSON), (c) => step({ ...c, templates: [embedding], faceSince: e.now }));
+        }
+        s = { ...s, identityCheck: false, templates: [...s.templates, e.embedding].slice(-sp.templates) };
+      }
       const next: SessionState<A> = { ...s, latest: { result: e.result, frameTs: e.now } };
       if (s.phase !== 'holding' && s.phase !== 'adjusting') return step(next);
       const counted = { ...next, goodRun: e.good ? s.goodRun + 1 : 0 };

@@ -11,6 +11,7 @@ import type { GuidanceId, Language } from '../../guidance/guidance-ids.js';
 import type { CameraState } from '../../camera/frame.js';
 import type { Actor } from '../../../security/roles.js';
 import type { Waiver } from '../../guidance/waivers.js';
+import type { FaceBox, SamePersonOptions } from './same-person.js';
 
 /** The session's phase is the wire state (`ui/src/protocol.ts`), unchanged. */
 export type SessionPhase = KioskState;
@@ -35,6 +36,8 @@ export interface SessionOptions {
   assistanceAfterMs: number;
   /** `presentation-attack`, once shown, blocks auto-capture until the session ends. */
   latchAttack: boolean;
+  /** Another person stepping in ends the session (same-person.ts); null: only the leave time does. */
+  samePerson: SamePersonOptions | null;
 }
 
 export interface Assessment<A> {
@@ -91,18 +94,27 @@ export interface SessionState<A> {
   guidanceKey: string;
   /** Messages an operator waived for this session: never shown, never blocking (guidance/waivers.ts). */
   waivers: readonly Waiver[];
+  /** The subject's box on the last tracked frame; undefined when that frame had no subject. */
+  subjectBox: FaceBox | undefined;
+  /** The session's person's latest FR embeddings (unit length), oldest first. */
+  templates: readonly Float32Array[];
+  /**
+   * The subject's track broke (a frame without one, a box that jumped): the next PLQ result is
+   * compared with `templates` before it joins them, and another person ends the session.
+   */
+  identityCheck: boolean;
 }
 
 export type SessionEvent<A> =
   | { type: 'camera'; now: number; status: CameraState; detail?: string }
   | { type: 'guidance-shown'; now: number; shown: readonly GuidanceCandidate[] }
-  /** A tracked frame; `face`: there is a subject. `now` is the frame's time. */
-  | { type: 'tracked'; now: number; face: boolean }
+  /** A tracked frame; `face`: there is a subject, `box` its box. `now` is the frame's time. */
+  | { type: 'tracked'; now: number; face: boolean; box?: FaceBox }
   /**
    * A PLQ result; `good`: it counts towards a capture. `now` is the frame's time, `epoch` the
-   * session's epoch when the result was requested.
+   * session's epoch when the result was requested, `embedding` the subject's FR embedding (unit length).
    */
-  | { type: 'assessed'; now: number; epoch: number; result: A; good: boolean }
+  | { type: 'assessed'; now: number; epoch: number; result: A; good: boolean; embedding?: Float32Array }
   /** The capture condition fired on `result` (auto-capture), over results of `epoch`. */
   | { type: 'capture-due'; now: number; epoch: number; result: A; frameTs: number }
   /** The operator's capture; `actor` is who asked (for the report and the audit trail). */
@@ -170,5 +182,8 @@ export function initialSession<A>(language: Language): SessionState<A> {
     language,
     guidanceKey: '',
     waivers: [],
+    subjectBox: undefined,
+    templates: [],
+    identityCheck: false,
   };
 }
