@@ -11,7 +11,7 @@ interface Frame {
 type S = SessionState<Frame>;
 type E = SessionEvent<Frame>;
 
-const O: SessionOptions = { successive: 3, resetAfterMs: 20_000, leaveResetMs: 2500, hintAfterMs: 20_000, assistanceAfterMs: 45_000, latchAttack: true, samePerson: null };
+const O: SessionOptions = { successive: 3, resetAfterMs: 20_000, leaveResetMs: 2500, hintAfterMs: 20_000, assistanceAfterMs: 45_000, latchAttack: true, samePerson: { minSimilarity: 0.28, minBoxOverlap: 0.3, templates: 8 } };
 const T = 1_000_000;
 const blocking = { id: 'move-closer', priority: 2, blocking: true };
 const attack = { id: 'presentation-attack', priority: 0, blocking: true };
@@ -25,6 +25,14 @@ const captureEvent = (id: string): CaptureEvent => ({ id, ts: T, qualityScaled: 
 const tracked = (face: boolean, now = T): E => ({ type: 'tracked', now, face });
 const assessed = (good: boolean, epoch = 0, now = T): E => ({ type: 'assessed', now, epoch, result: frameA, good });
 const due = (epoch = 0, result: Frame = frameA): E => ({ type: 'capture-due', now: T, epoch, result, frameTs: T - 100 });
+
+/** Unit embeddings: `unit(i)` is one person; `near(i)` the same person looking a little different (similarity 0.96). */
+const unit = (i: number): Float32Array => Float32Array.from({ length: 8 }, (_, k) => (k === i ? 1 : 0));
+const near = (i: number): Float32Array => Float32Array.from({ length: 8 }, (_, k) => (k === i ? 0.96 : k === 7 ? 0.28 : 0));
+const BOX_A: [number, number, number, number] = [200, 100, 240, 300];
+const BOX_JUMPED: [number, number, number, number] = [420, 100, 200, 260];
+const trackedAt = (box: [number, number, number, number], now = T): E => ({ type: 'tracked', now, face: true, box });
+const assessedAs = (embedding: Float32Array, epoch: number, good = true, now = T): E => ({ type: 'assessed', now, epoch, result: frameA, good, embedding });
 
 const kinds = (s: SessionStep<Frame>): string[] => s.effects.map((e) => e.kind);
 const stateEvents = (s: SessionStep<Frame>) => s.effects.flatMap((e) => (e.kind === 'state' ? [e.data] : []));
@@ -55,6 +63,18 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
   ],
   'tracked/clear': (p) => [{ given: state(p, { goodRun: p === 'adjusting' ? 1 : 0 }), event: tracked(true), check: (s) => expect(stateEvents(s)).toEqual([{ state: 'holding', remaining: p === 'adjusting' ? 2 : 3 }]) }],
   'tracked/holding': (p) => [{ given: state(p, { remaining: 2, goodRun: 1 }), event: tracked(true), check: (s) => expect(stateEvents(s)).toEqual([]) }],
+  'tracked/track-break': (p) => [
+    {
+      given: state(p, { templates: [unit(0)], subjectBox: BOX_A, epoch: 4, goodRun: 2, remaining: 1, shown: p === 'adjusting' ? [blocking] : [] }),
+      event: trackedAt(BOX_JUMPED),
+      check: (s) => {
+        expect([s.state.identityCheck, s.state.epoch, s.state.goodRun, s.state.subjectBox]).toEqual([true, 5, 0, BOX_JUMPED]);
+        expect(stateEvents(s)).toEqual(p === 'holding' ? [{ state: 'holding', remaining: 3 }] : []);
+      },
+    },
+    // after a frame without a subject (the box before is gone)
+    { given: state(p, { templates: [unit(0)], subjectBox: undefined, remaining: 3, shown: p === 'adjusting' ? [blocking] : [] }), event: trackedAt(BOX_A), check: (s) => expect(s.state.identityCheck).toBe(true) },
+  ],
   'tracked/captured-left': (p) => [
     {
       given: state(p, { lastFaceTs: T - 2600, capturedAt: T - 3000, sessionStart: T - 9000, persistence: { 'move-closer': 500 }, lastCapture: captureEvent('c') }),
@@ -95,6 +115,21 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
         expect(s.state.latest).toEqual({ result: frameA, frameTs: T });
         expect(s.state.goodRun).toBe(p === 'adjusting' ? 2 : 1);
         expect(s.effects).toEqual([]);
+      },
+    },
+  ],
+  'assessed/another-person': (p) => [
+    {
+      given: state(p, { templates: [unit(0), near(0)], identityCheck: true, subjectBox: BOX_JUMPED, goodRun: 1, sessionStart: T - 9000, history: [{ ts: T - 5000, ids: ['remove-glasses'] }], waivers: [{ id: 'remove-glasses', by: 'desk-1', at: T - 4000 }] }),
+      event: assessedAs(unit(1), 0),
+      check: (s) => {
+        expect(stateEvents(s)).toEqual([{ state: 'searching', detail: 'another person' }]);
+        expect(kinds(s)).toEqual(['state', 'guidance', 'waivers']);
+        expect(s.state.waivers).toEqual([]);
+        expect(s.state.history).toEqual([]);
+        expect(s.state.templates).toEqual([unit(1)]);
+        expect([s.state.identityCheck, s.state.goodRun, s.state.latest, s.state.sessionStart, s.state.faceSince]).toEqual([false, 0, undefined, undefined, T]);
+        expect(s.state.epoch).toBeGreaterThan(0);
       },
     },
   ],
@@ -214,7 +249,8 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
 
 /** Freezes a state deeply, so a reducer that mutates its input throws. */
 function frozen<X>(x: X): X {
-  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+  // typed arrays (embeddings) cannot be frozen; the reducer replaces, never writes into, them
+  if (x && typeof x === 'object' && !ArrayBuffer.isView(x) && !Object.isFrozen(x)) {
     Object.freeze(x);
     for (const v of Object.values(x)) frozen(v);
   }
@@ -244,6 +280,67 @@ describe('session reducer: the transition table', () => {
       });
     }
   }
+});
+
+describe('session reducer: another person steps in', () => {
+  const holding = (extra: Partial<S> = {}): S => state('holding', { remaining: 3, templates: [unit(0)], subjectBox: BOX_A, ...extra });
+  const waived = { id: 'remove-glasses' as const, by: 'desk-1', at: T - 1000 };
+
+  it('replaced with no gap (the box jumped) and another face: the waiver goes with the first person, the run starts again', () => {
+    const steps = run(holding({ waivers: [waived], goodRun: 2, remaining: 1 }), trackedAt(BOX_JUMPED), assessedAs(unit(1), 1), trackedAt(BOX_JUMPED, T + 66));
+    expect(stateEvents(steps[0])).toEqual([{ state: 'holding', remaining: 3 }]);
+    expect(stateEvents(steps[1])).toEqual([{ state: 'searching', detail: 'another person' }]);
+    expect(steps[1].effects.filter((e) => e.kind === 'waivers')).toEqual([{ kind: 'waivers', waivers: [] }]);
+    expect(stateEvents(steps[2])).toEqual([{ state: 'holding', remaining: 3 }]);
+    expect(steps[2].state.templates).toEqual([unit(1)]);
+  });
+
+  it('the same person back after a short gap, or whose box jumped, keeps the session and its waiver', () => {
+    const gap = run(holding({ waivers: [waived] }), tracked(false), tracked(false, T + 500), trackedAt(BOX_A, T + 1000));
+    const epoch = gap.at(-1)!.state.epoch;
+    expect(gap.at(-1)!.state.identityCheck).toBe(true);
+    const back = reduceSession(gap.at(-1)!.state, assessedAs(near(0), epoch, true, T + 1100), O);
+    expect(back.state.waivers).toEqual([waived]);
+    expect([back.state.identityCheck, back.state.templates.length]).toEqual([false, 2]);
+    expect(stateEvents(back)).toEqual([{ state: 'holding', remaining: 2 }]);
+
+    const jumped = run(holding({ waivers: [waived] }), trackedAt(BOX_JUMPED), assessedAs(near(0), 1));
+    expect(jumped[1].state.waivers).toEqual([waived]);
+    expect(stateEvents(jumped[1])).toEqual([{ state: 'holding', remaining: 2 }]);
+  });
+
+  it('an unbroken track keeps the session whatever the embedding (a person taking off a mask), and learns the new look', () => {
+    const moved: [number, number, number, number] = [210, 104, 236, 296];
+    const steps = run(holding({ waivers: [waived] }), trackedAt(moved), assessedAs(unit(1), 0), trackedAt(BOX_JUMPED), assessedAs(unit(1), 1));
+    expect(steps[1].state.waivers).toEqual([waived]);
+    expect(steps[1].state.templates).toEqual([unit(0), unit(1)]);
+    // and after a break, the new look is the person's
+    expect(steps[3].state.waivers).toEqual([waived]);
+    expect(steps[3].effects.some((e) => e.kind === 'state' && e.data.detail === 'another person')).toBe(false);
+  });
+
+  it('a result requested before the break neither counts nor decides; the first one after it does', () => {
+    const steps = run(holding({ goodRun: 1, remaining: 2 }), trackedAt(BOX_JUMPED), assessedAs(unit(0), 0), assessedAs(unit(2), 1));
+    expect(steps[1].state.identityCheck).toBe(true);
+    expect(steps[1].state.goodRun).toBe(0);
+    expect(stateEvents(steps[2])).toEqual([{ state: 'searching', detail: 'another person' }]);
+  });
+
+  it('the person templates are the latest few: an old look does not vouch for a newcomer', () => {
+    const looks = Array.from({ length: 9 }, (_, i) => assessedAs(i === 0 ? unit(3) : unit(0), 0));
+    const learnt = run(holding({ templates: [] }), ...looks).at(-1)!.state;
+    expect(learnt.templates).toHaveLength(O.samePerson!.templates);
+    const steps = run(learnt, trackedAt(BOX_JUMPED), assessedAs(unit(3), 1));
+    expect(stateEvents(steps[1])).toEqual([{ state: 'searching', detail: 'another person' }]);
+  });
+
+  it('off (guidance.samePerson.enabled false): a jump and another face change nothing', () => {
+    const off = { ...O, samePerson: null };
+    let s = holding({ waivers: [waived] });
+    for (const e of [trackedAt(BOX_JUMPED), assessedAs(unit(1), 0)]) s = reduceSession(s, e, off).state;
+    expect(s.waivers).toEqual([waived]);
+    expect([s.identityCheck, s.epoch]).toEqual([false, 0]);
+  });
 });
 
 describe('session reducer: races', () => {
