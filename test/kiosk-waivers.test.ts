@@ -3,27 +3,36 @@
  * person no fit and no threshold saw (validate fold: Helen Mirren, whose half-shut eyes the kiosk
  * tells to open and never captures). Staff look, rule her eyes open and waive `open-eyes`; the
  * kiosk stops saying it, captures her, and the report and the audit log say who waived what.
- * The waiver ends with the session.
+ * The waiver ends with the session, and with the person: another person stepping in after a gap
+ * shorter than the leave time ends the session too; the same person coming back does not.
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import type { RgbImage } from '../server/detect/face-detector.js';
 import { portraitFrame } from '../server/kiosk/camera/face-frame.js';
-import type { CaptureEvent, GuidanceEvent, WaiversEvent } from '../server/kiosk/pipeline/kiosk-events.js';
+import type { CaptureEvent, FrameEvent, GuidanceEvent, StateEvent, WaiversEvent } from '../server/kiosk/pipeline/kiosk-events.js';
 import { DEFAULT_CONFIG } from '../server/kiosk/config/kiosk-config.js';
 import { detector } from './helpers/real-faces.js';
 import { OPERATOR, startHarness, waitFor, writeFrames } from './helpers/kiosk-harness.js';
-import { foldOf, unseenPhoto } from './helpers/unseen-faces.js';
+import { foldOf, unseenPhoto, UNSEEN_PORTRAIT } from './helpers/unseen-faces.js';
 
 const HALF_SHUT = 'images/Face-Recognition-with-Mask-Jetson-Nano/img/Helen Mirren.jpg';
 let halfShut: RgbImage;
+/** Another person of the validate fold: the next one in the queue. */
+let nextPerson: RgbImage;
+/** The booth with nobody in front of it. */
+let empty: RgbImage;
 
 beforeAll(async () => {
   await initBackend();
   expect(await foldOf(HALF_SHUT)).toBe('validate');
+  expect(await foldOf(UNSEEN_PORTRAIT)).toBe('validate');
   const eyes = await unseenPhoto(HALF_SHUT);
   halfShut = portraitFrame(eyes, (await (await detector()).detect(eyes))[0]!);
+  const other = await unseenPhoto(UNSEEN_PORTRAIT);
+  nextPerson = portraitFrame(other, (await (await detector()).detect(other))[0]!);
+  empty = { width: halfShut.width, height: halfShut.height, data: new Uint8Array(halfShut.data.length).fill(96) };
 });
 
 const tells = (id: string) => (e: GuidanceEvent) => e.messages.some((m) => m.id === id);
@@ -98,3 +107,50 @@ describe('kiosk server: an operator waives a message for the person in front of 
     }
   }, 120_000);
 });
+
+describe('kiosk server: a waiver is for one person, even when the next one steps in before the leave time', () => {
+  // each image held 2 s, looped: a person for 4 s, then nobody for 2 s, less than the 2.5 s after
+  // which nobody in view ends the session
+  const overrides = { camera: { holdSeconds: 2 } };
+  const anotherPerson = (e: StateEvent) => e.detail === 'another person';
+
+  it('another person after a short gap: the session ends, the waiver with it, without a reset', async () => {
+    const h = await startHarness({ replayDir: await writeFrames([halfShut, halfShut, empty, nextPerson, nextPerson, empty]), overrides });
+    try {
+      await waitFor(h.client, 'plq', () => true, 60_000);
+      const waived = waitFor<WaiversEvent>(h.operator, 'waivers', (e) => e.waivers.length === 1, 10_000);
+      h.operator.emit('operator:waive', { id: 'remove-glasses' });
+      await waived;
+      const cleared = waitFor<WaiversEvent>(h.operator, 'waivers', (e) => e.waivers.length === 0, 30_000);
+      await waitFor<StateEvent>(h.client, 'state', anotherPerson, 30_000);
+      await cleared;
+      expect(h.server.pipeline.waivers).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  }, 180_000);
+
+  it('the same person back after the same gap keeps the session and the waiver', async () => {
+    const h = await startHarness({ replayDir: await writeFrames([halfShut, halfShut, empty]), overrides });
+    const states: StateEvent[] = [];
+    h.client.on('state', (e: StateEvent) => states.push(e));
+    try {
+      await waitFor(h.client, 'plq', () => true, 60_000);
+      const waived = waitFor<WaiversEvent>(h.operator, 'waivers', (e) => e.waivers.length === 1, 10_000);
+      h.operator.emit('operator:waive', { id: 'remove-glasses' });
+      await waived;
+      // twice gone and back, each time with PLQ results of her face after the gap
+      for (let round = 0; round < 2; round++) {
+        await waitFor<FrameEvent>(h.client, 'frame', (f) => f.faces.length === 0, 30_000);
+        await waitFor<FrameEvent>(h.client, 'frame', (f) => f.faces.length === 1, 30_000);
+        let maps = 0;
+        await waitFor(h.client, 'plq', () => ++maps >= 2, 30_000);
+      }
+      expect(h.server.pipeline.waivers.map((w) => w.id)).toEqual(['remove-glasses']);
+      expect(states.filter(anotherPerson)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  }, 180_000);
+});
+
