@@ -125,6 +125,8 @@ describe('kiosk server: a waiver is for one person, even when the next one steps
       await waitFor<StateEvent>(h.client, 'state', anotherPerson, 30_000);
       await cleared;
       expect(h.server.pipeline.waivers).toEqual([]);
+      const metrics = await (await h.fetch('/metrics')).text();
+      expect(Number(/^plq_kiosk_another_person_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     } finally {
       await h.close();
     }

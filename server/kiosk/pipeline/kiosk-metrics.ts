@@ -79,6 +79,8 @@ export class KioskMetrics {
     errors: 0,
     workerRestarts: 0,
     cameraLost: 0,
+    /** Sessions ended because another person stepped in before the leave time (guidance.samePerson). */
+    anotherPerson: 0,
     clientThrottled: 0,
   };
   cameraState = 'starting';

@@ -46,6 +46,7 @@ import { KioskMetrics } from './kiosk-metrics.js';
 import { initialSession, type SessionEvent, type SessionOptions, type SessionState } from './session/session-state.js';
 import { guidanceMessage, type SaveEffect } from './session/session-effects.js';
 import { sessionLoop, type SessionLoop } from './session/session-loop.js';
+import { ANOTHER_PERSON } from './session/session-reducer.js';
 import { SAME_PERSON_MIN_SIMILARITY, SAME_PERSON_TEMPLATES, type SamePersonOptions } from './session/same-person.js';
 import { advisoryWithWaivers, withoutWaived, type Waiver } from '../guidance/waivers.js';
 
@@ -152,6 +153,7 @@ export class KioskPipeline {
   private readonly plqRestarted = (): void => this.workerRestarted('plq');
 
   private emit(e: KioskEvent): void {
+    if (e.type === 'state' && e.data.detail === ANOTHER_PERSON) this.metrics.counters.anotherPerson++;
     this.events$.next(e);
   }
 

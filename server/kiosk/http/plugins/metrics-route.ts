@@ -29,6 +29,7 @@ export function prometheusText(pipeline: KioskPipeline): string {
   counter('plq_kiosk_errors_total', 'Errors in the pipeline', m.counters.errors);
   counter('plq_kiosk_worker_restarts_total', 'Model worker restarts', m.counters.workerRestarts);
   counter('plq_kiosk_camera_lost_total', 'Times the camera was lost', m.counters.cameraLost);
+  counter('plq_kiosk_another_person_total', 'Sessions ended because another person stepped in before the leave time', m.counters.anotherPerson);
   counter('plq_kiosk_client_events_throttled_total', 'Client events dropped by the rate limit', m.counters.clientThrottled);
   return lines.join('\n') + '\n';
 }
