@@ -319,6 +319,13 @@ describe('session reducer: another person steps in', () => {
     expect(steps[3].effects.some((e) => e.kind === 'state' && e.data.detail === 'another person')).toBe(false);
   });
 
+  it('a latched presentation attack stays latched for the next face (photos swapped in front of the camera)', () => {
+    const broke = reduceSession(state('adjusting', { attackLatched: true, templates: [unit(0)], subjectBox: BOX_A }), trackedAt(BOX_JUMPED), O);
+    const next = reduceSession(broke.state, assessedAs(unit(1), broke.state.epoch), O);
+    expect(stateEvents(next)).toEqual([{ state: 'searching', detail: 'another person' }]);
+    expect(next.state.attackLatched).toBe(true);
+  });
+
   it('a result requested before the break neither counts nor decides; the first one after it does', () => {
     const steps = run(holding({ goodRun: 1, remaining: 2 }), trackedAt(BOX_JUMPED), assessedAs(unit(0), 0), assessedAs(unit(2), 1));
     expect(steps[1].state.identityCheck).toBe(true);

@@ -175,9 +175,10 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
       const sp = o.samePerson;
       if (sp && e.embedding) {
         if (s.identityCheck && bestSimilarity(s.templates, e.embedding) < sp.minSimilarity) {
-          // another person: a session of their own, from this face on
+          // another person: a session of their own, from this face on. A suspected presentation
+          // attack stays latched (photos swapped in front of the camera); leaving or staff clear it
           const embedding = e.embedding;
-          return then(endSession(s, o, e.now, ANOTHER_PERSON), (c) => step({ ...c, templates: [embedding], faceSince: e.now }));
+          return then(endSession(s, o, e.now, ANOTHER_PERSON), (c) => step({ ...c, templates: [embedding], faceSince: e.now, attackLatched: s.attackLatched }));
         }
         s = { ...s, identityCheck: false, templates: [...s.templates, e.embedding].slice(-sp.templates) };
       }
