@@ -10,16 +10,14 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { initBackend, type BackendName } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
-import type { RgbImage } from '../detect/face-detector.js';
 import { loadConfig } from '../kiosk/config/load-config.js';
 import type { KioskConfig } from '../kiosk/config/kiosk-config.js';
 import { GUIDANCE_IDS, type GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { defaultFacesDir } from '../faceset/shared-faces.js';
 import { evenly } from '../faceset/fold-faces.js';
 import type { Fold } from '../faceset/face-split.js';
-import type { PhotoFace } from '../faceset/face-records.js';
 import { LABELS_FILE, readLabels, type GuidanceLabel } from '../faceset/guidance-labels.js';
-import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidance-frames.js';
+import { PhotoMeshes, boothFramesOf } from '../evaluation/guidance-frames.js';
 import { GuidanceRunner } from '../evaluation/guidance-runner.js';
 import { drawSynthetic, evaluationSeed, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import type { GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
@@ -105,18 +103,11 @@ export async function runGuidanceEvaluation(opts: EvaluateGuidanceOptions): Prom
   const total = labels.length * (opts.mirror ? 2 : 1) + labels.filter(synthOn).length * kinds.length * seeds.length;
   let done = 0;
   try {
-    let photo: { file: string; image: RgbImage; faces: PhotoFace[] } | undefined;
-    for (const label of labels) {
-      if (photo?.file !== label.file) {
-        const { bytes, image } = await readPhoto(path.join(facesDir, label.file));
-        photo = { file: label.file, image, faces: await meshes.faces(bytes) };
-      }
-      const id = `${label.file}#${label.face}`;
-      if (!photo.faces[label.face]) {
+    for await (const { face: label, id, frame } of boothFramesOf(labels, meshes, facesDir)) {
+      if (!frame) {
         missing.push(id);
         continue;
       }
-      const frame = await isolatedBoothFrame(photo.image, photo.faces, label.face);
       const base: GuidanceCase = { id, source: 'real', fold: label.fold, clean: label.clean, must: label.must, mustNot: label.mustNot };
       results.push({ ...base, run: await runner.run(frame.image) });
       opts.onProgress?.(++done, total);

@@ -4,7 +4,6 @@
  * network; how often two different people fall below the session's `minSimilarity` (another
  * person found) and how often one person before and after taking an occluder off stays above it.
  */
-import path from 'node:path';
 import { tf, initBackend, type BackendName } from '../tf/backend.js';
 import { HumanFaceDetector } from '../detect/human-detector.js';
 import type { FaceDetector, RgbImage } from '../detect/face-detector.js';
@@ -18,9 +17,8 @@ import { SAME_PERSON_MIN_SIMILARITY } from '../kiosk/pipeline/session/same-perso
 import { defaultFacesDir, readFacePhotos } from '../faceset/shared-faces.js';
 import { evenly } from '../faceset/fold-faces.js';
 import type { Fold } from '../faceset/face-split.js';
-import type { PhotoFace } from '../faceset/face-records.js';
 import { LABELS_FILE, readLabels } from '../faceset/guidance-labels.js';
-import { PhotoMeshes, isolatedBoothFrame, readPhoto } from '../evaluation/guidance-frames.js';
+import { PhotoMeshes, boothFramesOf } from '../evaluation/guidance-frames.js';
 import { drawSynthetic, evaluationSeed, SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occluders.js';
 import { evaluateSamePerson, formatSamePersonEvaluation, type PersonSample } from '../evaluation/same-person-evaluation.js';
 import { splitFileGroups } from './guidance-labels-command.js';
@@ -77,13 +75,7 @@ export async function collectPersonSamples(opts: EvaluateSamePersonOptions, conf
   const total = labels.length + labels.filter((l) => l.clean).length * kinds.length;
   let done = 0;
   try {
-    let photo: { file: string; image: RgbImage; faces: PhotoFace[] } | undefined;
-    for (const label of labels) {
-      if (photo?.file !== label.file) {
-        const { bytes, image } = await readPhoto(path.join(facesDir, label.file));
-        photo = { file: label.file, image, faces: await meshes.faces(bytes) };
-      }
-      const face = `${label.file}#${label.face}`;
+    for await (const { face: label, id: face, frame } of boothFramesOf(labels, meshes, facesDir)) {
       const names = identities.get(label.file) ?? [];
       const base = { group: groups.get(label.file) ?? `file:${label.file}`, face, clean: label.clean, ...(names.length === 1 ? { identity: names[0] } : {}) };
       const add = async (id: string, kind: string, image: RgbImage): Promise<void> => {
@@ -92,11 +84,10 @@ export async function collectPersonSamples(opts: EvaluateSamePersonOptions, conf
         else missing.push(`${id} (no face tracked)`);
         opts.onProgress?.(++done, total);
       };
-      if (!photo.faces[label.face]) {
-        missing.push(face);
+      if (!frame) {
+        missing.push(`${face} (the photo no longer has this face)`);
         continue;
       }
-      const frame = await isolatedBoothFrame(photo.image, photo.faces, label.face);
       await add(face, 'real', frame.image);
       if (!label.clean) continue;
       for (const kind of kinds) {

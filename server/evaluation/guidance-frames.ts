@@ -177,3 +177,24 @@ export async function readPhoto(file: string): Promise<{ bytes: Buffer; image: R
   const bytes = await readFile(file);
   return { bytes, image: await decodeImage(bytes) };
 }
+
+/**
+ * The booth frame of each of `faces` (a face of a photo of `facesDir`), in order, each photo read
+ * and meshed once for its run of faces; `frame` undefined where the photo no longer has that face.
+ */
+export async function* boothFramesOf<F extends { file: string; face: number }>(
+  faces: readonly F[],
+  meshes: PhotoMeshes,
+  facesDir: string,
+): AsyncGenerator<{ face: F; id: string; frame: (BoothFrame & { othersCovered: number }) | undefined }> {
+  let photo: { file: string; image: RgbImage; faces: PhotoFace[] } | undefined;
+  for (const face of faces) {
+    if (photo?.file !== face.file) {
+      const { bytes, image } = await readPhoto(path.join(facesDir, face.file));
+      photo = { file: face.file, image, faces: await meshes.faces(bytes) };
+    }
+    const id = `${face.file}#${face.face}`;
+    yield { face, id, frame: photo.faces[face.face] ? await isolatedBoothFrame(photo.image, photo.faces, face.face) : undefined };
+  }
+}
+
