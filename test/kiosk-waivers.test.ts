@@ -132,6 +132,23 @@ describe('kiosk server: a waiver is for one person, even when the next one steps
     }
   }, 180_000);
 
+  it('the captured screen: the next person does not wait for it, nor see the first person\'s portrait on it', async () => {
+    const h = await startHarness({ replayDir: await writeFrames([halfShut, halfShut, empty, nextPerson, nextPerson, empty]), overrides: { ...overrides, capture: { resetAfterSeconds: 60 } } });
+    try {
+      await waitFor(h.client, 'plq', () => true, 60_000);
+      const captured = waitFor<StateEvent>(h.client, 'state', (e) => e.state === 'captured', 30_000);
+      h.operator.emit('operator:capture');
+      await captured;
+      const at = Date.now();
+      await waitFor<StateEvent>(h.client, 'state', anotherPerson, 30_000);
+      // the person after her came within the leave time, long before capture.resetAfterSeconds
+      expect(Date.now() - at).toBeLessThan(20_000);
+      expect(h.server.pipeline.currentState).not.toBe('captured');
+    } finally {
+      await h.close();
+    }
+  }, 180_000);
+
   it('the same person back after the same gap keeps the session and the waiver', async () => {
     const h = await startHarness({ replayDir: await writeFrames([halfShut, halfShut, empty]), overrides });
     const states: StateEvent[] = [];

@@ -65,7 +65,7 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
   'tracked/holding': (p) => [{ given: state(p, { remaining: 2, goodRun: 1 }), event: tracked(true), check: (s) => expect(stateEvents(s)).toEqual([]) }],
   'tracked/track-break': (p) => [
     {
-      given: state(p, { templates: [unit(0)], subjectBox: BOX_A, epoch: 4, goodRun: 2, remaining: 1, shown: p === 'adjusting' ? [blocking] : [] }),
+      given: state(p, { templates: [unit(0)], subjectBox: BOX_A, epoch: 4, goodRun: 2, remaining: 1, capturedAt: T - 1000, shown: p === 'adjusting' ? [blocking] : [] }),
       event: trackedAt(BOX_JUMPED),
       check: (s) => {
         expect([s.state.identityCheck, s.state.epoch, s.state.goodRun, s.state.subjectBox]).toEqual([true, 5, 0, BOX_JUMPED]);
@@ -73,7 +73,7 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
       },
     },
     // after a frame without a subject (the box before is gone)
-    { given: state(p, { templates: [unit(0)], subjectBox: undefined, remaining: 3, shown: p === 'adjusting' ? [blocking] : [] }), event: trackedAt(BOX_A), check: (s) => expect(s.state.identityCheck).toBe(true) },
+    { given: state(p, { templates: [unit(0)], subjectBox: undefined, remaining: 3, capturedAt: T - 1000, shown: p === 'adjusting' ? [blocking] : [] }), event: trackedAt(BOX_A), check: (s) => expect(s.state.identityCheck).toBe(true) },
   ],
   'tracked/captured-left': (p) => [
     {
@@ -120,13 +120,14 @@ const FIXTURES: Record<string, (from: SessionPhase) => Case[]> = {
   ],
   'assessed/another-person': (p) => [
     {
-      given: state(p, { templates: [unit(0), near(0)], identityCheck: true, subjectBox: BOX_JUMPED, goodRun: 1, sessionStart: T - 9000, history: [{ ts: T - 5000, ids: ['remove-glasses'] }], waivers: [{ id: 'remove-glasses', by: 'desk-1', at: T - 4000 }] }),
+      given: state(p, { templates: [unit(0), near(0)], identityCheck: true, subjectBox: BOX_JUMPED, goodRun: 1, sessionStart: T - 9000, history: [{ ts: T - 5000, ids: ['remove-glasses'] }], waivers: [{ id: 'remove-glasses', by: 'desk-1', at: T - 4000 }], lastCapture: p === 'captured' ? captureEvent('c1') : undefined }),
       event: assessedAs(unit(1), 0),
       check: (s) => {
         expect(stateEvents(s)).toEqual([{ state: 'searching', detail: 'another person' }]);
         expect(kinds(s)).toEqual(['state', 'guidance', 'waivers']);
         expect(s.state.waivers).toEqual([]);
         expect(s.state.history).toEqual([]);
+        expect(s.state.lastCapture).toBeUndefined(); // the first person's portrait leaves the screen
         expect(s.state.templates).toEqual([unit(1)]);
         expect([s.state.identityCheck, s.state.goodRun, s.state.latest, s.state.sessionStart, s.state.faceSince]).toEqual([false, 0, undefined, undefined, T]);
         expect(s.state.epoch).toBeGreaterThan(0);

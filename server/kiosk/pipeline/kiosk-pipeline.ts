@@ -170,9 +170,14 @@ export class KioskPipeline {
     return this.session.language;
   }
 
-  /** Frames go to PLQ and the capture condition except on the captured screen and with the camera lost. */
+  /**
+   * Frames go to PLQ and the capture condition except with the camera lost, and on the captured
+   * screen only while a break in the track asks who is there now (the capture condition ignores
+   * them there).
+   */
   private get assessing(): boolean {
-    return this.session.phase !== 'captured' && this.session.phase !== 'camera-lost';
+    const { phase, identityCheck } = this.session;
+    return phase === 'captured' ? identityCheck : phase !== 'camera-lost';
   }
 
   start(): void {

@@ -108,12 +108,13 @@ function waive<A>(s: SessionState<A>, o: SessionOptions, e: Extract<SessionEvent
 /**
  * The subject's track broke (no subject on the frame before, or a box that jumped): the next PLQ
  * result is checked against the person's templates, and the capture run starts again (a new
- * epoch), so that no result of the person before counts for whoever is there now.
+ * epoch), so that no result of the person before counts for whoever is there now. On the
+ * captured screen too: the next person in a queue does not wait for it, nor see the first
+ * person's portrait on it.
  */
 function trackBreak<A>(s: SessionState<A>, o: SessionOptions, face: boolean, box: FaceBox | undefined): SessionState<A> {
   const sp = o.samePerson;
-  const broke =
-    face && box !== undefined && sp !== null && s.templates.length > 0 && !s.identityCheck && s.phase !== 'captured' && s.phase !== 'camera-lost' && trackBroken(s.subjectBox, box, sp.minBoxOverlap);
+  const broke = face && box !== undefined && sp !== null && s.templates.length > 0 && !s.identityCheck && s.phase !== 'camera-lost' && trackBroken(s.subjectBox, box, sp.minBoxOverlap);
   const next = { ...s, subjectBox: face ? box : undefined };
   return broke ? { ...next, identityCheck: true, epoch: s.epoch + 1, goodRun: 0 } : next;
 }
