@@ -13,7 +13,7 @@ import { alignFace } from '../align/align-face.js';
 import { loadConfig } from '../kiosk/config/load-config.js';
 import type { KioskConfig } from '../kiosk/config/kiosk-config.js';
 import { selectSubject } from '../kiosk/pipeline/subject-selection.js';
-import { SAME_PERSON_MIN_SIMILARITY } from '../kiosk/pipeline/session/same-person.js';
+import { samePersonThreshold } from '../kiosk/pipeline/session/same-person.js';
 import { defaultFacesDir, readFacePhotos } from '../faceset/shared-faces.js';
 import { evenly } from '../faceset/fold-faces.js';
 import type { Fold } from '../faceset/face-split.js';
@@ -106,7 +106,7 @@ export async function evaluateSamePersonCommand(opts: EvaluateSamePersonOptions)
   if (opts.fold !== 'validate') process.stderr.write(`plq: evaluating same-person on the ${opts.fold} fold: these figures are not evidence (only validate is)\n`);
   const t0 = Date.now();
   const config = await loadConfig({ file: opts.config, profile: opts.profile, overrides: { engine: { backend: opts.backend } } });
-  const minSimilarity = opts.minSimilarity ?? config.guidance.samePerson.minSimilarity ?? SAME_PERSON_MIN_SIMILARITY[config.engine.model];
+  const minSimilarity = opts.minSimilarity ?? samePersonThreshold(config.engine.model, config.guidance.samePerson.minSimilarity);
   if (minSimilarity === undefined) throw new Error(`no same-person threshold for FR model ${config.engine.model}: give --min-similarity`);
   const { samples, missing } = await collectPersonSamples({ ...opts, onProgress: opts.onProgress ?? progressLines('same-person', 10_000) }, config);
   for (const m of missing) process.stderr.write(`plq: ${m}: left out\n`);

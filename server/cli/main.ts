@@ -154,7 +154,7 @@ program
   .addOption(backendOption())
   .action(async (what: string, o) => {
     const kinds = o.synthetic === 'none' ? [] : String(o.synthetic).split(',').map((k: string) => k.trim()).filter(Boolean);
-    if (what === 'guidance' || what === 'capture') {
+    if (what === 'guidance' || what === 'capture' || what === 'same-person') {
       for (const k of kinds) if (!(SYNTHETIC_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown synthetic occluder "${k}" (known: ${SYNTHETIC_KINDS.join(', ')}, none)`);
     }
     if (what === 'capture') {
@@ -173,7 +173,6 @@ program
       return;
     }
     if (what === 'same-person') {
-      for (const k of kinds) if (!(SYNTHETIC_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown synthetic occluder "${k}" (known: ${SYNTHETIC_KINDS.join(', ')}, none)`);
       process.exitCode = await evaluateSamePersonCommand({
         set: o.set, fold: o.fold, limit: o.limit, synthetic: kinds as SyntheticKind[], seed: o.seed, minSimilarity: o.minSimilarity, config: o.config, profile: o.profile, backend: o.backend, json: o.json,
       });

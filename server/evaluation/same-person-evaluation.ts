@@ -6,6 +6,7 @@
  */
 import { similarity } from '../kiosk/pipeline/session/same-person.js';
 import type { Ratio } from './guidance-evaluation.js';
+import { thresholdAtFmr } from '../xai/error-reject.js';
 
 export interface PersonSample {
   /** `<file>#<face>`, with `/<kind>` for a drawn occluder. */
@@ -38,13 +39,6 @@ export interface SamePersonEvaluation {
   faces: number;
 }
 
-const quantileHigh = (sorted: number[], share: number): number => {
-  // the smallest value v with at most `share` of the values >= v
-  const allowed = Math.floor(share * sorted.length);
-  const i = sorted.length - allowed - 1;
-  return i < 0 ? -1 : i + 1 < sorted.length ? (sorted[i] + sorted[i + 1]) / 2 : sorted[i] + 1e-6;
-};
-
 export function evaluateSamePerson(samples: readonly PersonSample[], minSimilarity: number): SamePersonEvaluation {
   const real = samples.filter((s) => s.kind === 'real');
   const impostor: number[] = [];
@@ -69,11 +63,10 @@ export function evaluateSamePerson(samples: readonly PersonSample[], minSimilari
     r.n++;
     if (similarity(clean.embedding, s.embedding) >= minSimilarity) r.k++;
   }
-  impostor.sort((x, y) => x - y);
   return {
     minSimilarity,
     anotherPersonFound: { k: impostor.filter((v) => v < minSimilarity).length, n: impostor.length },
-    similarityAtOnePercent: quantileHigh(impostor, 0.01),
+    similarityAtOnePercent: impostor.length ? thresholdAtFmr(impostor, 0.01) : Number.NaN,
     samePersonKept: kept,
     otherPhotoKept: { k: otherPhoto.filter((v) => v >= minSimilarity).length, n: otherPhoto.length },
     people: new Set(real.map((s) => s.group)).size,

@@ -47,7 +47,7 @@ import { initialSession, type SessionEvent, type SessionOptions, type SessionSta
 import { guidanceMessage, type SaveEffect } from './session/session-effects.js';
 import { sessionLoop, type SessionLoop } from './session/session-loop.js';
 import { ANOTHER_PERSON } from './session/session-reducer.js';
-import { SAME_PERSON_MIN_SIMILARITY, SAME_PERSON_TEMPLATES, type SamePersonOptions } from './session/same-person.js';
+import { SAME_PERSON_TEMPLATES, samePersonThreshold, type SamePersonOptions } from './session/same-person.js';
 import { advisoryWithWaivers, withoutWaived, type Waiver } from '../guidance/waivers.js';
 
 interface Tracked {
@@ -101,7 +101,7 @@ function sessionOptions(config: KioskConfig): SessionOptions {
 /** The same-person check as configured: its threshold is the config's or the one measured for the FR model; none, no check. */
 export function samePersonOptions(config: KioskConfig): SamePersonOptions | null {
   const { enabled, minSimilarity, minBoxOverlap } = config.guidance.samePerson;
-  const threshold = minSimilarity ?? SAME_PERSON_MIN_SIMILARITY[config.engine.model];
+  const threshold = samePersonThreshold(config.engine.model, minSimilarity);
   return enabled && threshold !== undefined ? { minSimilarity: threshold, minBoxOverlap, templates: SAME_PERSON_TEMPLATES } : null;
 }
 

@@ -38,6 +38,11 @@ export const SAME_PERSON_MIN_SIMILARITY: Readonly<Record<string, number>> = {
 
 export const SAME_PERSON_TEMPLATES = 8;
 
+/** The threshold in force: the configured one, else the one measured for FR model `model` (undefined: none). */
+export function samePersonThreshold(model: string, configured: number | null): number | undefined {
+  return configured ?? SAME_PERSON_MIN_SIMILARITY[model];
+}
+
 /** Cosine similarity of two unit-length embeddings (their dot product). */
 export function similarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`embeddings of different lengths (${a.length}, ${b.length})`);
