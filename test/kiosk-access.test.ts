@@ -276,7 +276,7 @@ describe('Socket.IO: namespaces and events by role', () => {
 });
 
 describe('audit trail', () => {
-  it('manual capture (at most one per 2 s), approve and delete carry the operator\'s name in the report and the audit log', async () => {
+  it('manual capture (at most one per 2 s), approve, delete, retake and reset carry the operator\'s name in the report and the audit log', async () => {
     const l = await login();
     const op = await connect('/operator', { headers: { cookie: l.cookie } });
     try {
@@ -299,11 +299,17 @@ describe('audit trail', () => {
       op.emit('operator:delete', c.id);
       expect(await deleted).toBe('no error');
       expect((await request('GET', `/api/captures/${c.id}`, { headers: operatorHeaders(l) })).status).toBe(404);
+      op.emit('retake');
+      op.emit('reset');
+      await expect.poll(async () => (await readFile(server.auditFile, 'utf8')).includes('"action":"reset"'), { timeout: 10_000 }).toBe(true);
 
       const lines = (await readFile(server.auditFile, 'utf8')).trim().split('\n');
       const records = lines.map((x) => JSON.parse(x) as AuditRecord);
       for (const action of ['manual-capture', 'approve', 'delete'] as const) {
         expect(records, action).toContainEqual(expect.objectContaining({ action, user: OPERATOR.name, role: 'operator', captureId: c.id, ok: true }));
+      }
+      for (const action of ['retake', 'reset'] as const) {
+        expect(records, action).toContainEqual(expect.objectContaining({ action, user: OPERATOR.name, role: 'operator', captureId: null, ok: true }));
       }
       expect(records).toContainEqual(expect.objectContaining({ action: 'login', user: OPERATOR.name }));
       expect(path.dirname(server.auditFile)).toBe(path.dirname(captureDir));

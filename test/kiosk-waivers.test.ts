@@ -37,6 +37,17 @@ beforeAll(async () => {
 
 const tells = (id: string) => (e: GuidanceEvent) => e.messages.some((m) => m.id === id);
 
+/** The audit log's lines of one action, once there are `count` of them (the log is written after the event goes out). */
+async function auditLines(file: string, action: string, count: number, timeoutMs = 10_000): Promise<Array<Record<string, unknown>>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const found = lines.filter((a) => a.action === action);
+    if (found.length >= count || Date.now() > end) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('kiosk server: an operator waives a message for the person in front of the kiosk', () => {
   it('open-eyes waived: no longer said, the person is captured, the report and the audit log name the operator; the next session waits again', async () => {
     const { showAfterMs, hideAfterMs } = DEFAULT_CONFIG.guidance;
@@ -71,14 +82,20 @@ describe('kiosk server: an operator waives a message for the person in front of 
       expect(report.iso.advisory).toContain('EyesOpen');
       expect(report.guidance.some((g) => g.ids.includes('open-eyes'))).toBe(true);
 
-      const audit = (await readFile(h.server.auditFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(audit.filter((a) => a.action === 'waive')).toEqual([expect.objectContaining({ user: OPERATOR.name, role: 'operator', ok: true, detail: 'open-eyes' })]);
+      expect(await auditLines(h.server.auditFile, 'waive', 1)).toEqual([expect.objectContaining({ user: OPERATOR.name, role: 'operator', ok: true, detail: 'open-eyes' })]);
 
       // a new session (the next person) starts without the waiver: her eyes keep the capture waiting again
       const cleared = waitFor<WaiversEvent>(h.operator, 'waivers', (e) => e.waivers.length === 0, 10_000);
       h.operator.emit('reset');
-      await cleared;
+      // the operator view and the audit log say that it went with the session, and why
+      expect((await cleared).ended).toEqual({ waivers: [{ id: 'open-eyes', by: OPERATOR.name, at: w.at }], reason: 'reset' });
       expect(h.server.pipeline.waivers).toEqual([]);
+      expect(await auditLines(h.server.auditFile, 'waiver-ended', 1)).toEqual([
+        expect.objectContaining({ user: 'system', role: 'system', ok: true, detail: `open-eyes: reset (waived by ${OPERATOR.name})` }),
+      ]);
+      // who reset it, on the line before
+      const lines = (await readFile(h.server.auditFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.slice(-2).map((a) => [a.action, a.user])).toEqual([['reset', OPERATOR.name], ['waiver-ended', 'system']]);
       let maps = 0;
       h.client.on('plq', () => maps++);
       await waitFor(h.client, 'plq', () => maps > DEFAULT_CONFIG.capture.successive + 2, 60_000);
@@ -100,8 +117,7 @@ describe('kiosk server: an operator waives a message for the person in front of 
       h.client.emit('operator:waive', { id: 'remove-glasses' });
       await new Promise((r) => setTimeout(r, 500));
       expect(h.server.pipeline.waivers).toEqual([]);
-      const audit = (await readFile(h.server.auditFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(audit.filter((a) => a.action === 'waive')).toEqual([expect.objectContaining({ ok: false, detail: 'open-eyes' })]);
+      expect(await auditLines(h.server.auditFile, 'waive', 1)).toEqual([expect.objectContaining({ ok: false, detail: 'open-eyes' })]);
     } finally {
       await h.close();
     }
@@ -123,8 +139,11 @@ describe('kiosk server: a waiver is for one person, even when the next one steps
       await waived;
       const cleared = waitFor<WaiversEvent>(h.operator, 'waivers', (e) => e.waivers.length === 0, 30_000);
       await waitFor<StateEvent>(h.client, 'state', anotherPerson, 30_000);
-      await cleared;
+      expect((await cleared).ended).toMatchObject({ waivers: [{ id: 'remove-glasses', by: OPERATOR.name }], reason: 'another person' });
       expect(h.server.pipeline.waivers).toEqual([]);
+      expect(await auditLines(h.server.auditFile, 'waiver-ended', 1)).toEqual([
+        expect.objectContaining({ user: 'system', ok: true, detail: `remove-glasses: another person (waived by ${OPERATOR.name})` }),
+      ]);
       const metrics = await (await h.fetch('/metrics')).text();
       expect(Number(/^plq_kiosk_another_person_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     } finally {

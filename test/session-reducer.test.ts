@@ -291,7 +291,7 @@ describe('session reducer: another person steps in', () => {
     const steps = run(holding({ waivers: [waived], goodRun: 2, remaining: 1 }), trackedAt(BOX_JUMPED), assessedAs(unit(1), 1), trackedAt(BOX_JUMPED, T + 66));
     expect(stateEvents(steps[0])).toEqual([{ state: 'holding', remaining: 3 }]);
     expect(stateEvents(steps[1])).toEqual([{ state: 'searching', detail: 'another person' }]);
-    expect(steps[1].effects.filter((e) => e.kind === 'waivers')).toEqual([{ kind: 'waivers', waivers: [] }]);
+    expect(steps[1].effects.filter((e) => e.kind === 'waivers')).toEqual([{ kind: 'waivers', waivers: [], ended: { waivers: [waived], reason: 'another person' } }]);
     expect(stateEvents(steps[2])).toEqual([{ state: 'holding', remaining: 3 }]);
     expect(steps[2].state.templates).toEqual([unit(1)]);
   });
@@ -469,6 +469,9 @@ describe('session reducer: operator waivers', () => {
     const reset = reduceSession(waived, { type: 'reset', now: T + 10 }, O);
     expect(reset.state.waivers).toEqual([]);
     expect(kinds(reset)).toEqual(['state', 'guidance', 'waivers']);
+    expect(reset.effects.at(-1)).toEqual({ kind: 'waivers', waivers: [], ended: { waivers: waived.waivers, reason: 'reset' } });
+    const accepted = reduceSession(waived, { type: 'reset', now: T + 10, accepted: true }, O);
+    expect(accepted.effects.at(-1)).toEqual({ kind: 'waivers', waivers: [], ended: { waivers: waived.waivers, reason: 'capture accepted' } });
     const next = run(reset.state, { type: 'guidance-shown', now: T + 20, shown: [glasses] }, tracked(true, T + 30)).at(-1)!.state;
     expect([next.phase, next.shown.map((m) => m.id)]).toEqual(['adjusting', ['remove-glasses']]);
   });
@@ -480,6 +483,8 @@ describe('session reducer: operator waivers', () => {
     expect(steps[1].state.phase).toBe('holding');
     expect(steps[2].state.shown).toEqual([glasses]);
     expect(steps[2].effects.find((e) => e.kind === 'guidance')).toMatchObject({ messages: [{ id: 'remove-glasses' }] });
+    // staff took it back: the operator view hears the change, not that it ended with the session
+    expect(steps[2].effects.find((e) => e.kind === 'waivers')).toEqual({ kind: 'waivers', waivers: [] });
     expect(steps[3].state.phase).toBe('adjusting');
   });
 
@@ -488,7 +493,16 @@ describe('session reducer: operator waivers', () => {
     const away = run(waived, tracked(false, T + 1000), tracked(false, T + O.leaveResetMs + 100));
     expect(away[0].state.waivers).toHaveLength(1); // a moment out of view keeps it
     expect(away[1].state.waivers).toEqual([]);
-    expect(away[1].effects).toContainEqual({ kind: 'waivers', waivers: [] });
+    expect(away[1].effects.filter((e) => e.kind === 'waivers')).toEqual([{ kind: 'waivers', waivers: [], ended: { waivers: waived.waivers, reason: 'person left' } }]);
+  });
+
+  it('end with the captured screen, saying whether the person left or the screen timed out', () => {
+    const waivers = [{ id: 'remove-glasses' as const, by: 'desk-1', at: T - 5000 }];
+    const ended = (s: S, e: E) => reduceSession(s, e, O).effects.filter((x) => x.kind === 'waivers');
+    const captured = (extra: Partial<S>): S => state('captured', { waivers, lastFaceTs: T - 66, capturedAt: T - 1000, ...extra });
+    expect(ended(captured({ capturedAt: T - O.resetAfterMs - 1 }), tracked(true))).toEqual([{ kind: 'waivers', waivers: [], ended: { waivers, reason: 'captured screen timed out' } }]);
+    expect(ended(captured({ lastFaceTs: T - O.leaveResetMs - 1 }), tracked(false))).toEqual([{ kind: 'waivers', waivers: [], ended: { waivers, reason: 'person left' } }]);
+    expect(ended(captured({}), tracked(false))).toEqual([]);
   });
 
   it('a waived message is not the hint either', () => {

@@ -321,6 +321,19 @@ describe('operator components', () => {
     expect(await page.locator('waiver-panel [data-k="waived"]').textContent()).toContain('“open eyes” (desk-2)');
   });
 
+  it('says which waivers went with their session, and why, until the waivers change again', async () => {
+    await mount('<waiver-panel></waiver-panel>');
+    const messages = [{ id: 'remove-glasses', text: 'Please remove your glasses', priority: 8 }];
+    await setProps('waiver-panel', { messages, waivable: ['remove-glasses'], waivers: [{ id: 'remove-glasses', by: 'desk-1', at: 1 }] });
+    await setProps('waiver-panel', { messages: [], waivers: [], ended: { waivers: [{ id: 'remove-glasses', by: 'desk-1', at: 1 }], reason: 'another person' } });
+    expect(await page.locator('waiver-panel [data-k="waived"]').count()).toBe(0);
+    expect(await page.locator('waiver-panel [data-k="ended"]').textContent()).toMatch(/Waivers ended, another person stepped in:\s*“Please remove your glasses” \(desk-1\)/);
+    await setProps('waiver-panel', { ended: { waivers: [{ id: 'open-eyes', by: 'desk-2', at: 1 }, { id: 'remove-glasses', by: 'desk-1', at: 1 }], reason: 'person left' } });
+    expect(await page.locator('waiver-panel [data-k="ended"]').textContent()).toMatch(/the person left:\s*“open eyes” \(desk-2\),\s*“Please remove your glasses” \(desk-1\)/);
+    await setProps('waiver-panel', { ended: null });
+    expect(await page.locator('waiver-panel [data-k="ended"]').count()).toBe(0);
+  });
+
   it('lists a capture with portrait, map, Q^, the measurements that mattered and the actions', async () => {
     await mount('<capture-card style="width:1000px"></capture-card>');
     await setProps('capture-card', {

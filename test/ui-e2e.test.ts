@@ -156,6 +156,15 @@ describe('kiosk UI against the real server', () => {
     await op.screenshot({ path: path.join(ART, 'operator-waiver.png') });
     await op.locator('waiver-panel button.undo[data-id="uncover-left-cheek"]').click();
     await cheek.waitFor({ timeout: 20_000 });
+    // waived again, then the operator resets the kiosk: the waiver goes with the session, and the view says so
+    await waive.click();
+    await waived.waitFor({ timeout: 10_000 });
+    await op.locator('button.reset').click();
+    const ended = op.locator('waiver-panel [data-k="ended"]');
+    await ended.waitFor({ timeout: 10_000 });
+    expect(await ended.textContent()).toMatch(new RegExp(`the kiosk was reset:\\s*“Please uncover your left cheek” \\(${OPERATOR.name}\\)`));
+    expect(await op.locator('waiver-panel [data-k="waived"]').count()).toBe(0);
+    await op.screenshot({ path: path.join(ART, 'operator-waiver-ended.png') });
     await op.close();
   });
 

@@ -15,6 +15,7 @@ import type * as KioskServerModule from '../../server/kiosk/http/kiosk-server.js
 import type * as LoadConfigModule from '../../server/kiosk/config/load-config.js';
 import { deepMerge } from '../../server/kiosk/config/deep-merge.js';
 import { operatorAccount } from './kiosk-harness.js';
+import { oncePerRun } from './once-per-run.js';
 
 export { freePort } from './free-port.js';
 
@@ -22,8 +23,9 @@ export type KioskServer = Awaited<ReturnType<typeof KioskServerModule.startKiosk
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function buildUi(): Promise<void> {
-  await viteBuild({ configFile: path.join(ROOT, 'ui/vite.config.ts'), logLevel: 'error' });
+/** The UI built into ui/dist, once per test run (once-per-run.ts). */
+export function buildUi(): Promise<void> {
+  return oncePerRun('ui-build', () => viteBuild({ configFile: path.join(ROOT, 'ui/vite.config.ts'), logLevel: 'error' }).then(() => undefined));
 }
 
 async function tsFiles(dir: string): Promise<string[]> {
@@ -41,15 +43,17 @@ let modules: Promise<{ server: typeof KioskServerModule; config: typeof LoadConf
 /** Transpiles server/ to dist/server/ (esbuild, no bundling) and imports the kiosk server from there. */
 export function kioskModules(): Promise<{ server: typeof KioskServerModule; config: typeof LoadConfigModule }> {
   modules ??= (async () => {
-    await esbuild({
-      entryPoints: await tsFiles(path.join(ROOT, 'server')),
-      outdir: path.join(ROOT, 'dist'),
-      outbase: ROOT,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      sourcemap: true,
-      logLevel: 'error',
+    await oncePerRun('server-build', async () => {
+      await esbuild({
+        entryPoints: await tsFiles(path.join(ROOT, 'server')),
+        outdir: path.join(ROOT, 'dist'),
+        outbase: ROOT,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        sourcemap: true,
+        logLevel: 'error',
+      });
     });
     const server = (await import(path.join(ROOT, 'dist/server/kiosk/http/kiosk-server.js'))) as typeof KioskServerModule;
     const config = (await import(path.join(ROOT, 'dist/server/kiosk/config/load-config.js'))) as typeof LoadConfigModule;

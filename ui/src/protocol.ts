@@ -58,9 +58,20 @@ export interface Waiver {
   at: number;
 }
 
+/** Why waivers ended without staff undoing them. */
+export type WaiversEndReason = 'person left' | 'another person' | 'captured screen timed out' | 'capture accepted' | 'reset';
+
+/** The waivers that ended with their session, and why. */
+export interface WaiversEnded {
+  waivers: Waiver[];
+  reason: WaiversEndReason;
+}
+
 /** Operator namespace: the session's waivers changed. */
 export interface WaiversEvent {
   waivers: Waiver[];
+  /** When they went with the session (not undone by staff): which, and why. */
+  ended?: WaiversEnded;
 }
 
 export interface FrameEvent {

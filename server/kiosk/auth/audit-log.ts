@@ -1,6 +1,8 @@
 /**
- * Append-only audit trail, one JSON object per line: who approved, deleted or captured by hand,
- * who waived a message for a session (the message id in `detail`), and logins. Ids, names, addresses and outcomes only: never pixels, reports or embeddings.
+ * Append-only audit trail, one JSON object per line: who approved, deleted, captured by hand, reset
+ * the kiosk or asked for a retake, who waived a message for a session (the message id in `detail`)
+ * and when the waiver ended with it, and logins. Ids, names, addresses and outcomes only: never
+ * pixels, reports or embeddings.
  * The file is created 0600 and only ever appended to; writes are serialised. When a line would take
  * it past `maxBytes` it is rotated first (`file` -> `file.1` -> ... -> `file.<keepFiles>`, the
  * oldest deleted), so the trail's size on disk is bounded and what is deleted is explicit. With
@@ -14,7 +16,8 @@ import { appendFile, chmod, mkdir, open, readFile, readdir, rename, stat, unlink
 import path from 'node:path';
 import type { Actor } from '../../security/roles.js';
 
-export type AuditAction = 'approve' | 'delete' | 'manual-capture' | 'waive' | 'unwaive' | 'login' | 'login-failed' | 'logout';
+/** `waiver-ended`: a waiver went with its session (the person left, another stepped in, a reset), by the system. */
+export type AuditAction = 'approve' | 'delete' | 'manual-capture' | 'reset' | 'retake' | 'waive' | 'unwaive' | 'waiver-ended' | 'login' | 'login-failed' | 'logout';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -18,6 +18,19 @@ export interface Waiver {
   at: number;
 }
 
+/**
+ * Why a session's waivers ended without staff undoing them: the person left (or, after a capture,
+ * the captured screen timed out), another person stepped in, the person accepted their capture,
+ * or staff reset the kiosk.
+ */
+export type WaiversEndReason = 'person left' | 'another person' | 'captured screen timed out' | 'capture accepted' | 'reset';
+
+/** The waivers that ended with their session, and why (the operator view and the audit log say so). */
+export interface WaiversEnded {
+  waivers: Waiver[];
+  reason: WaiversEndReason;
+}
+
 /** Messages a profile may make waivable (`guidance.waivable`). */
 export const WAIVABLE_IDS: readonly GuidanceId[] = [
   'remove-glasses',

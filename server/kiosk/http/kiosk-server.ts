@@ -36,6 +36,7 @@ import { roleGuard } from './plugins/role-guard.js';
 import { loginRoutes } from './plugins/login-routes.js';
 import { kioskPortraitRoute } from './plugins/kiosk-portrait-route.js';
 import { attachSockets } from './sockets/socket-server.js';
+import { recordEndedWaivers } from '../auth/waiver-audit.js';
 import { exposureProblem } from '../config/exposure.js';
 import { SessionStore } from '../auth/session-store.js';
 import { Authenticator } from '../auth/authenticator.js';
@@ -153,6 +154,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
     if (e.type === 'error') app.log.warn({ pipeline: e.data.message }, 'pipeline error');
     else if (e.type === 'camera') app.log[cameraLogLevel(e.data)]({ camera: e.data }, 'camera');
     else if (e.type === 'capture') app.log.info({ capture: e.data.id, qualityScaled: e.data.qualityScaled, trigger: e.data.trigger }, 'captured');
+    else if (e.type === 'waivers' && e.data.ended) void recordEndedWaivers(audit, e.data.ended);
   });
   // the operator must know when captures cannot be written (disk full or failing)
   const stopStorageAlerts = captures.onStoreHealth((h) => {

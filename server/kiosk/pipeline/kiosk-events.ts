@@ -2,7 +2,7 @@ import type { CameraStatus } from '../camera/frame.js';
 import type { KioskState } from './kiosk-state.js';
 import type { RegionQuality } from './measurements.js';
 import type { Language } from '../guidance/guidance-ids.js';
-import type { Waiver } from '../guidance/waivers.js';
+import type { Waiver, WaiversEnded } from '../guidance/waivers.js';
 
 export interface FrameEvent {
   seq: number;
@@ -68,6 +68,8 @@ export interface GuidanceEvent {
 
 export interface WaiversEvent {
   waivers: Waiver[];
+  /** The waivers that ended with the session (not undone by staff), and why. */
+  ended?: WaiversEnded;
 }
 
 export interface StateEvent {

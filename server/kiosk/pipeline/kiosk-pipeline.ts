@@ -533,9 +533,9 @@ export class KioskPipeline {
     this.dispatch({ type: 'retake', now: Date.now() });
   }
 
-  /** A new person: forget the session. */
-  reset(): void {
-    this.dispatch({ type: 'reset', now: Date.now() });
+  /** A new person: forget the session (`accepted`: the person accepted their capture; else staff reset it). */
+  reset(accepted = false): void {
+    this.dispatch({ type: 'reset', now: Date.now(), ...(accepted ? { accepted } : {}) });
   }
 
   setLanguage(language: Language): void {

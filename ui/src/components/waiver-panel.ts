@@ -2,13 +2,22 @@
  * Operator: the shown messages staff may rule wrong for the person in front of the kiosk (no
  * glasses, eyes that are open, an accepted head covering), each with a button that waives it for
  * this session, and the messages waived so far, in the words the kiosk said them, with who waived
- * them and an undo. Fires `waive` with `{ id, waived }`; the server decides (and answers with a
+ * them and an undo; when waivers went with their session (the person left, another stepped in),
+ * which and why. Fires `waive` with `{ id, waived }`; the server decides (and answers with a
  * `waivers` event).
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { GuidanceMessage, Waiver } from '../protocol.js';
+import type { GuidanceMessage, Waiver, WaiversEndReason, WaiversEnded } from '../protocol.js';
 import { theme } from '../styles/theme.js';
+
+const ENDED_BECAUSE: Record<WaiversEndReason, string> = {
+  'person left': 'the person left',
+  'another person': 'another person stepped in',
+  'captured screen timed out': 'the captured screen timed out',
+  'capture accepted': 'the person accepted the capture',
+  reset: 'the kiosk was reset',
+};
 
 export interface WaiveRequest {
   id: string;
@@ -22,6 +31,8 @@ export class WaiverPanel extends LitElement {
   /** The ids the profile lets an operator waive. */
   @property({ attribute: false }) waivable: string[] = [];
   @property({ attribute: false }) waivers: Waiver[] = [];
+  /** The waivers that last went with their session, and why. */
+  @property({ attribute: false }) ended: WaiversEnded | null = null;
   /** What each message said when last shown: a waived message is no longer among `messages`. */
   #texts = new Map<string, string>();
 
@@ -46,7 +57,8 @@ export class WaiverPanel extends LitElement {
 
   override render() {
     const open = this.messages.filter((m) => this.waivable.includes(m.id) && !this.waivers.some((w) => w.id === m.id));
-    if (open.length === 0 && this.waivers.length === 0) return nothing;
+    const ended = this.ended;
+    if (open.length === 0 && this.waivers.length === 0 && !ended) return nothing;
     return html`
       ${open.length
         ? html`<div class="row" data-k="waive">
@@ -57,6 +69,11 @@ export class WaiverPanel extends LitElement {
         ? html`<div class="waived row" data-k="waived">
             Waived for this person:
             ${this.waivers.map((w) => html`<span data-id=${w.id} title=${w.id}>“${this.#said(w.id)}” (${w.by})</span><button class="undo" data-id=${w.id} @click=${() => this.#send(w.id, false)}>Undo</button>`)}
+          </div>`
+        : nothing}
+      ${ended
+        ? html`<div class="waived" data-k="ended">
+            Waivers ended, ${ENDED_BECAUSE[ended.reason] ?? ended.reason}: ${ended.waivers.map((w, i) => html`${i ? ', ' : ''}<span data-id=${w.id} title=${w.id}>“${this.#said(w.id)}” (${w.by})</span>`)}
           </div>`
         : nothing}
     `;

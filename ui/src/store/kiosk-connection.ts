@@ -145,7 +145,7 @@ export class KioskConnection {
     });
     s.on('capture', (c) => store.update({ capture: c, acceptedId: null, qualityScaled: c.qualityScaled, captureCount: store.state.captureCount + 1 }));
     s.on('camera', (c) => store.update({ camera: c }));
-    s.on('waivers', (w) => store.update({ waivers: w.waivers }));
+    s.on('waivers', (w) => store.update({ waivers: w.waivers, waiversEnded: w.ended ?? null }));
     s.on('error', (e) => store.update({ lastError: e.message }));
   }
 

@@ -1,5 +1,5 @@
 /** What the kiosk and operator views show, fed by the KioskConnection. */
-import type { CameraStatus, KioskCaptureEvent, FrameEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent, Waiver } from '../protocol.js';
+import type { CameraStatus, KioskCaptureEvent, FrameEvent, GuidanceEvent, HelloEvent, KioskState, Language, PlqEvent, Waiver, WaiversEnded } from '../protocol.js';
 import { Store } from './store.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -56,6 +56,8 @@ export interface KioskViewState {
   captureCount: number;
   /** Operator view: the messages waived for the session in front of the kiosk. */
   waivers: Waiver[];
+  /** Operator view: the waivers that last went with their session, and why (until the waivers change again). */
+  waiversEnded: WaiversEnded | null;
 }
 
 export type KioskStore = Store<KioskViewState>;
@@ -83,6 +85,7 @@ export function createKioskStore(overrides: Partial<KioskViewState> = {}): Kiosk
     lastFaceAt: 0,
     captureCount: 0,
     waivers: [],
+    waiversEnded: null,
     ...overrides,
   });
 }

@@ -90,7 +90,7 @@ export class OperatorConsole extends LitElement {
         <div class="who"><span data-k="user">${this.user}</span>
           <button class="logout" @click=${() => this.dispatchEvent(new CustomEvent('logout', { bubbles: true, composed: true }))}>Log out</button></div>
         <plq-preview boxes .frame=${live.frame} .plq=${live.plq} ?overlay=${live.overlayOn} placeholder="No camera image"></plq-preview>
-        <div class="live-state"><span data-k="live-state">${stateLabel(live.state, uiStrings('en'))}${live.state === 'holding' && live.remaining ? ` (${live.remaining})` : ''}</span></div>
+        <div class="live-state"><span data-k="live-state">${stateLabel(live.state, uiStrings('en'))}${live.state === 'holding' && live.remaining ? ` (${live.remaining})` : ''}${live.stateDetail ? ` · ${live.stateDetail}` : ''}</span></div>
         <quality-meter compact .value=${live.qualityScaled} .threshold=${threshold} label="Live Q^"></quality-meter>
         ${live.hello?.ui.adMam ? html`<admam-panel .map=${live.adMam}></admam-panel>` : ''}
         ${this.#presentationAttack(live)}
@@ -99,6 +99,7 @@ export class OperatorConsole extends LitElement {
           .messages=${live.guidance?.messages ?? []}
           .waivable=${live.hello?.waivable ?? []}
           .waivers=${live.waivers}
+          .ended=${live.waiversEnded}
           @waive=${(e: CustomEvent<WaiveRequest>) => this.#link.connection.waive(e.detail.id, e.detail.waived)}
         ></waiver-panel>
         <div class="buttons">

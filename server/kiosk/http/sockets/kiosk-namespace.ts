@@ -36,7 +36,7 @@ export function wireKioskNamespace(ns: Namespace, pipeline: KioskPipeline, confi
     socket.onAny(() => undefined);
     const guard = eventGuard(socket, config.server.clientEventsPerSecond, () => pipeline.metrics.counters.clientThrottled++);
     socket.on('retake', guard(() => pipeline.retake()));
-    socket.on('accept', guard(() => pipeline.reset()));
+    socket.on('accept', guard(() => pipeline.reset(true)));
     socket.on('language', guard((lang: unknown) => {
       if (typeof lang !== 'string' || !(LANGUAGES as readonly string[]).includes(lang)) throw new Error(`unknown language ${String(lang)}`);
       pipeline.setLanguage(lang as Language);

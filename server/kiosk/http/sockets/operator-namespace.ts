@@ -50,8 +50,17 @@ export function wireOperatorNamespace(
     const sessionAlive = (): string | null =>
       principal.session && authenticator.sessions.get(principal.session.id) ? null : 'session ended: log in again';
     const guard = eventGuard(socket, config.server.clientEventsPerSecond, () => pipeline.metrics.counters.clientThrottled++, sessionAlive);
-    socket.on('reset', guard(() => pipeline.reset()));
-    socket.on('retake', guard(() => pipeline.retake()));
+    // recorded before the session hears it, so that the lines of what it ends (waivers) come after
+    socket.on('reset', guard(async () => {
+      const recorded = audit?.record({ action: 'reset', actor, ok: true });
+      pipeline.reset();
+      await recorded;
+    }));
+    socket.on('retake', guard(async () => {
+      const recorded = audit?.record({ action: 'retake', actor, ok: true });
+      pipeline.retake();
+      await recorded;
+    }));
     socket.on('operator:capture', guard(async () => {
       const now = Date.now();
       const last = lastManual.get(actor.user) ?? -Infinity;

@@ -52,7 +52,10 @@ export class SessionEffects<A> {
       case 'camera-lost':
         return ports.cameraLost();
       case 'waivers':
-        return ports.emit({ type: 'waivers', data: { waivers: e.waivers.map((w) => ({ ...w })) } });
+        return ports.emit({
+          type: 'waivers',
+          data: { waivers: e.waivers.map((w) => ({ ...w })), ...(e.ended ? { ended: { waivers: e.ended.waivers.map((w) => ({ ...w })), reason: e.ended.reason } } : {}) },
+        });
       case 'save-capture': {
         const { token } = e;
         const done = ports.save(e).then(

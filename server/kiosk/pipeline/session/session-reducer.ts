@@ -7,7 +7,7 @@ import type { StateEvent } from '../kiosk-events.js';
 import { escalationOf, guidanceKey, guidanceView } from './session-guidance.js';
 import type { Assessment, CaptureTrigger, SessionEffect, SessionEvent, SessionOptions, SessionPhase, SessionState, SessionStep } from './session-state.js';
 import type { Actor } from '../../../security/roles.js';
-import { withoutWaived, type Waiver } from '../../guidance/waivers.js';
+import { withoutWaived, type Waiver, type WaiversEndReason } from '../../guidance/waivers.js';
 import { bestSimilarity, trackBroken, type FaceBox } from './same-person.js';
 
 const HISTORY_MAX = 500;
@@ -67,7 +67,7 @@ function startCapture<A>(s: SessionState<A>, a: Assessment<A>, trigger: CaptureT
 }
 
 /** A new person: forget the session (not the camera: a lost camera stays lost). */
-function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number, detail?: string): Step<A> {
+function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number, reason: WaiversEndReason, detail?: string): Step<A> {
   const cleared: SessionState<A> = {
     ...s,
     latest: undefined,
@@ -83,18 +83,20 @@ function endSession<A>(s: SessionState<A>, o: SessionOptions, now: number, detai
     identityCheck: false,
   };
   // the operator view hears that the waivers went after the new session's state and guidance
-  const unwaived = setWaivers(cleared, []);
+  const unwaived = setWaivers(cleared, [], reason);
   const phase = s.phase === 'camera-lost' ? 'camera-lost' : 'searching';
   return then(then(enter(unwaived.state, phase, { force: true, detail }), (c) => publish(c, o, now, true)), (c) => step(c, ...unwaived.effects));
 }
 
 /**
  * The session with these waivers: the shown messages are the hysteresis's less the waived ones
- * (neither shown nor held against the capture); the operator view is told when they changed.
+ * (neither shown nor held against the capture); the operator view is told when they changed, and
+ * why when they ended with the session (`ended`).
  */
-function setWaivers<A>(s: SessionState<A>, waivers: readonly Waiver[]): Step<A> {
+function setWaivers<A>(s: SessionState<A>, waivers: readonly Waiver[], ended?: WaiversEndReason): Step<A> {
   const next = { ...s, waivers, shown: withoutWaived(s.hysteresisShown, waivers) };
-  return s.waivers.length === 0 && waivers.length === 0 ? step(next) : step(next, { kind: 'waivers', waivers: [...waivers] });
+  if (s.waivers.length === 0 && waivers.length === 0) return step(next);
+  return step(next, { kind: 'waivers', waivers: [...waivers], ...(ended ? { ended: { waivers: [...s.waivers], reason: ended } } : {}) });
 }
 
 function waive<A>(s: SessionState<A>, o: SessionOptions, e: Extract<SessionEvent<A>, { type: 'waive' }>): Step<A> {
@@ -123,18 +125,16 @@ function onTracked<A>(before: SessionState<A>, o: SessionOptions, now: number, f
   const s0 = trackBreak(before, o, face, box);
   const broke = s0.identityCheck && !before.identityCheck;
   const stayed = s0.faceSince !== undefined && now - s0.lastFaceTs <= o.leaveResetMs;
+  // nobody in view for longer than the leave time: the person left
+  const left = !face && now - s0.lastFaceTs > o.leaveResetMs;
   let s: Step<A> = step(
-    face
-      ? { ...s0, lastFaceTs: now, sessionStart: s0.sessionStart ?? now, faceSince: stayed ? s0.faceSince : now }
-      : now - s0.lastFaceTs > o.leaveResetMs
-        ? { ...s0, faceSince: undefined }
-        : s0,
+    face ? { ...s0, lastFaceTs: now, sessionStart: s0.sessionStart ?? now, faceSince: stayed ? s0.faceSince : now } : left ? { ...s0, faceSince: undefined } : s0,
   );
-  if (s.state.phase === 'captured' && ((!face && now - s.state.lastFaceTs > o.leaveResetMs) || now - s.state.capturedAt > o.resetAfterMs)) {
-    s = then(s, (c) => endSession(c, o, now));
+  if (s.state.phase === 'captured' && (left || now - s.state.capturedAt > o.resetAfterMs)) {
+    s = then(s, (c) => endSession(c, o, now, left ? 'person left' : 'captured screen timed out'));
   }
   // a waiver is for the person it was made for: gone with them, whoever comes next
-  if (!face && s.state.waivers.length > 0 && now - s.state.lastFaceTs > o.leaveResetMs) s = then(s, (c) => setWaivers(c, []));
+  if (left && s.state.waivers.length > 0) s = then(s, (c) => setWaivers(c, [], 'person left'));
   // how long each shown message has been up (frame clock; gaps count at most a second)
   s = then(s, (c) => {
     const dt = c.lastShownTs ? Math.min(now - c.lastShownTs, 1000) : 0;
@@ -179,7 +179,7 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
           // another person: a session of their own, from this face on. A suspected presentation
           // attack stays latched (photos swapped in front of the camera); leaving or staff clear it
           const embedding = e.embedding;
-          return then(endSession(s, o, e.now, ANOTHER_PERSON), (c) => step({ ...c, templates: [embedding], faceSince: e.now, attackLatched: s.attackLatched }));
+          return then(endSession(s, o, e.now, 'another person', ANOTHER_PERSON), (c) => step({ ...c, templates: [embedding], faceSince: e.now, attackLatched: s.attackLatched }));
         }
         s = { ...s, identityCheck: false, templates: [...s.templates, e.embedding].slice(-sp.templates) };
       }
@@ -215,7 +215,7 @@ export function reduceSession<A>(s: SessionState<A>, e: SessionEvent<A>, o: Sess
     }
 
     case 'reset':
-      return endSession(s, o, e.now);
+      return endSession(s, o, e.now, e.accepted ? 'capture accepted' : 'reset');
 
     case 'language':
       return publish({ ...s, language: e.language }, o, e.now, true);

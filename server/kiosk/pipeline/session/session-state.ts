@@ -10,7 +10,7 @@ import type { GuidanceHistoryEntry } from '../capture-sink.js';
 import type { GuidanceId, Language } from '../../guidance/guidance-ids.js';
 import type { CameraState } from '../../camera/frame.js';
 import type { Actor } from '../../../security/roles.js';
-import type { Waiver } from '../../guidance/waivers.js';
+import type { Waiver, WaiversEnded } from '../../guidance/waivers.js';
 import type { FaceBox, SamePersonOptions } from './same-person.js';
 
 /** The session's phase is the wire state (`ui/src/protocol.ts`), unchanged. */
@@ -122,7 +122,8 @@ export type SessionEvent<A> =
   | { type: 'capture-saved'; now: number; token: number; capture: CaptureEvent }
   | { type: 'capture-failed'; now: number; token: number; message: string }
   | { type: 'retake'; now: number }
-  | { type: 'reset'; now: number }
+  /** Staff reset the kiosk, or the person accepted their capture (`accepted`). */
+  | { type: 'reset'; now: number; accepted?: boolean }
   | { type: 'language'; now: number; language: Language }
   /** An operator waives message `id` for this session (`waived` false: takes the waiver back). */
   | { type: 'waive'; now: number; id: GuidanceId; waived: boolean; by: string };
@@ -150,8 +151,8 @@ export type SessionEffect<A> =
   | { kind: 'capture'; data: CaptureEvent }
   /** The camera went from working to lost (counted once per loss). */
   | { kind: 'camera-lost' }
-  /** The session's waivers changed (for the operator view). */
-  | { kind: 'waivers'; waivers: Waiver[] };
+  /** The session's waivers changed (for the operator view); `ended` when they went with the session. */
+  | { kind: 'waivers'; waivers: Waiver[]; ended?: WaiversEnded };
 
 export interface SessionStep<A> {
   state: SessionState<A>;
