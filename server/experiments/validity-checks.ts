@@ -6,6 +6,7 @@
 import { tf } from '../tf/backend.js';
 import { mulberry32 } from '../plq/seeded-random.js';
 import { blackSquare, downUpscale, gaussianBlur, randomInnerSquare } from './degradations.js';
+import { cosineSimilarity } from '../xai/cosine.js';
 
 export interface QualityFn {
   (pixels: tf.Tensor4D): number[];
@@ -50,26 +51,16 @@ export interface SeparationReport {
   differentCos: number;
 }
 
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / Math.sqrt(aa * bb);
-};
-
 /** `views[i]` holds embeddings of person i: views[i][0] the plain alignment, the rest augmented. */
 export function separation(views: Float32Array[][]): SeparationReport {
   let same = 0, ns = 0, diff = 0, nd = 0;
   for (let i = 0; i < views.length; i++) {
     for (let k = 1; k < views[i].length; k++) {
-      same += cosine(views[i][0], views[i][k]);
+      same += cosineSimilarity(views[i][0], views[i][k]);
       ns++;
     }
     for (let j = i + 1; j < views.length; j++) {
-      diff += cosine(views[i][0], views[j][0]);
+      diff += cosineSimilarity(views[i][0], views[j][0]);
       nd++;
     }
   }

@@ -3,6 +3,7 @@
  * lowest-quality images rejected. The decision threshold is set once, on all impostor pairs of
  * the full set, at the target FMR; rejecting an image removes every pair it is part of.
  */
+import { cosineSimilarity } from './cosine.js';
 
 export interface ErcPoint {
   /** Fraction of images rejected (lowest quality first). */
@@ -24,16 +25,6 @@ export interface ErcResult {
   fmr: number;
   impostorPairs: number;
   points: ErcPoint[];
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let s = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    s += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return s / Math.sqrt(na * nb);
 }
 
 /**
@@ -61,7 +52,7 @@ export function errorVersusReject(
   const impostor: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const s = cosine(input.embeddings[i], input.embeddings[j]);
+      const s = cosineSimilarity(input.embeddings[i], input.embeddings[j]);
       if (input.identities[i] === input.identities[j]) genuine.push([i, j, s]);
       else impostor.push(s);
     }
