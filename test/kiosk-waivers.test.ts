@@ -37,12 +37,16 @@ beforeAll(async () => {
 
 const tells = (id: string) => (e: GuidanceEvent) => e.messages.some((m) => m.id === id);
 
+/** The audit log's lines, oldest first. */
+async function readAudit(file: string): Promise<Array<Record<string, unknown>>> {
+  return (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 /** The audit log's lines of one action, once there are `count` of them (the log is written after the event goes out). */
 async function auditLines(file: string, action: string, count: number, timeoutMs = 10_000): Promise<Array<Record<string, unknown>>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const found = lines.filter((a) => a.action === action);
+    const found = (await readAudit(file)).filter((a) => a.action === action);
     if (found.length >= count || Date.now() > end) return found;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -94,7 +98,7 @@ describe('kiosk server: an operator waives a message for the person in front of 
         expect.objectContaining({ user: 'system', role: 'system', ok: true, detail: `open-eyes: reset (waived by ${OPERATOR.name})` }),
       ]);
       // who reset it, on the line before
-      const lines = (await readFile(h.server.auditFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = await readAudit(h.server.auditFile);
       expect(lines.slice(-2).map((a) => [a.action, a.user])).toEqual([['reset', OPERATOR.name], ['waiver-ended', 'system']]);
       let maps = 0;
       h.client.on('plq', () => maps++);

@@ -51,16 +51,14 @@ export function wireOperatorNamespace(
       principal.session && authenticator.sessions.get(principal.session.id) ? null : 'session ended: log in again';
     const guard = eventGuard(socket, config.server.clientEventsPerSecond, () => pipeline.metrics.counters.clientThrottled++, sessionAlive);
     // recorded before the session hears it, so that the lines of what it ends (waivers) come after
-    socket.on('reset', guard(async () => {
-      const recorded = audit?.record({ action: 'reset', actor, ok: true });
-      pipeline.reset();
-      await recorded;
-    }));
-    socket.on('retake', guard(async () => {
-      const recorded = audit?.record({ action: 'retake', actor, ok: true });
-      pipeline.retake();
-      await recorded;
-    }));
+    const audited = (action: 'reset' | 'retake', act: () => void) =>
+      guard(async () => {
+        const recorded = audit?.record({ action, actor, ok: true });
+        act();
+        await recorded;
+      });
+    socket.on('reset', audited('reset', () => pipeline.reset()));
+    socket.on('retake', audited('retake', () => pipeline.retake()));
     socket.on('operator:capture', guard(async () => {
       const now = Date.now();
       const last = lastManual.get(actor.user) ?? -Infinity;
