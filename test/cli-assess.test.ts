@@ -1,8 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { invocationDir } from '../server/cli/invocation-dir.js';
 import { packageFile } from '../server/plq/model-paths.js';
 import { writeBadInputs, type BadInputs } from './helpers/bad-images.js';
 import { plq } from './helpers/plq-cli.js';
@@ -71,6 +74,29 @@ describe('plq assess', () => {
     const j = JSON.parse(r.stdout.trim());
     const full = JSON.parse(await readFile(path.join(out, 'portrait.json'), 'utf8'));
     expect(Math.abs(j.qualityScaled - full.qualityScaled)).toBeLessThan(0.05);
+  });
+
+  it('through `npm run plq`, reads relative paths against the folder it was typed in, not the checkout', async () => {
+    // npm runs a script in the package root; the user's photo and --out are where the user is
+    const typedIn = path.join(path.dirname(bad.dir), 'typed-in');
+    await mkdir(typedIn);
+    await copyFile(path.join(bad.dir, 'portrait.jpg'), path.join(typedIn, 'me.jpg'));
+    const r = await promisify(execFile)('npm', ['--prefix', process.cwd(), 'run', '-s', 'plq', '--', 'assess', '--out', 'mine', 'me.jpg'], {
+      cwd: typedIn,
+      env: { ...process.env, PLQ_BACKEND: 'wasm' },
+    });
+    expect(r.stderr).toMatch(/1 of 1 inputs assessed, results in mine/);
+    expect((await readdir(path.join(typedIn, 'mine'))).sort()).toEqual(['me.aligned.png', 'me.json', 'me.overlay.png', 'me.plq.png']);
+  });
+
+  it('keeps its own folder when something else started it under npm (a test, a script)', () => {
+    const env = { INIT_CWD: '/home/u/photos', npm_package_json: '/opt/plq/package.json', npm_lifecycle_script: 'tsx server/cli/main.ts' };
+    expect(invocationDir(env, '/opt/plq')).toBe('/home/u/photos');
+    expect(invocationDir({ ...env, INIT_CWD: '/opt/plq' }, '/opt/plq')).toBeUndefined();
+    // `npm test` spawning the CLI in a folder of its own: not npm's script root
+    expect(invocationDir({ ...env, npm_lifecycle_script: 'vitest run' }, '/opt/plq')).toBeUndefined();
+    expect(invocationDir(env, '/tmp/plq-cli-x')).toBeUndefined();
+    expect(invocationDir({}, '/opt/plq')).toBeUndefined();
   });
 
   it('rejects an unknown model clearly', async () => {

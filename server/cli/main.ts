@@ -22,6 +22,10 @@ import { splitCommand } from './split-command.js';
 import { guidanceLabelsCommand } from './guidance-labels-command.js';
 import { fitDetectorsCommand } from './fit-detectors-command.js';
 import { FIT_OPTIONS } from '../evaluation/fit-detectors.js';
+import { invocationDir } from './invocation-dir.js';
+
+const typedIn = invocationDir(process.env, process.cwd());
+if (typedIn) process.chdir(typedIn);
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
