@@ -68,7 +68,8 @@ describe('kiosk config', () => {
     await expect(loadConfig({ env: {}, overrides: { capture: { treshold: 0.5 } } })).rejects.toThrow(/unknown key "capture.treshold"/);
     await expect(loadConfig({ env: {}, overrides: { camera: { source: 'webcam' } } })).rejects.toThrow(/camera.source/);
     await expect(loadConfig({ env: {}, profile: 'airport' })).rejects.toThrow(ConfigError);
-    await expect(loadConfig({ env: {}, file: '/nonexistent/kiosk.json' })).rejects.toThrow(/cannot be read/);
+    await expect(loadConfig({ env: {}, file: '/nonexistent/kiosk.json' })).rejects.toThrow(/cannot be read \(no such file\)/);
+    await expect(loadConfig({ env: {}, file: os.tmpdir() })).rejects.toThrow(/cannot be read \(a folder, not a file\)/);
     expect(envOverrides({ PLQ_KIOSK__ui__speech: 'true', OTHER: 'x' })).toEqual({ ui: { speech: true } });
     expect(DEFAULT_CONFIG.capture.retentionHours).toBeGreaterThan(0);
   });

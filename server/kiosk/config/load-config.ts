@@ -20,12 +20,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const PROFILES_DIR = path.resolve(here, '../../../' + (here.includes(`${path.sep}dist${path.sep}`) ? '../' : '') + 'kiosk-config/profiles');
 export const PROFILES = ['passport-booth', 'border-gate', 'enrolment-desk', 'demo'] as const;
 
+const UNREADABLE: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'a folder, not a file' };
+
+function unreadableBecause(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return UNREADABLE[code] ?? (code || (err as Error).message);
+}
+
 async function readJson(file: string, what: string): Promise<Json> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    throw new ConfigError(`${what} ${file} cannot be read`);
+  } catch (err) {
+    throw new ConfigError(`${what} ${file} cannot be read (${unreadableBecause(err)})`);
   }
   try {
     return JSON.parse(text) as Json;
