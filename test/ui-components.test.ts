@@ -207,6 +207,27 @@ describe('plq-preview', () => {
     expect(transform).toBe('matrix(-1, 0, 0, 1, 0, 0)');
     expect(await page.locator('plq-preview oval-guide ellipse.ring').count()).toBe(1);
   });
+
+  it('shows the whole frame, or fills the height of an upright screen, the oval and map scaling with it', async () => {
+    /** The picture's box (frame, map and oval together) and the element's, for a 4:3 frame. */
+    const stage = async (fill: string, width: number, height: number) => {
+      await mount(`<plq-preview oval fill="${fill}" style="width:${width}px;height:${height}px"></plq-preview>`);
+      const el = page.locator('plq-preview');
+      const [outer, picture, oval] = await Promise.all([el.boundingBox(), el.locator('.stage').boundingBox(), el.locator('oval-guide').boundingBox()]);
+      expect(oval).toEqual(picture);
+      const r = (b: { x: number; y: number; width: number; height: number } | null) => [b!.x - outer!.x, b!.y - outer!.y, b!.width, b!.height].map(Math.round);
+      return r(picture);
+    };
+    // upright (240 x 400): whole frame = bars above and below; fill-height and auto = the sides cropped, centred
+    expect(await stage('whole-frame', 240, 400)).toEqual([0, 110, 240, 180]);
+    expect(await stage('fill-height', 240, 400)).toEqual([-147, 0, 533, 400]);
+    expect(await stage('auto', 240, 400)).toEqual([-147, 0, 533, 400]);
+    // a landscape area wider than the frame: every setting shows the whole frame
+    for (const fill of ['whole-frame', 'fill-height', 'auto']) expect(await stage(fill, 400, 240)).toEqual([40, 0, 320, 240]);
+    // a landscape area narrower than 4:3 (5:4): auto keeps the whole frame, fill-height crops
+    expect(await stage('auto', 300, 240)).toEqual([0, 8, 300, 225]);
+    expect(await stage('fill-height', 300, 240)).toEqual([-10, 0, 320, 240]);
+  });
 });
 
 describe('quality-meter and state-indicator', () => {

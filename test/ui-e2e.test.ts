@@ -142,6 +142,10 @@ describe('kiosk UI against the real server', () => {
       expect(box!.y + box!.height, sel).toBeLessThanOrEqual(1920 + 1);
       expect(box!.x + box!.width, sel).toBeLessThanOrEqual(1080 + 1);
     }
+    // upright, the picture fills the preview's height (ui.previewFill auto), its sides cropped
+    const [area, picture] = await Promise.all([page.locator('plq-preview').boundingBox(), page.locator('plq-preview .stage').boundingBox()]);
+    expect(Math.abs(picture!.height - area!.height)).toBeLessThan(2);
+    expect(picture!.width).toBeGreaterThan(area!.width * 1.2);
     await page.screenshot({ path: path.join(ART, 'kiosk-portrait.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
 

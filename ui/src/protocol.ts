@@ -23,9 +23,14 @@ export interface CameraStatus {
   retryInMs?: number;
 }
 
+/** How the live picture fills the kiosk screen's preview area (`ui.previewFill`). */
+export type PreviewFill = 'auto' | 'whole-frame' | 'fill-height';
+
 export interface UiSettings {
   plqOverlay: boolean;
   speech: boolean;
+  /** Absent from a server before this setting: `auto`. */
+  previewFill?: PreviewFill;
   /** A stored MAM_H is loaded: `admam` events come. */
   adMam?: boolean;
 }

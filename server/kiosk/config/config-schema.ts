@@ -2,6 +2,7 @@
 import { ADVISORY_PATTERNS } from '../capture/iso-components.js';
 import { WAIVABLE_IDS } from '../guidance/waivers.js';
 import { USER_NAME_PATTERN } from '../../security/password-hash.js';
+import { PREVIEW_FILLS } from './kiosk-config.js';
 
 const num = (minimum: number, maximum?: number): object => ({ type: 'number', minimum, ...(maximum !== undefined ? { maximum } : {}) });
 const int = (minimum: number, maximum?: number): object => ({ type: 'integer', minimum, ...(maximum !== undefined ? { maximum } : {}) });
@@ -149,6 +150,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
   ui: obj({
     plqOverlay: { type: 'boolean' },
     speech: { type: 'boolean' },
+    previewFill: { enum: [...PREVIEW_FILLS] },
     previewWidth: int(64, 1920),
     previewFps: num(1, 60),
     jpegQuality: int(10, 100),

@@ -18,6 +18,9 @@ import { defaultCaptureDir } from './data-dir.js';
  * problems are told by the occlusion rules, which combine the map with the region's appearance;
  * the report still carries both.
  */
+export const PREVIEW_FILLS = ['auto', 'whole-frame', 'fill-height'] as const;
+export type PreviewFill = (typeof PREVIEW_FILLS)[number];
+
 export const DEFAULT_ADVISORY_COMPONENTS: readonly string[] = ['PlqQualityScore', 'PlqRegion.*'];
 
 export interface KioskConfig {
@@ -233,6 +236,14 @@ export interface KioskConfig {
   ui: {
     plqOverlay: boolean;
     speech: boolean;
+    /**
+     * How the live picture fills the kiosk screen's preview area: `whole-frame` shows all of the
+     * camera's frame (bars where the area's shape differs); `fill-height` fills the area's height
+     * and crops the frame's sides where the area is narrower than the frame; `auto` fills the
+     * height on a screen held upright (an area taller than wide), where the whole frame would
+     * leave the face small between two black bars, and shows the whole frame otherwise.
+     */
+    previewFill: PreviewFill;
     previewWidth: number;
     previewFps: number;
     jpegQuality: number;
@@ -389,5 +400,5 @@ export const DEFAULT_CONFIG: KioskConfig = {
     restartMaxDelayMs: 10_000,
   },
   health: { heartbeatIntervalMs: 2000, heartbeatTimeoutMs: 2000, maxPlqAgeMs: 5000, maxWorkerDownMs: 60_000, maxEventLoopStallMs: 2000 },
-  ui: { plqOverlay: false, speech: false, previewWidth: 480, previewFps: 15, jpegQuality: 70 },
+  ui: { plqOverlay: false, speech: false, previewFill: 'auto', previewWidth: 480, previewFps: 15, jpegQuality: 70 },
 };

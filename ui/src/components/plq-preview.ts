@@ -1,11 +1,13 @@
 /**
  * The live camera preview on a canvas, with the PLQ map drawn over the face where the server
  * put it: the map (aligned coordinates) goes through the aligned-to-frame affine, scaled from
- * full-frame to preview pixels. Optional oval guide and face boxes; optionally mirrored.
+ * full-frame to preview pixels. Optional oval guide and face boxes; optionally mirrored. The frame,
+ * the map and the oval scale together, whole or filling the height (`fill`).
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { PlqOverlay, PreviewFrame } from '../store/kiosk-store.js';
+import type { PreviewFill } from '../protocol.js';
 import type { OvalTone } from './oval-guide.js';
 import './oval-guide.js';
 
@@ -32,6 +34,8 @@ export class PlqPreview extends LitElement {
   /** Opacity of the PLQ map over the face. */
   @property({ type: Number }) overlayAlpha = 0.6;
   @property() placeholder = '';
+  /** `whole-frame`, `fill-height` (the sides cropped where the element is narrower than the frame), or `auto`: fills the height where the element is taller than wide. */
+  @property({ reflect: true }) fill: PreviewFill = 'whole-frame';
 
   @query('canvas') private canvas!: HTMLCanvasElement;
 
@@ -42,6 +46,10 @@ export class PlqPreview extends LitElement {
       width: min(100cqw, calc(100cqh * var(--ar, 1.333)));
       aspect-ratio: var(--ar, 1.333);
       transform: translate(-50%, -50%);
+    }
+    :host([fill='fill-height']) .stage { width: calc(100cqh * var(--ar, 1.333)); }
+    @container (max-aspect-ratio: 1/1) {
+      :host([fill='auto']) .stage { width: calc(100cqh * var(--ar, 1.333)); }
     }
     canvas { width: 100%; height: 100%; display: block; }
     :host([mirror]) canvas { transform: scaleX(-1); }

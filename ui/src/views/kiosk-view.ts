@@ -80,7 +80,7 @@ export class KioskView extends LitElement {
     return html`
       <connection-banner connection=${s.connection} text=${connectionText}></connection-banner>
       <section class="stage" aria-label=${t.yourPhoto}>
-        <plq-preview mirror oval .frame=${cameraLost ? null : s.frame} .plq=${s.plq} ?overlay=${s.overlayOn} tone=${TONE[s.state]} placeholder=${cameraLost ? t.cameraLost : t.connecting}></plq-preview>
+        <plq-preview mirror oval fill=${s.hello?.ui.previewFill ?? 'auto'} .frame=${cameraLost ? null : s.frame} .plq=${s.plq} ?overlay=${s.overlayOn} tone=${TONE[s.state]} placeholder=${cameraLost ? t.cameraLost : t.connecting}></plq-preview>
         ${s.capture
           ? html`<capture-review
               src=${s.capture.portraitUrl}

@@ -24,7 +24,7 @@ export function helloPayload(pipeline: KioskPipeline, config: KioskConfig) {
     ...pipeline.snapshot(),
     profile: config.profile,
     languages: LANGUAGES,
-    ui: { plqOverlay: config.ui.plqOverlay, speech: config.ui.speech, adMam: config.xai.mamFile !== null },
+    ui: { plqOverlay: config.ui.plqOverlay, speech: config.ui.speech, previewFill: config.ui.previewFill, adMam: config.xai.mamFile !== null },
     presentationAttack: pa.enabled ? { minReal: pa.minReal, minLive: pa.minLive } : null,
   };
 }
