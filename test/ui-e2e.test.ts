@@ -189,9 +189,16 @@ describe('kiosk UI against the real server', () => {
     expect(await banner.textContent()).toContain('Reconnecting');
     await page.screenshot({ path: path.join(ART, 'kiosk-reconnecting.png') });
 
-    server = await startServer({ replayDir: dirs.good, port, captureDir: dirs.captures });
+    // the server that comes back is told to show the whole frame (ui.previewFill): the page follows its hello
+    server = await startServer({ replayDir: dirs.good, port, captureDir: dirs.captures, overrides: { ui: { previewFill: 'whole-frame' } } });
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(async () => (await kioskState(page)).connection, { timeout: 10_000 }).toBe('connected');
+    await page.setViewportSize({ width: 1080, height: 1920 });
+    await expect.poll(() => page.locator('plq-preview').getAttribute('fill')).toBe('whole-frame');
+    const [area, picture] = await Promise.all([page.locator('plq-preview').boundingBox(), page.locator('plq-preview .stage').boundingBox()]);
+    expect(Math.abs(picture!.width - area!.width)).toBeLessThan(2);
+    expect(picture!.height).toBeLessThan(area!.height * 0.8);
+    await page.setViewportSize({ width: 1920, height: 1080 });
   });
 
   it('counts down and shows the captured portrait for a good face; the operator view lists it', async () => {
