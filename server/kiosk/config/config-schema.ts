@@ -3,6 +3,7 @@ import { ADVISORY_PATTERNS } from '../capture/iso-components.js';
 import { WAIVABLE_IDS } from '../guidance/waivers.js';
 import { USER_NAME_PATTERN } from '../../security/password-hash.js';
 import { PREVIEW_FILLS } from './kiosk-config.js';
+import { QUARTER_TURNS } from '../../image/rotate-rgb.js';
 
 const num = (minimum: number, maximum?: number): object => ({ type: 'number', minimum, ...(maximum !== undefined ? { maximum } : {}) });
 const int = (minimum: number, maximum?: number): object => ({ type: 'integer', minimum, ...(maximum !== undefined ? { maximum } : {}) });
@@ -50,6 +51,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     fps: num(1, 120),
     holdSeconds: num(0, 3600),
     width: int(64, 4096),
+    rotate: { enum: [...QUARTER_TURNS] },
     reconnectMinDelayMs: int(10),
     reconnectMaxDelayMs: int(10),
   }),

@@ -11,6 +11,7 @@ import { BYTES_PER_MB, DEFAULT_AUDIT_ROTATION, MS_PER_DAY } from '../auth/audit-
 import { DEFAULT_ISO_THRESHOLDS, type IsoThresholds } from '../capture/iso-components.js';
 import { DEFAULT_SUBJECT_SELECTION } from '../pipeline/subject-selection.js';
 import { defaultCaptureDir } from './data-dir.js';
+import type { QuarterTurn } from '../../image/rotate-rgb.js';
 
 /**
  * Advisory by default: the PLQ components. Q^ is gated by `capture.threshold` (a profile's own
@@ -77,8 +78,13 @@ export interface KioskConfig {
     fps: number;
     /** Replay of images: seconds each image is shown. */
     holdSeconds: number;
-    /** Frames are downscaled to this width (never upscaled). */
+    /** Frames are downscaled to this width (never upscaled), the camera's own width, before `rotate`. */
     width: number;
+    /**
+     * Degrees (clockwise) the camera's frames are turned before anything reads them: 90 or 270
+     * for a camera mounted on its side (portrait frames), 180 for one mounted upside down.
+     */
+    rotate: QuarterTurn;
     reconnectMinDelayMs: number;
     reconnectMaxDelayMs: number;
   };
@@ -372,7 +378,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   },
   audit: { file: null, maxMB: DEFAULT_AUDIT_ROTATION.maxBytes / BYTES_PER_MB, keepFiles: DEFAULT_AUDIT_ROTATION.keepFiles, maxAgeDays: DEFAULT_AUDIT_ROTATION.maxAgeMs! / MS_PER_DAY },
   assess: { perMinute: 30, maxQueued: 4 },
-  camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
+  camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, rotate: 0, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
   tracking: { detectorEveryFrames: 0, secondLookMs: 1000, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
   selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },

@@ -12,6 +12,7 @@ import type { Server as IoServer } from 'socket.io';
 import type { KioskConfig } from '../config/kiosk-config.js';
 import type { CameraSource } from '../camera/frame.js';
 import { createCameraSource } from '../camera/camera-spec.js';
+import { rotatedSource } from '../camera/rotated-source.js';
 import { DEMO_SPEC, ensureDemoFrames } from '../camera/demo-frames.js';
 import { HumanFaceDetector } from '../../detect/human-detector.js';
 import { initBackend } from '../../tf/backend.js';
@@ -84,14 +85,16 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   const manifest = await readManifest(config.engine.model);
   const spec =
     config.camera.source === DEMO_SPEC ? `replay:${await ensureDemoFrames(() => demoDetector(config))}` : config.camera.source;
-  const camera =
+  const camera = rotatedSource(
     options.camera ??
-    createCameraSource(spec, {
-      fps: config.camera.fps,
-      maxWidth: config.camera.width,
-      holdFrames: Math.round(config.camera.holdSeconds * config.camera.fps),
-      reconnect: { minDelayMs: config.camera.reconnectMinDelayMs, maxDelayMs: config.camera.reconnectMaxDelayMs },
-    });
+      createCameraSource(spec, {
+        fps: config.camera.fps,
+        maxWidth: config.camera.width,
+        holdFrames: Math.round(config.camera.holdSeconds * config.camera.fps),
+        reconnect: { minDelayMs: config.camera.reconnectMinDelayMs, maxDelayMs: config.camera.reconnectMaxDelayMs },
+      }),
+    config.camera.rotate,
+  );
   const store = await CaptureStore.open({
     dir: path.resolve(config.capture.dir),
     retentionMs: config.capture.retentionHours * 3600_000,
