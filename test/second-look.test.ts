@@ -3,7 +3,8 @@
  * drawn masks that the kiosk's face detector loses in the whole booth frame are found again in the
  * letterboxed frame or in a crop around the SSD finder's box, in the frame's own pixels, and
  * followed there; where neither shows the face, nothing is guessed; the crops are spread over the
- * calls after the finder's; the looks are rate-limited on an empty frame.
+ * calls after the finder's; the looks are rate-limited on an empty frame; and all of it while the
+ * detector skips frames (tracking.detectorEveryFrames).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../server/tf/backend.js';
@@ -157,6 +158,32 @@ describe('the second look for faces the whole frame does not show', () => {
     expect(d.finderRuns).toBe(0);
     await expectFollowed(d, letterboxCase);
   }, 120_000);
+
+  it('works while the detector skips frames: it finds and follows the masked face, and the bare face after it is tracked in frame pixels', async () => {
+    const t = DEFAULT_CONFIG.tracking;
+    // detectorEveryFrames 5: Human runs the mesh on its last call's boxes for four calls in five
+    const skipping = await HumanFaceDetector.create({ maxFaces: t.maxFaces, minConfidence: t.minBoxConfidence, minMeshConfidence: t.minMeshConfidence, iris: t.iris, eyelids: t.eyelids, skipFrames: 4, skipTimeMs: 60_000 });
+    const d = new SecondLookDetector(skipping, finder, { everyMs: 1000, letterbox: false });
+    let faces: DetectedFace[] = [];
+    do faces = await d.detect(finderCase.image);
+    while (!faces.length && d.cropsPending > 0);
+    expectOnTheFace(faces, finderCase);
+    expect(d.lastFoundBy).toBe('finder');
+    for (let i = 0; i < 6; i++) await expectFollowed(d, finderCase);
+    // the mask comes off: the whole frame shows the face; its first call runs the detector (the
+    // look's crop came last), the next four the mesh on that call's box, each on the face's eyes
+    const bare = await boothFrameOf(FINDER_FACE);
+    const meshes: Point[][] = [];
+    for (let i = 0; i < 6; i++) {
+      const found = await d.detect(bare.image);
+      expect(found).toHaveLength(1);
+      expect(d.lastFoundBy).toBe('frame');
+      expect(eyeOffset(found[0].mesh, bare.mesh)).toBeLessThan(0.15);
+      meshes.push(found[0].mesh);
+    }
+    const same = (m: Point[]): boolean => m.every((p, k) => p[0] === meshes[0][k][0] && p[1] === meshes[0][k][1]);
+    expect(meshes.map((m) => (same(m) ? 'D' : '.')).join('')).toBe('D....D');
+  }, 180_000);
 
   it('guesses nowhere when neither look shows the face: a turned, masked face they miss stays unseen', async () => {
     expect(await human.detect(unseenCase.image)).toHaveLength(0);

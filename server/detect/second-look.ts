@@ -27,6 +27,12 @@
  * subject there) were tried and left out: on a turned, masked face of calibrate they gave meshes
  * 0.4-1.1 eye distances off the eyes, with mesh scores up to 0.99.
  *
+ * A look works while the tracker's detector skips frames too (`detectorEveryFrames` > 1): Human
+ * keeps the boxes of its last call to run the mesh on in the next, but only for an input of the
+ * same size that changed little (human-detector.ts `SCENE_CHANGE`). A look's letterboxed frame or
+ * crop has another size than the frame unless it is the frame itself, so the call after a look
+ * runs the detector on the whole frame again, and a look's boxes never stand in for the frame's.
+ *
  * Faces found in a look come back in frame pixels, as the whole frame's would.
  */
 import type { Point } from '../align/similarity.js';
@@ -67,15 +73,6 @@ export const SECOND_LOOK_CROPS: readonly FinderCrop[] = [
   ...ZOOMS.map((zoom) => ({ zoom, dx: 0, dy: 0 })),
   ...ZOOMS.flatMap((zoom) => [[SHIFT, 0], [-SHIFT, 0], [0, SHIFT], [0, -SHIFT]].map(([dx, dy]) => ({ zoom, dx, dy }))),
 ];
-/**
- * How often the tracker takes a second look, in milliseconds; 0 = never. Off while the detector
- * skips frames (`detectorEveryFrames` > 1): its crops would replace the boxes Human keeps between
- * frames.
- */
-export function secondLookEveryMs(tracking: { secondLookMs: number; detectorEveryFrames: number }): number {
-  return tracking.detectorEveryFrames <= 1 ? tracking.secondLookMs : 0;
-}
-
 /** A face found again by the last look whose centre moved more than this share of its box's side since the last frame is taken as lost. */
 const MAX_REGION_JUMP = 0.5;
 

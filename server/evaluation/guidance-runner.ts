@@ -21,7 +21,6 @@ import type { FaceMeasurements, PlqResult, RegionQuality, TrackingResult } from 
 import type { LatestAssessment } from '../kiosk/pipeline/kiosk-pipeline.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { kioskDetectors, loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
-import { secondLookEveryMs } from '../detect/second-look.js';
 
 /** A worker client that also hands every result to a listener (the evaluation watches the frames go by). */
 class WatchedWorker extends WorkerClient {
@@ -112,7 +111,7 @@ export class GuidanceRunner {
     // A face the whole frame does not show is looked for again at most once per secondLookMs, and
     // the workers' last look may have been for the previous image: a person standing there would
     // get that look, so the image is held until it has come.
-    const lookMs = secondLookEveryMs(config.tracking);
+    const lookMs = config.tracking.secondLookMs;
     const holdUntil = this.options.captureHoldMs === undefined ? undefined : Date.now() + this.options.captureHoldMs;
     const timeoutMs = Math.max(this.options.timeoutMs ?? 30_000, (this.options.captureHoldMs ?? 0) + 10_000);
     const camera = new SyntheticSource({ images: [image], fps: config.camera.fps });

@@ -103,7 +103,7 @@ export interface KioskConfig {
      * When the whole frame shows no face, look again (server/detect/second-look.ts) at most once
      * per this many milliseconds: the face detector on the letterboxed frame, then the SSD face
      * finder and the face detector on crops around its box; a face found so is followed where it
-     * was found. 0: off. Off as well while `detectorEveryFrames` > 1.
+     * was found. 0: off.
      */
     secondLookMs: number;
     iris: boolean;

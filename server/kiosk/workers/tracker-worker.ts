@@ -2,7 +2,7 @@
 import { tf, initBackend, type BackendName } from '../../tf/backend.js';
 import { HumanFaceDetector } from '../../detect/human-detector.js';
 import type { FaceDetector } from '../../detect/face-detector.js';
-import { SecondLookDetector, secondLookEveryMs } from '../../detect/second-look.js';
+import { SecondLookDetector } from '../../detect/second-look.js';
 import { SsdFaceFinder } from '../../detect/ssd-face-finder.js';
 import { readManifest } from '../../plq/model-manifest.js';
 import { measureFace, type AlignmentSpec } from '../pipeline/face-measurements.js';
@@ -14,7 +14,7 @@ export interface TrackerInit {
   backend: BackendName | 'auto';
   model: string;
   detectorEveryFrames: number;
-  /** tracking.secondLookMs: 0 = off; off as well while the detector skips frames. */
+  /** tracking.secondLookMs: 0 = off. */
   secondLookMs: number;
   iris: boolean;
   eyelids: boolean;
@@ -68,8 +68,7 @@ serveWorker({
       padEveryFrames: PAD_EVERY_FRAMES,
       padMaxAgeMs: PAD_MAX_AGE_MS,
     });
-    const lookMs = secondLookEveryMs(p);
-    detector = lookMs > 0 ? new SecondLookDetector(human, await SsdFaceFinder.load(), { everyMs: lookMs }) : human;
+    detector = p.secondLookMs > 0 ? new SecondLookDetector(human, await SsdFaceFinder.load(), { everyMs: p.secondLookMs }) : human;
     // a first detection compiles the detector's kernels before the first live frame
     await detector.detect({ width: 640, height: 480, data: new Uint8Array(640 * 480 * 3) });
     return { result: true };
