@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReplaySource, ImageReplaySource } from '../server/kiosk/camera/replay-source.js';
+import { createReplaySource, EMPTY_SCENE_GREY, ImageReplaySource } from '../server/kiosk/camera/replay-source.js';
 import type { CameraStatus, Frame } from '../server/kiosk/camera/frame.js';
 import { memoryLogger, photoFolder, SAMPLE_PHOTOS, tempDir } from './helpers/camera-photos.js';
 
@@ -85,6 +85,24 @@ describe('replay source over a folder of real face photos', () => {
     frames[0].image.data.fill(0);
     expect(Buffer.from(frames[images.length].image.data).equals(Buffer.from(images[0].image.data))).toBe(true);
     expect(statuses.map((s) => s.state)).toEqual(['stopped', 'starting', 'streaming', 'stopped']);
+  });
+
+  it('gapFrames: an empty scene between two images, as when one person leaves and the next steps in; none in a replay of one image', async () => {
+    const { images } = await source.load();
+    const gapped = new ImageReplaySource(dir, { fps: 60, holdFrames: 2, gapFrames: 3, logger: memoryLogger() });
+    const frames = await firstValueFrom(gapped.frames().pipe(take(2 * 5 + 2), toArray()));
+    const kinds = frames.map((f, k) => {
+      const image = images[Math.floor(k / 5) % images.length].image;
+      expect([f.image.width, f.image.height]).toEqual([image.width, image.height]);
+      if (Buffer.from(f.image.data).equals(Buffer.from(image.data))) return 'I';
+      expect(f.image.data.every((v) => v === EMPTY_SCENE_GREY)).toBe(true);
+      return '_';
+    });
+    expect(kinds.join('')).toBe('II___II___II');
+    const one = createReplaySource(SAMPLE_PHOTOS[0], { fps: 60, holdFrames: 2, gapFrames: 3, logger: memoryLogger() });
+    const still = await firstValueFrom(one.frames().pipe(take(6), toArray()));
+    for (const f of still) expect(Buffer.from(f.image.data).equals(Buffer.from(still[0].image.data))).toBe(true);
+    expect(still[0].image.data.some((v) => v !== EMPTY_SCENE_GREY)).toBe(true);
   });
 
   it('a new subscription reuses the cache and continues the sequence numbers', async () => {

@@ -70,6 +70,8 @@ export interface CameraOptions {
   logger?: CameraLogger;
   /** Replay of images: frames each image is held for (default 1). */
   holdFrames?: number;
+  /** Replay of images: frames of an empty scene between two images (default 0). */
+  gapFrames?: number;
 }
 
 /**
@@ -84,6 +86,7 @@ export function createCameraSource(spec: CameraSpec | string, options: CameraOpt
         fps: options.fps,
         maxWidth: options.maxWidth ?? DEFAULT_REPLAY_MAX_WIDTH,
         holdFrames: options.holdFrames,
+        gapFrames: options.gapFrames,
         logger: options.logger,
       });
     case 'opencv':

@@ -16,6 +16,13 @@ import { samplePhotos } from '../../plq/sample-faces.js';
 import type { FaceDetector } from '../../detect/face-detector.js';
 
 export const DEMO_SPEC = 'replay:samples';
+/**
+ * The demo camera shows each person for `camera.holdSeconds`, then an empty booth for this long
+ * before the next. Without it the next person replaced the last within one frame, in the same
+ * place at the same size, which no track break shows: one session ran over every person of the
+ * loop, and after `assistanceAfterMs` the screen asked each of them to call staff.
+ */
+export const DEMO_GAP_SECONDS = 0.3;
 export const DEMO_DIR = path.join(os.tmpdir(), 'plq-kiosk-demo-frames-v2');
 
 /** Builds (or reuses) the demo frames folder; `detector` is only created when frames are missing. */

@@ -18,6 +18,8 @@ import { OpenCvSource } from './opencv-source.js';
 
 export const DEFAULT_REPLAY_FPS = 30;
 export const DEFAULT_REPLAY_MAX_WIDTH = 640;
+/** The grey level of a replay's empty scene between two images (`gapFrames`). */
+export const EMPTY_SCENE_GREY = 40;
 
 export interface ReplaySourceOptions {
   /** Frames per second (default 30). */
@@ -27,6 +29,12 @@ export interface ReplaySourceOptions {
   logger?: CameraLogger;
   /** Images only: each image is shown for this many frames before the next (default 1). */
   holdFrames?: number;
+  /**
+   * Images only: between two images, this many frames of an empty scene (a uniform dark frame of
+   * the image's size), as when one person leaves the camera and the next steps in (default 0; no
+   * gap in a replay of one image).
+   */
+  gapFrames?: number;
   /** Video only: opens the capture (tests); default OpenCV. */
   openVideo?: CaptureOpener;
 }
@@ -58,6 +66,7 @@ export class ImageReplaySource implements CameraSource {
   private readonly fps: number;
   private readonly maxWidth: number;
   private readonly holdFrames: number;
+  private readonly gapFrames: number;
   private readonly log: CameraLogger;
   private readonly status$ = new BehaviorSubject<CameraStatus>({ state: 'stopped' });
   private decoded: Promise<DecodedFolder> | undefined;
@@ -73,6 +82,7 @@ export class ImageReplaySource implements CameraSource {
       throw new RangeError(`maxWidth must be a positive whole number, got ${this.maxWidth}`);
     }
     this.holdFrames = Math.max(1, Math.round(options.holdFrames ?? 1));
+    this.gapFrames = Math.max(0, Math.round(options.gapFrames ?? 0));
     this.log = options.logger ?? consoleCameraLogger;
     this.description = `replay of ${path} at ${this.fps} fps`;
   }
@@ -102,13 +112,12 @@ export class ImageReplaySource implements CameraSource {
         ({ images }) => {
           if (stopped) return;
           this.status$.next({ state: 'streaming' });
+          const gap = images.length > 1 ? this.gapFrames : 0;
+          const period = this.holdFrames + gap;
           tick = frameClock(this.fps).subscribe((n) => {
-            const { image } = images[Math.floor(n / this.holdFrames) % images.length];
-            subscriber.next({
-              seq: this.seq++,
-              ts: Date.now(),
-              image: { width: image.width, height: image.height, data: new Uint8Array(image.data) },
-            });
+            const { image } = images[Math.floor(n / period) % images.length];
+            const data = n % period < this.holdFrames ? new Uint8Array(image.data) : new Uint8Array(image.data.length).fill(EMPTY_SCENE_GREY);
+            subscriber.next({ seq: this.seq++, ts: Date.now(), image: { width: image.width, height: image.height, data } });
           });
         },
         (err: unknown) => {

@@ -13,7 +13,7 @@ import type { KioskConfig } from '../config/kiosk-config.js';
 import type { CameraSource } from '../camera/frame.js';
 import { createCameraSource } from '../camera/camera-spec.js';
 import { rotatedSource } from '../camera/rotated-source.js';
-import { DEMO_SPEC, ensureDemoFrames } from '../camera/demo-frames.js';
+import { DEMO_GAP_SECONDS, DEMO_SPEC, ensureDemoFrames } from '../camera/demo-frames.js';
 import { HumanFaceDetector } from '../../detect/human-detector.js';
 import { initBackend } from '../../tf/backend.js';
 import type { WorkerClient } from '../workers/worker-client.js';
@@ -83,14 +83,15 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
   const { tls } = config.server;
   const https = tls.cert && tls.key ? { cert: await readFile(tls.cert), key: await readFile(tls.key) } : null;
   const manifest = await readManifest(config.engine.model);
-  const spec =
-    config.camera.source === DEMO_SPEC ? `replay:${await ensureDemoFrames(() => demoDetector(config))}` : config.camera.source;
+  const demo = config.camera.source === DEMO_SPEC;
+  const spec = demo ? `replay:${await ensureDemoFrames(() => demoDetector(config))}` : config.camera.source;
   const camera = rotatedSource(
     options.camera ??
       createCameraSource(spec, {
         fps: config.camera.fps,
         maxWidth: config.camera.width,
         holdFrames: Math.round(config.camera.holdSeconds * config.camera.fps),
+        gapFrames: demo ? Math.round(DEMO_GAP_SECONDS * config.camera.fps) : 0,
         reconnect: { minDelayMs: config.camera.reconnectMinDelayMs, maxDelayMs: config.camera.reconnectMaxDelayMs },
       }),
     config.camera.rotate,

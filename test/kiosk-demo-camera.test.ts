@@ -1,0 +1,38 @@
+/**
+ * The demo camera (`camera.source` replay:samples, the kiosk's embedded default), end to end: the
+ * real server on loopback replays the packaged people one after the other, each followed by a
+ * moment of empty booth (DEMO_GAP_SECONDS), so each person gets a session of their own, as at a
+ * real booth. Without the gap the next person replaced the last in the same place within one
+ * frame: no track break, one session over every person, and after `assistanceAfterMs` the screen
+ * asked each of them to call staff.
+ */
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './helpers/kiosk-harness.js';
+import type { GuidanceMessage } from '../server/kiosk/pipeline/kiosk-events.js';
+
+interface StateEvent {
+  state: string;
+  detail?: string;
+}
+
+describe('kiosk server: the demo camera', () => {
+  it('gives each packaged person a session of their own: another person every hold, never "ask for assistance"', async () => {
+    const holdSeconds = 2;
+    const assistanceAfterMs = 5000;
+    const h = await startHarness({ overrides: { camera: { source: 'replay:samples', holdSeconds }, guidance: { assistanceAfterMs } } });
+    try {
+      const states: StateEvent[] = [];
+      const shown = new Set<string>();
+      h.client.on('state', (e: StateEvent) => states.push(e));
+      h.client.on('guidance', (e: { messages: GuidanceMessage[] }) => e.messages.forEach((m) => shown.add(m.id)));
+      // four times the time after which one session over everybody asked for staff
+      await new Promise((r) => setTimeout(r, 4 * assistanceAfterMs));
+      const newPeople = states.filter((e) => e.detail === 'another person').length;
+      expect(newPeople, JSON.stringify(states.slice(-12))).toBeGreaterThanOrEqual(4);
+      expect(shown.size).toBeGreaterThan(0);
+      expect([...shown]).not.toContain('ask-assistance');
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
+});
