@@ -1,12 +1,16 @@
 import type { RgbImage } from '../detect/face-detector.js';
-import { applyAffine, type Affine } from './similarity.js';
+import type { Affine } from './similarity.js';
 
-/** Channel `c` of `src` at (x, y), bilinear, unrounded; outside the source reads black. */
-export function bilinearAt(src: RgbImage, x: number, y: number, c: number): number {
+/**
+ * All three channels of `src` at (x, y) into `out` (bilinear, unrounded; outside the source reads
+ * black), the corner weights worked out once for the three. Each channel's sum runs in the same
+ * order as a sampler of one channel would (warp.test.ts checks it to the last bit).
+ */
+export function bilinearRgbAt(src: RgbImage, x: number, y: number, out: Float64Array): void {
   const { width: sw, height: sh, data } = src;
   const x0 = Math.floor(x), y0 = Math.floor(y);
   const fx = x - x0, fy = y - y0;
-  let acc = 0;
+  let r = 0, g = 0, b = 0;
   for (let j = 0; j < 2; j++) {
     const yy = y0 + j;
     if (yy < 0 || yy >= sh) continue;
@@ -14,10 +18,16 @@ export function bilinearAt(src: RgbImage, x: number, y: number, c: number): numb
     for (let i = 0; i < 2; i++) {
       const xx = x0 + i;
       if (xx < 0 || xx >= sw) continue;
-      acc += wy * (i ? fx : 1 - fx) * data[(yy * sw + xx) * 3 + c];
+      const w = wy * (i ? fx : 1 - fx);
+      const k = (yy * sw + xx) * 3;
+      r += w * data[k];
+      g += w * data[k + 1];
+      b += w * data[k + 2];
     }
   }
-  return acc;
+  out[0] = r;
+  out[1] = g;
+  out[2] = b;
 }
 
 /**
@@ -26,11 +36,16 @@ export function bilinearAt(src: RgbImage, x: number, y: number, c: number): numb
  */
 export function warpAffine(src: RgbImage, outToSrc: Affine, w: number, h: number): RgbImage {
   const out = new Uint8Array(w * h * 3);
+  const [a, b, c, d, e, f] = outToSrc;
+  const rgb = new Float64Array(3);
   for (let v = 0; v < h; v++) {
     for (let u = 0; u < w; u++) {
-      const [x, y] = applyAffine(outToSrc, [u, v]);
+      // applyAffine's arithmetic, without a tuple a pixel
+      bilinearRgbAt(src, a * u + b * v + c, d * u + e * v + f, rgb);
       const o = (v * w + u) * 3;
-      for (let c = 0; c < 3; c++) out[o + c] = Math.round(bilinearAt(src, x, y, c));
+      out[o] = Math.round(rgb[0]);
+      out[o + 1] = Math.round(rgb[1]);
+      out[o + 2] = Math.round(rgb[2]);
     }
   }
   return { width: w, height: h, data: out };

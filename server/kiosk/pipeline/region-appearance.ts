@@ -15,7 +15,7 @@
  */
 import type { RgbImage } from '../../detect/face-detector.js';
 import { alignFace } from '../../align/align-face.js';
-import { bilinearAt } from '../../align/warp.js';
+import { bilinearRgbAt } from '../../align/warp.js';
 import { estimateSimilarity, invertAffine, type Point } from '../../align/similarity.js';
 import { REGION_NAMES, regionBoxes, type RegionName } from '../../plq/face-regions.js';
 import { eyeGradients, type EyeGradients } from './eye-gradients.js';
@@ -63,13 +63,14 @@ export function alignedGreyAt(frame: RgbImage, landmarks5: Point[], template: Po
   const [w, h] = size;
   const [a, b, c, d, e, f] = invertAffine(estimateSimilarity(landmarks5, template));
   const cache = new Float32Array(w * h).fill(Number.NaN);
+  const rgb = new Float64Array(3);
   return (u0, v0) => {
     const u = Math.min(w - 1, Math.max(0, u0)), v = Math.min(h - 1, Math.max(0, v0));
     const k = v * w + u;
     if (!Number.isNaN(cache[k])) return cache[k];
-    const x = a * u + b * v + c, y = d * u + e * v + f;
+    bilinearRgbAt(frame, a * u + b * v + c, d * u + e * v + f, rgb);
     // rounded per channel as warpAffine's uint8 pixels are
-    cache[k] = luma(Math.round(bilinearAt(frame, x, y, 0)), Math.round(bilinearAt(frame, x, y, 1)), Math.round(bilinearAt(frame, x, y, 2)));
+    cache[k] = luma(Math.round(rgb[0]), Math.round(rgb[1]), Math.round(rgb[2]));
     return cache[k];
   };
 }
