@@ -8,12 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startHarness } from './helpers/kiosk-harness.js';
-import type { GuidanceMessage } from '../server/kiosk/pipeline/kiosk-events.js';
-
-interface StateEvent {
-  state: string;
-  detail?: string;
-}
+import type { GuidanceEvent, StateEvent } from '../server/kiosk/pipeline/kiosk-events.js';
 
 describe('kiosk server: the demo camera', () => {
   it('gives each packaged person a session of their own: another person every hold, never "ask for assistance"', async () => {
@@ -24,7 +19,7 @@ describe('kiosk server: the demo camera', () => {
       const states: StateEvent[] = [];
       const shown = new Set<string>();
       h.client.on('state', (e: StateEvent) => states.push(e));
-      h.client.on('guidance', (e: { messages: GuidanceMessage[] }) => e.messages.forEach((m) => shown.add(m.id)));
+      h.client.on('guidance', (e: GuidanceEvent) => e.messages.forEach((m) => shown.add(m.id)));
       // four times the time after which one session over everybody asked for staff
       await new Promise((r) => setTimeout(r, 4 * assistanceAfterMs));
       const newPeople = states.filter((e) => e.detail === 'another person').length;

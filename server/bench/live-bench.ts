@@ -13,11 +13,8 @@ import { io } from 'socket.io-client';
 import { loadConfig } from '../kiosk/config/load-config.js';
 import { startKioskServer } from '../kiosk/http/kiosk-server.js';
 import type { PlqEvent } from '../kiosk/pipeline/kiosk-events.js';
+import { numberArg } from './bench-args.js';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
@@ -31,10 +28,10 @@ async function tensors(server: Awaited<ReturnType<typeof startKioskServer>>): Pr
 }
 
 async function main(): Promise<void> {
-  const seconds = arg('seconds', 60);
-  const warmup = arg('warmup', 10);
+  const seconds = numberArg('seconds', 60);
+  const warmup = numberArg('warmup', 10);
   const eyelids = !process.argv.includes('--no-eyelids');
-  const detectorEveryFrames = arg('detector-every', 0);
+  const detectorEveryFrames = numberArg('detector-every', 0);
   const config = await loadConfig({
     // the demo profile: no packaged photo passes the default pose and expression checks, and the
     // bench exercises the capture path too

@@ -20,16 +20,13 @@ import type { FaceDetector, RgbImage } from '../detect/face-detector.js';
 import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
 import { drawSynthetic, evaluationSeed } from '../evaluation/synthetic-occluders.js';
 import { PhotoMeshes, sharedPhotoBoothFrame } from '../evaluation/guidance-frames.js';
+import { numberArg } from './bench-args.js';
 
 /** A fit face whose drawn mask (seed 1) the whole frame does not show and the second look finds (letterboxed). */
 const MASKED_FACE = 'images/dlib/examples/johns/John_Savage/000293_01099081.jpg';
 /** A calibrate face whose drawn mask (seed 1) the finder sees at 0.99 and BlazeFace neither letterboxed nor in any crop. */
 const MISSED_FACE = 'images/dlib/examples/johns/John_Shimkus/000394_02340150.jpg';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 
 interface Run {
   rate: number;
@@ -53,7 +50,7 @@ async function run(detector: FaceDetector, image: RgbImage, seconds: number): Pr
 }
 
 async function main(): Promise<void> {
-  const seconds = arg('seconds', 20);
+  const seconds = numberArg('seconds', 20);
   const backend = await initBackend();
   const t = DEFAULT_CONFIG.tracking;
   const human = await HumanFaceDetector.create({ maxFaces: t.maxFaces, minConfidence: t.minBoxConfidence, minMeshConfidence: t.minMeshConfidence, iris: t.iris, eyelids: t.eyelids });

@@ -16,13 +16,10 @@ import { readManifest } from '../plq/model-manifest.js';
 import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
 import { ensureDemoFrames } from '../kiosk/camera/demo-frames.js';
 import { decodeImageFolder } from '../kiosk/camera/image-folder.js';
+import { numberArg } from './bench-args.js';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 
-const calls = Math.max(3, arg('calls', 12));
+const calls = Math.max(3, numberArg('calls', 12));
 const backend = await initBackend();
 const t = DEFAULT_CONFIG.tracking;
 const detector = await HumanFaceDetector.create({
