@@ -33,6 +33,7 @@ const run = (over: Partial<GuidanceRun>): GuidanceRun => ({
   final: [],
   tracked: 40,
   withFace: 40,
+  detectorFrames: 40,
   competingFaces: 0,
   plqResults: 12,
   measurements: null,

@@ -64,12 +64,28 @@ describe('the face detector on every Nth frame', () => {
     }
   });
 
+  it('says which faces it tracked, and gives the others the mesh and eyelids of a call that ran the detector', async () => {
+    const d = await HumanFaceDetector.create({ maxFaces: 3, minConfidence: 0.5, minMeshConfidence: 0.1, skipFrames: 3, skipTimeMs: 60_000, eyelids: true, eyelidsEveryFrames: 3 });
+    const calls: DetectedFace[][] = [];
+    for (let i = 0; i < 9; i++) calls.push(await d.detect(a));
+    const flags = calls.map((faces) => (faces[0].tracked ? '.' : 'D')).join('');
+    expect(flags).toBe('D...D...D');
+    const first = calls[0][0];
+    expect(first.eyelids).toBeDefined();
+    for (const [i, faces] of calls.entries()) {
+      if (faces[0].tracked) continue;
+      expect(meshKey(faces), `call ${i}`).toBe(meshKey([first]));
+      expect(faces[0].eyelids, `call ${i}`).toEqual(first.eyelids);
+    }
+  });
+
   it('a new scene (another person) runs the detector at once: the same mesh as a fresh detector\'s', async () => {
     const d = await detector(9);
     await d.detect(a);
     await d.detect(a);
-    const after = meshKey(await d.detect(b));
-    expect(after).toBe(meshKey(await (await detector(0)).detect(b)));
+    const after = await d.detect(b);
+    expect(after[0].tracked).toBeUndefined();
+    expect(meshKey(after)).toBe(meshKey(await (await detector(0)).detect(b)));
   });
 
   it('a face the mesh doubts (a drawn mask) is found on every call, beside a bare face too: its second pass always runs the detector', async () => {

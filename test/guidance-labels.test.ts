@@ -173,6 +173,7 @@ describe('per-message figures', () => {
     final: emitted,
     tracked: 10,
     withFace: 10,
+    detectorFrames: 10,
     competingFaces: 0,
     plqResults: 3,
     measurements: null,

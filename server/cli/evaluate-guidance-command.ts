@@ -162,6 +162,7 @@ export function caseRecord({ run: r, ...c }: CaseResult) {
     final: r.final,
     tracked: r.tracked,
     withFace: r.withFace,
+    detectorFrames: r.detectorFrames,
     competingFaces: r.competingFaces,
     plqResults: r.plqResults,
     qualityScaled: r.plq?.qualityScaled ?? null,

@@ -42,7 +42,8 @@ interface HumanFace {
 interface HumanInstance {
   load(): Promise<void>;
   detect(input: tf.Tensor, config?: Record<string, unknown>): Promise<{ face: HumanFace[]; error?: string | null }>;
-  config: Record<string, unknown>;
+  /** Human's settings; after a call, `skipAllowed` says whether the frame was close enough to the previous one to keep its boxes. */
+  config: Record<string, unknown> & { skipAllowed?: boolean };
 }
 interface HumanModule {
   Human: new (config: Record<string, unknown>) => HumanInstance;
@@ -61,9 +62,12 @@ export interface HumanDetectorOptions {
   /**
    * Video tracking: re-run the face detector (BlazeFace) only every `skipFrames + 1` calls (or
    * when `skipTimeMs` have passed, or the frame changed as a whole: {@link SCENE_CHANGE}) and
-   * run the mesh on the boxes of the previous call's meshes in between. Off (0): the detector
-   * runs on every call, as for still photos. Human keeps those boxes in module state, shared by
-   * every detector of a thread: only one detector per thread (the tracker worker's) may skip.
+   * run the mesh on the boxes of the previous call's meshes in between (those faces come back
+   * `tracked`). Off (0): the detector runs on every call, as for still photos. Human keeps those
+   * boxes in module state, shared by every detector of a thread: only one detector per thread
+   * (the tracker worker's) may skip. While skipping, the PAD models run on the calls this
+   * schedule gives the detector, and the eyelid model on every call that ran it, so that an
+   * untracked face's scores are from the detector's crop as with skipping off.
    */
   skipFrames?: number;
   skipTimeMs?: number;
@@ -117,13 +121,17 @@ export class HumanFaceDetector implements FaceDetector {
   readonly name = 'human-blazeface-facemesh';
   private readonly padScores: ThrottledFaceScores<PadScores>;
   private readonly eyelidScores: ThrottledFaceScores<EyelidOpenness>;
+  /** The skipping schedule: calls since the detector last ran, when it did, and how many boxes Human kept to track. */
+  private callsSinceDetector = 0;
+  private detectorAt = -Infinity;
+  private boxesKept = 0;
 
   private constructor(
     private readonly human: HumanInstance,
     private readonly minScore: { box: number; mesh: number },
     private readonly pad: { antispoof: boolean; liveness: boolean } & Throttle,
     private readonly eyelids: { model: EyelidModel | null } & Throttle,
-    private readonly skipFrames: number,
+    private readonly skip: { frames: number; timeMs: number },
   ) {
     this.padScores = new ThrottledFaceScores(pad.every, pad.maxAgeMs);
     this.eyelidScores = new ThrottledFaceScores(eyelids.every, eyelids.maxAgeMs);
@@ -158,8 +166,9 @@ export class HumanFaceDetector implements FaceDetector {
           minConfidence: minBox,
           // the eyelid model reads the mesh model's own face crop
           return: options.eyelids ?? false,
-          skipFrames: options.skipFrames ?? 0,
-          skipTime: options.skipTimeMs ?? 0,
+          // the skipping schedule is this class's (detect): each call says whether Human may skip
+          skipFrames: 0,
+          skipTime: 0,
         },
         // a face whose box passes but whose mesh does not comes back without its mesh: the cue for detect's second pass
         mesh: { enabled: true, keepInvalid: minMesh < minBox },
@@ -184,7 +193,7 @@ export class HumanFaceDetector implements FaceDetector {
       { box: minBox, mesh: minMesh },
       { antispoof: options.antispoof ?? false, liveness: options.liveness ?? false, ...throttle(options.padEveryFrames, options.padMaxAgeMs) },
       { model: options.eyelids ? await EyelidModel.load() : null, ...throttle(options.eyelidsEveryFrames, options.eyelidsMaxAgeMs) },
-      options.skipFrames ?? 0,
+      { frames: Math.max(0, options.skipFrames ?? 0), timeMs: options.skipTimeMs ?? 0 },
     );
   }
 
@@ -194,40 +203,63 @@ export class HumanFaceDetector implements FaceDetector {
     try {
       const { antispoof, liveness } = this.pad;
       const now = performance.now();
-      const runPad = (antispoof || liveness) && this.padScores.due(now);
+      const skipping = this.skip.frames > 0;
+      // The detector runs on this call by the schedule; otherwise Human runs it only when the
+      // frame changed as a whole (`skipAllowed` false) and tracks the previous meshes' boxes.
+      const scheduled = !skipping || this.boxesKept === 0 || this.callsSinceDetector >= this.skip.frames || now - this.detectorAt >= this.skip.timeMs;
+      const runPad = (antispoof || liveness) && (skipping ? scheduled : this.padScores.due(now));
       const { box, mesh } = this.minScore;
       const wanted = (f: HumanFace): boolean => f.boxScore >= box && f.faceScore >= mesh;
-      // Human's settings persist between calls: each call sets all it depends on
-      const pass = async (minConfidence: number, skipFrames: number) => {
-        const r = await this.human.detect(input, { face: { detector: { minConfidence, skipFrames }, antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
+      // Human's settings persist between calls: each call sets all it depends on. Human runs its
+      // detector unless skipFrames and skipTime both allow a skip
+      const pass = async (minConfidence: number, detector: boolean) => {
+        const hold = detector ? 0 : Number.MAX_SAFE_INTEGER;
+        const r = await this.human.detect(input, { face: { detector: { minConfidence, skipFrames: hold, skipTime: hold }, antispoof: { enabled: runPad && antispoof }, liveness: { enabled: runPad && liveness } } });
         for (const f of r.face) if (f.tensor) crops.push(f.tensor);
         return r;
       };
-      let result = await pass(box, this.skipFrames);
+      const meshed = (r: { face: HumanFace[] }): number => r.face.filter((f) => f.mesh.length >= 468).length;
+      let result = await pass(box, scheduled);
+      let detectorRan = scheduled || this.human.config.skipAllowed !== true;
+      // a tracked face the mesh no longer holds (a hand came up, the head turned): the detector
+      // looks again on this frame rather than lose the face until the next scheduled run
+      if (!detectorRan && meshed(result) < this.boxesKept) {
+        result = await pass(box, true);
+        detectorRan = true;
+      }
       // A box the mesh doubted (a mask, a hand): once more with the mesh's lower threshold. Running
       // every frame at that threshold instead cost 13 ms a frame in the live bench (the mesh model
       // on every weak box BlazeFace proposes); this costs a second pass on such frames only. That
       // pass always runs the detector: the previous boxes Human keeps are only the faces whose mesh
       // passed, so a doubted face would be lost.
-      if (mesh < box && result.face.some((f) => f.mesh.length < 468 && wanted(f))) result = await pass(mesh, 0);
+      if (mesh < box && result.face.some((f) => f.mesh.length < 468 && wanted(f))) {
+        result = await pass(mesh, true);
+        detectorRan = true;
+      }
       if (result.error) throw new Error(`face detection failed: ${result.error}`);
+      // Human keeps the boxes of the faces whose mesh it computed, and tracks them on the next call
+      this.boxesKept = meshed(result);
+      if (detectorRan) {
+        this.callsSinceDetector = 0;
+        this.detectorAt = now;
+      } else this.callsSinceDetector++;
       const faces = result.face.filter((f) => f.mesh.length >= 468 && wanted(f));
       // Human leaves `real`/`live` out when the model's (2-decimal) score is 0
       const pad = runPad
         ? this.padScores.store(faces.map((f) => ({ ...(antispoof ? { antispoof: f.real ?? 0 } : {}), ...(liveness ? { liveness: f.live ?? 0 } : {}) })), now)
         : this.padScores.reuse(faces.length);
-      const lids = await this.eyelidsOf(faces, now);
-      return faces.map((f, i) => ({ ...toDetectedFace(f), ...pad[i], ...(lids[i] ? { eyelids: lids[i] } : {}) }));
+      const lids = await this.eyelidsOf(faces, now, skipping ? detectorRan : this.eyelidScores.due(now));
+      return faces.map((f, i) => ({ ...toDetectedFace(f), ...pad[i], ...(lids[i] ? { eyelids: lids[i] } : {}), ...(detectorRan ? {} : { tracked: true }) }));
     } finally {
       input.dispose();
       tf.dispose(crops);
     }
   }
 
-  private async eyelidsOf(faces: HumanFace[], now: number): Promise<Array<EyelidOpenness | undefined>> {
+  private async eyelidsOf(faces: HumanFace[], now: number, due: boolean): Promise<Array<EyelidOpenness | undefined>> {
     const model = this.eyelids.model;
     if (!model) return [];
-    if (!this.eyelidScores.due(now) || faces.some((f) => !f.tensor)) return this.eyelidScores.reuse(faces.length);
+    if (!due || faces.some((f) => !f.tensor)) return this.eyelidScores.reuse(faces.length);
     return this.eyelidScores.store(await model.openness(faces.map((f) => f.tensor as tf.Tensor3D)), now);
   }
 

@@ -40,10 +40,12 @@ export interface GuidanceRun {
   /** Tracked frames, and of them frames with a face. */
   tracked: number;
   withFace: number;
+  /** Frames with a face on which the face detector ran (all of them unless it skips frames: `tracking.detectorEveryFrames`). */
+  detectorFrames: number;
   /** Other faces as large as the subject (the kiosk then says only multiple-faces). */
   competingFaces: number;
   plqResults: number;
-  /** The subject's measurements on the last tracked frame (for diagnostics). */
+  /** The subject's measurements on the last frame the face detector ran on (for diagnostics). */
   measurements: Omit<FaceMeasurements, 'mesh' | 'landmarks5'> | null;
   /** The last PLQ result's figures; `embedding` (the FR template) is for training the detectors. */
   plq: { qualityScaled: number; regions: RegionQuality; embedding: Float32Array } | null;
@@ -107,7 +109,9 @@ export class GuidanceRunner {
   async run(image: RgbImage): Promise<GuidanceRun> {
     const { config } = this;
     const period = 1000 / config.camera.fps;
-    const settleMs = this.options.settleMs ?? config.guidance.showAfterMs + 3 * period;
+    // the guidance reads the frames the face detector ran on: every Nth while it skips frames
+    const detectorPeriod = Math.max(1, config.tracking.detectorEveryFrames) * period;
+    const settleMs = this.options.settleMs ?? config.guidance.showAfterMs + 2 * period + detectorPeriod;
     // A face the whole frame does not show is looked for again at most once per secondLookMs, and
     // the workers' last look may have been for the previous image: a person standing there would
     // get that look, so the image is held until it has come.
@@ -121,7 +125,7 @@ export class GuidanceRunner {
     let plqResults = 0;
     let plq: GuidanceRun['plq'] = null;
     let captureAtMs: number | null = null;
-    let tracked = 0, withFace = 0, competing = 0;
+    let tracked = 0, withFace = 0, detectorFrames = 0, competing = 0;
     let measurements: GuidanceRun['measurements'] = null;
     const start = Date.now();
     let firstPlqAt: number | undefined;
@@ -149,8 +153,9 @@ export class GuidanceRunner {
       if (stopAt !== undefined && t.ts >= stopAt) return done();
       tracked++;
       const subject = t.faces[0];
-      if (subject) {
-        withFace++;
+      if (subject) withFace++;
+      if (subject && !subject.tracked) {
+        detectorFrames++;
         const { mesh: _m, landmarks5: _l, ...rest } = subject;
         measurements = rest;
       }
@@ -176,6 +181,7 @@ export class GuidanceRunner {
       final,
       tracked,
       withFace,
+      detectorFrames,
       competingFaces: competing,
       plqResults,
       measurements,

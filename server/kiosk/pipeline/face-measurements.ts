@@ -77,7 +77,12 @@ export interface AlignmentSpec {
   size: [number, number];
 }
 
-export function measureFace(face: DetectedFace, frame: RgbImage, align: AlignmentSpec, previous?: FaceMeasurements): FaceMeasurements {
+/**
+ * `previous`: the face `frames` calls before (1: the previous call); its motion is the mean per
+ * call since then. While the detector skips frames the tracker measures an untracked face against
+ * the last untracked one, since a tracked mesh's box lies a little off the detector's.
+ */
+export function measureFace(face: DetectedFace, frame: RgbImage, align: AlignmentSpec, previous?: FaceMeasurements, frames = 1): FaceMeasurements {
   const mesh = face.mesh as P[];
   const [bx, by, bw, bh] = face.box;
   const [eyeImgLeft, eyeImgRight] = face.landmarks5 as P[];
@@ -98,7 +103,7 @@ export function measureFace(face: DetectedFace, frame: RgbImage, align: Alignmen
   const eyes = (meanGrey(frame, eyeImgLeft[0] - r, eyeImgLeft[1] - r * 0.6, eyeImgLeft[0] + r, eyeImgLeft[1] + r * 0.6) +
     meanGrey(frame, eyeImgRight[0] - r, eyeImgRight[1] - r * 0.6, eyeImgRight[0] + r, eyeImgRight[1] + r * 0.6)) / 2;
   const motion = previous
-    ? dist([cx, cy], [previous.box[0] + previous.box[2] / 2, previous.box[1] + previous.box[3] / 2]) / Math.max(1, ied)
+    ? dist([cx, cy], [previous.box[0] + previous.box[2] / 2, previous.box[1] + previous.box[3] / 2]) / Math.max(1, ied) / Math.max(1, frames)
     : 0;
   return {
     score: face.score,
@@ -124,5 +129,6 @@ export function measureFace(face: DetectedFace, frame: RgbImage, align: Alignmen
     mesh: hasMesh ? mesh : [],
     ...(face.antispoof !== undefined ? { antispoof: face.antispoof } : {}),
     ...(face.liveness !== undefined ? { liveness: face.liveness } : {}),
+    ...(face.tracked ? { tracked: true } : {}),
   };
 }

@@ -240,8 +240,8 @@ export class KioskPipeline {
     );
 
     const assessed$: Observable<Assessed> = tracked$.pipe(
-      // one clear subject (faces[0]); with competing faces the kiosk does not guess
-      filter((t) => t.tracking.faces.length > 0 && t.tracking.competingFaces === 0 && this.assessing),
+      // one clear subject (faces[0]), on a frame the detector ran on; with competing faces the kiosk does not guess
+      filter((t) => t.tracking.faces.length > 0 && !t.tracking.faces[0].tracked && t.tracking.competingFaces === 0 && this.assessing),
       tap(() => this.metrics.plqDemand.mark()),
       selectBestAligned((t: Tracked) => alignmentScore(t.tracking.faces[0]), this.config.selection.windowMs),
       dropWhileBusy(
@@ -383,6 +383,11 @@ export class KioskPipeline {
     this.metrics.trackMs.add(tracking.trackMs);
     const now = frame.ts;
     const faces = tracking.faces;
+    if (faces[0]?.tracked) {
+      // between two runs of the detector: the session follows the face, the guidance waits for the next run
+      this.dispatch({ type: 'tracked', now, face: true, box: faces[0].box });
+      return;
+    }
     const candidates = trackingCandidates(faces, tracking.width, this.config.guidance.thresholds, tracking.competingFaces);
     if (faces.length > 0 && tracking.competingFaces === 0) {
       const latest = this.session.latest;

@@ -45,6 +45,12 @@ export interface FaceMeasurements {
    */
   antispoof?: number;
   liveness?: number;
+  /**
+   * Tracked between two runs of the face detector (`tracking.detectorEveryFrames` > 1): good for
+   * following the face (box, offsets, motion), but the guidance and PLQ read only the frames on
+   * which the detector ran, so that what they judge is what they were fit and measured on.
+   */
+  tracked?: boolean;
 }
 
 export interface TrackingResult {

@@ -43,7 +43,9 @@ export interface TrackRequest {
 
 let detector: FaceDetector | undefined;
 let align: AlignmentSpec | undefined;
+/** The subject on the last call the detector ran on (every call with it on every frame), and the calls since. */
 let previous: FaceMeasurements | undefined;
+let callsSincePrevious = 0;
 let selection: SubjectSelectionOptions | undefined;
 
 serveWorker({
@@ -80,8 +82,12 @@ serveWorker({
     const detected = await detector.detect(image);
     // the subject (largest, most central face) first; motion is measured on the subject only
     const { order, competing } = selectSubject(detected, image, selection);
-    const measured = order.map((i, k) => measureFace(detected[i], image, align!, k === 0 ? previous : undefined));
-    previous = measured[0];
+    callsSincePrevious++;
+    const measured = order.map((i, k) => measureFace(detected[i], image, align!, k === 0 ? previous : undefined, callsSincePrevious));
+    if (!measured[0]?.tracked) {
+      previous = measured[0];
+      callsSincePrevious = 0;
+    }
     const result: TrackingResult & { data: Uint8Array } = {
       seq: p.seq,
       ts: p.ts,
