@@ -94,9 +94,10 @@ export interface KioskConfig {
   };
   tracking: {
     /**
-     * Run the face detector (BlazeFace) on every Nth frame only, the mesh on the previous frame's
-     * face boxes in between (a new scene re-runs it at once). 0 or 1: on every frame, the default,
-     * which every guidance figure was measured with.
+     * Run the face detector (BlazeFace) on every Nth frame only (default 3), the mesh on the
+     * previous frame's face boxes in between (a new scene, or a face the mesh loses, re-runs it at
+     * once). The guidance and PLQ read only the frames it ran on, so that a face gets what it
+     * would get with the detector on every frame (0 or 1), at fewer judgements a second.
      */
     detectorEveryFrames: number;
     /**
@@ -380,7 +381,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   assess: { perMinute: 30, maxQueued: 4 },
   camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, rotate: 0, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
-  tracking: { detectorEveryFrames: 0, secondLookMs: 1000, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
+  tracking: { detectorEveryFrames: 3, secondLookMs: 1000, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
   selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },
   guidance: {
     language: 'en',
