@@ -46,7 +46,7 @@ for (const { image } of images) {
     kind.n++;
   }
 }
-const every = tracking.detectorEveryFrames > 1 ? `the face detector on every ${tracking.detectorEveryFrames}th call` : 'the face detector on every call';
+const every = tracking.detectorEveryFrames > 1 ? `the face detector once every ${tracking.detectorEveryFrames} calls` : 'the face detector on every call';
 console.log(`tracker bench: ${images.length} demo booth frames x ${calls - 2} calls, backend ${backend.name}, ${every}, eyelid model ${tracking.eyelids ? 'on' : 'off'}`);
 console.log(`  detector + mesh ${(detectMs / n).toFixed(1)} ms a call, measurements ${(measureMs / n).toFixed(2)} ms a call (${(measureMs / Math.max(1, faces)).toFixed(2)} ms a face)`);
 console.log(`  measurements / detector: ${(measureMs / detectMs).toFixed(3)}`);
