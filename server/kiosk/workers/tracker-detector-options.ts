@@ -12,10 +12,16 @@ export interface TrackerDetectorSettings {
   presentationAttack: boolean;
 }
 
-/** The presentation-attack models (~10 ms a run at 640x480) run on every 4th frame, at least every 250 ms; scores are kept in between. */
+/**
+ * The presentation-attack models (~10 ms a run at 640x480) run on every 4th frame, at least every
+ * 250 ms, scores kept in between; while the detector skips frames, on its scheduled runs instead.
+ */
 const PAD_EVERY_FRAMES = 4;
 const PAD_MAX_AGE_MS = 250;
-/** The eyelid model on every 2nd frame, at least every 150 ms: a closed eye is told after 400 ms (showAfterMs). */
+/**
+ * The eyelid model on every 2nd frame, at least every 150 ms (a closed eye is told after 400 ms,
+ * showAfterMs); while the detector skips frames, on every frame it ran on instead.
+ */
 const EYELIDS_EVERY_FRAMES = 2;
 const EYELIDS_MAX_AGE_MS = 150;
 /** While the detector skips frames, it runs at least this often. */
