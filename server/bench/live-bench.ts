@@ -3,13 +3,15 @@
  * 60) and a Socket.IO client on loopback measures what a screen would see.
  *   npm run bench:live [-- --seconds 60] [--no-eyelids] [--detector-every N]
  * (`--no-eyelids`: the tracker without the eyelid model, tracking.eyelids off, for its cost;
- * `--detector-every N`: tracking.detectorEveryFrames, the face detector on every Nth frame only)
+ * `--detector-every N`: tracking.detectorEveryFrames, the face detector on every Nth frame only;
+ * default: the kiosk's)
  * Prints tracking fps, PLQ maps/s, frame-to-`plq` latency p50/p95 (client side, from frameTs),
  * event-loop lag p99, RSS and tensor counts (both workers) at start and end.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { io } from 'socket.io-client';
+import { DEFAULT_CONFIG } from '../kiosk/config/kiosk-config.js';
 import { loadConfig } from '../kiosk/config/load-config.js';
 import { startKioskServer } from '../kiosk/http/kiosk-server.js';
 import type { PlqEvent } from '../kiosk/pipeline/kiosk-events.js';
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   const seconds = numberArg('seconds', 60);
   const warmup = numberArg('warmup', 10);
   const eyelids = !process.argv.includes('--no-eyelids');
-  const detectorEveryFrames = numberArg('detector-every', 0);
+  const detectorEveryFrames = numberArg('detector-every', DEFAULT_CONFIG.tracking.detectorEveryFrames);
   const config = await loadConfig({
     // the demo profile: no packaged photo passes the default pose and expression checks, and the
     // bench exercises the capture path too
