@@ -4,10 +4,13 @@
  * moment of empty booth (DEMO_GAP_SECONDS), so each person gets a session of their own, as at a
  * real booth. Without the gap the next person replaced the last in the same place within one
  * frame: no track break, one session over every person, and after `assistanceAfterMs` the screen
- * asked each of them to call staff.
+ * asked each of them to call staff. A folder of your own (`replay:DIR`) gets that gap only when
+ * `camera.gapSeconds` asks for it.
  */
 import { describe, expect, it } from 'vitest';
 import { startHarness } from './helpers/kiosk-harness.js';
+import { HumanFaceDetector } from '../server/detect/human-detector.js';
+import { ensureDemoFrames } from '../server/kiosk/camera/demo-frames.js';
 import type { GuidanceEvent, StateEvent } from '../server/kiosk/pipeline/kiosk-events.js';
 
 describe('kiosk server: the demo camera', () => {
@@ -29,5 +32,23 @@ describe('kiosk server: the demo camera', () => {
     } finally {
       await h.close();
     }
+  }, 120_000);
+
+  it('a folder of different people of your own: a session each with camera.gapSeconds, one session over all of them without', async () => {
+    const folder = await ensureDemoFrames(() => HumanFaceDetector.create({ maxFaces: 20 }));
+    const newPeople = async (gapSeconds: number | null): Promise<number> => {
+      const h = await startHarness({ overrides: { camera: { source: `replay:${folder}`, holdSeconds: 2, gapSeconds } } });
+      try {
+        const states: StateEvent[] = [];
+        h.client.on('state', (e: StateEvent) => states.push(e));
+        await new Promise((r) => setTimeout(r, 12_000));
+        return states.filter((e) => e.detail === 'another person').length;
+      } finally {
+        await h.close();
+      }
+    };
+    expect(await newPeople(0.3)).toBeGreaterThanOrEqual(3);
+    // the default for your own folder: no gap (it may be one person's frames)
+    expect(await newPeople(null)).toBe(0);
   }, 120_000);
 });

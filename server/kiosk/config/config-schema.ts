@@ -50,6 +50,7 @@ export const KIOSK_CONFIG_SCHEMA = obj({
     source: { type: 'string', pattern: '^(replay:.+|opencv:.+|synthetic)$' },
     fps: num(1, 120),
     holdSeconds: num(0, 3600),
+    gapSeconds: { type: ['number', 'null'], minimum: 0, maximum: 3600 },
     width: int(64, 4096),
     rotate: { enum: [...QUARTER_TURNS] },
     reconnectMinDelayMs: int(10),

@@ -78,6 +78,13 @@ export interface KioskConfig {
     fps: number;
     /** Replay of images: seconds each image is shown. */
     holdSeconds: number;
+    /**
+     * Replay of images: seconds of an empty booth (a uniform dark frame) between two images, so
+     * that each person in a folder of different people gets a session of their own; null = the
+     * demo's 0.3 s for `replay:samples` and none for a folder of yours (a sequence of one person's
+     * frames must not be broken up).
+     */
+    gapSeconds: number | null;
     /** Frames are downscaled to this width (never upscaled), the camera's own width, before `rotate`. */
     width: number;
     /**
@@ -379,7 +386,7 @@ export const DEFAULT_CONFIG: KioskConfig = {
   },
   audit: { file: null, maxMB: DEFAULT_AUDIT_ROTATION.maxBytes / BYTES_PER_MB, keepFiles: DEFAULT_AUDIT_ROTATION.keepFiles, maxAgeDays: DEFAULT_AUDIT_ROTATION.maxAgeMs! / MS_PER_DAY },
   assess: { perMinute: 30, maxQueued: 4 },
-  camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, width: 640, rotate: 0, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
+  camera: { source: 'replay:samples', fps: 30, holdSeconds: 6, gapSeconds: null, width: 640, rotate: 0, reconnectMinDelayMs: 500, reconnectMaxDelayMs: 15_000 },
   engine: { model: 'mobileface', backend: 'auto' },
   tracking: { detectorEveryFrames: 3, secondLookMs: 1000, iris: false, eyelids: true, maxFaces: 3, minBoxConfidence: 0.5, minMeshConfidence: 0.1 },
   selection: { windowMs: 100, ...DEFAULT_SUBJECT_SELECTION },

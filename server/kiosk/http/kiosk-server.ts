@@ -91,7 +91,7 @@ export async function startKioskServer(config: KioskConfig, options: KioskServer
         fps: config.camera.fps,
         maxWidth: config.camera.width,
         holdFrames: Math.round(config.camera.holdSeconds * config.camera.fps),
-        gapFrames: demo ? Math.round(DEMO_GAP_SECONDS * config.camera.fps) : 0,
+        gapFrames: Math.round((config.camera.gapSeconds ?? (demo ? DEMO_GAP_SECONDS : 0)) * config.camera.fps),
         reconnect: { minDelayMs: config.camera.reconnectMinDelayMs, maxDelayMs: config.camera.reconnectMaxDelayMs },
       }),
     config.camera.rotate,
