@@ -41,7 +41,7 @@ describe('kiosk server: the demo camera', () => {
       try {
         const states: StateEvent[] = [];
         h.client.on('state', (e: StateEvent) => states.push(e));
-        await new Promise((r) => setTimeout(r, 12_000));
+        await new Promise((r) => setTimeout(r, 16_000));
         return states.filter((e) => e.detail === 'another person').length;
       } finally {
         await h.close();
