@@ -13,42 +13,39 @@ import { HumanFaceDetector } from '../server/detect/human-detector.js';
 import { ensureDemoFrames } from '../server/kiosk/camera/demo-frames.js';
 import type { GuidanceEvent, StateEvent } from '../server/kiosk/pipeline/kiosk-events.js';
 
+/** The kiosk with these config overrides watched for `ms`: its state events and every guidance id it showed. */
+async function watch(overrides: Record<string, unknown>, ms: number): Promise<{ states: StateEvent[]; shown: Set<string> }> {
+  const h = await startHarness({ overrides });
+  try {
+    const states: StateEvent[] = [];
+    const shown = new Set<string>();
+    h.client.on('state', (e: StateEvent) => states.push(e));
+    h.client.on('guidance', (e: GuidanceEvent) => e.messages.forEach((m) => shown.add(m.id)));
+    await new Promise((r) => setTimeout(r, ms));
+    return { states, shown };
+  } finally {
+    await h.close();
+  }
+}
+
+const newPeople = (states: StateEvent[]): number => states.filter((e) => e.detail === 'another person').length;
+
 describe('kiosk server: the demo camera', () => {
   it('gives each packaged person a session of their own: another person every hold, never "ask for assistance"', async () => {
     const holdSeconds = 2;
     const assistanceAfterMs = 5000;
-    const h = await startHarness({ overrides: { camera: { source: 'replay:samples', holdSeconds }, guidance: { assistanceAfterMs } } });
-    try {
-      const states: StateEvent[] = [];
-      const shown = new Set<string>();
-      h.client.on('state', (e: StateEvent) => states.push(e));
-      h.client.on('guidance', (e: GuidanceEvent) => e.messages.forEach((m) => shown.add(m.id)));
-      // four times the time after which one session over everybody asked for staff
-      await new Promise((r) => setTimeout(r, 4 * assistanceAfterMs));
-      const newPeople = states.filter((e) => e.detail === 'another person').length;
-      expect(newPeople, JSON.stringify(states.slice(-12))).toBeGreaterThanOrEqual(4);
-      expect(shown.size).toBeGreaterThan(0);
-      expect([...shown]).not.toContain('ask-assistance');
-    } finally {
-      await h.close();
-    }
+    // four times the time after which one session over everybody asked for staff
+    const { states, shown } = await watch({ camera: { source: 'replay:samples', holdSeconds }, guidance: { assistanceAfterMs } }, 4 * assistanceAfterMs);
+    expect(newPeople(states), JSON.stringify(states.slice(-12))).toBeGreaterThanOrEqual(4);
+    expect(shown.size).toBeGreaterThan(0);
+    expect([...shown]).not.toContain('ask-assistance');
   }, 120_000);
 
   it('a folder of different people of your own: a session each with camera.gapSeconds, one session over all of them without', async () => {
     const folder = await ensureDemoFrames(() => HumanFaceDetector.create({ maxFaces: 20 }));
-    const newPeople = async (gapSeconds: number | null): Promise<number> => {
-      const h = await startHarness({ overrides: { camera: { source: `replay:${folder}`, holdSeconds: 2, gapSeconds } } });
-      try {
-        const states: StateEvent[] = [];
-        h.client.on('state', (e: StateEvent) => states.push(e));
-        await new Promise((r) => setTimeout(r, 16_000));
-        return states.filter((e) => e.detail === 'another person').length;
-      } finally {
-        await h.close();
-      }
-    };
-    expect(await newPeople(0.3)).toBeGreaterThanOrEqual(3);
+    const userFolder = (gapSeconds: number | null) => watch({ camera: { source: `replay:${folder}`, holdSeconds: 2, gapSeconds } }, 16_000);
+    expect(newPeople((await userFolder(0.3)).states)).toBeGreaterThanOrEqual(3);
     // the default for your own folder: no gap (it may be one person's frames)
-    expect(await newPeople(null)).toBe(0);
+    expect(newPeople((await userFolder(null)).states)).toBe(0);
   }, 120_000);
 });
