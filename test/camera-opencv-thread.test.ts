@@ -1,11 +1,10 @@
 /**
  * OpenCV I/O off the event loop: an RTSP camera whose server accepts the connection and never
  * answers (a local TCP server) is opened and retried by the real OpenCV binding, on the camera
- * thread. The main event loop's delay is measured with monitorEventLoopDelay while it happens;
+ * thread. The main event loop's delay is measured (EventLoopLag, sampled every 1 ms) while it happens;
  * the same opens on the main thread (how it was before) are the control.
  */
 import net from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraStatus } from '../server/kiosk/camera/frame.js';
 import { isOpenCvAvailable, loadOpenCv } from '../server/kiosk/camera/opencv-loader.js';
@@ -13,6 +12,7 @@ import { OpenCvSource } from '../server/kiosk/camera/opencv-source.js';
 import { openOpenCvCapture } from '../server/kiosk/camera/opencv-capture.js';
 import { openCvThreadHealth } from '../server/kiosk/camera/opencv-thread.js';
 import type { CaptureOpener } from '../server/kiosk/camera/capture-device.js';
+import { EventLoopLag } from '../server/kiosk/pipeline/event-loop-lag.js';
 import { memoryLogger } from './helpers/camera-photos.js';
 
 const opencvAvailable = isOpenCvAvailable();
@@ -47,15 +47,14 @@ async function blackHole(): Promise<{ url: string; connections: () => number; cl
 async function runFor(source: OpenCvSource, ms: number): Promise<{ p99: number; max: number; statuses: CameraStatus[] }> {
   const statuses: CameraStatus[] = [];
   const st = source.status().subscribe((s) => statuses.push(s));
-  // resolution 1 ms: a sample is the timer's whole interval, so the floor is the resolution itself
-  const h = monitorEventLoopDelay({ resolution: 1 });
+  const h = new EventLoopLag(1);
   h.enable();
   const sub = source.frames().subscribe({ error: () => undefined });
   await new Promise((r) => setTimeout(r, ms));
   h.disable();
   sub.unsubscribe();
   st.unsubscribe();
-  return { p99: h.percentile(99) / 1e6, max: h.max / 1e6, statuses };
+  return { p99: h.percentileMs(99), max: h.maxMs(), statuses };
 }
 
 describe.skipIf(!opencvAvailable)('OpenCV camera thread: an unreachable RTSP camera does not hold the event loop', () => {
@@ -66,11 +65,11 @@ describe.skipIf(!opencvAvailable)('OpenCV camera thread: an unreachable RTSP cam
   afterAll(async () => hole?.close());
 
   it('retries on the camera thread with event-loop lag p99 <= 20 ms', async () => {
-    const idle = monitorEventLoopDelay({ resolution: 1 });
+    const idle = new EventLoopLag(1);
     idle.enable();
     await new Promise((r) => setTimeout(r, 2000));
     idle.disable();
-    const idleP99 = idle.percentile(99) / 1e6;
+    const idleP99 = idle.percentileMs(99);
     console.log(`idle baseline on this machine: event-loop lag p99 ${idleP99.toFixed(1)} ms`);
     const source = new OpenCvSource({ target: { kind: 'url', url: hole.url }, reconnect: { minDelayMs: 100, maxDelayMs: 400 }, logger: memoryLogger() });
     const before = hole.connections();

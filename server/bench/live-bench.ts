@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     plqMsP50: m.plqMs.quantile(0.5),
     latencyP50: quantile(latencies, 0.5),
     latencyP95: quantile(latencies, 0.95),
-    eventLoopLagP99: m.eventLoop.percentile(99) / 1e6,
+    eventLoopLagP99: m.eventLoop.percentileMs(99),
     rssStartMb: mb(rss0),
     rssEndMb: mb(process.memoryUsage().rss),
     tensorsStart: tensors0,

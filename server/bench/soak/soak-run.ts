@@ -131,7 +131,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         trackingFps: (m.counters.trackedTotal - tracked0) / judgedS,
         plqPerSecond: obs.plqMapsAfterWarmup / judgedS,
         clientLatencyP95Ms: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] : NaN,
-        eventLoopLagP99Ms: m.eventLoop.percentile(99) / 1e6,
+        eventLoopLagP99Ms: m.eventLoop.percentileMs(99),
         captures: m.counters.captures,
         framesDropped: m.counters.droppedTracking - dropped0,
       },

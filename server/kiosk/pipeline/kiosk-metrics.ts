@@ -1,5 +1,5 @@
 /** Live counters and latency samples, rendered as Prometheus text by the metrics route. */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { EventLoopLag } from './event-loop-lag.js';
 
 export class RateMeter {
   private stamps: number[] = [];
@@ -66,7 +66,7 @@ export class KioskMetrics {
   readonly frameToPlqMs = new LatencySamples();
   readonly trackMs = new LatencySamples();
   readonly plqMs = new LatencySamples();
-  readonly eventLoop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  readonly eventLoop = new EventLoopLag();
   counters = {
     framesTotal: 0,
     trackedTotal: 0,
@@ -98,7 +98,7 @@ export class KioskMetrics {
       frameToPlqP95Ms: this.frameToPlqMs.quantile(0.95),
       trackP50Ms: this.trackMs.quantile(0.5),
       plqP50Ms: this.plqMs.quantile(0.5),
-      eventLoopLagP99Ms: this.eventLoop.percentile(99) / 1e6,
+      eventLoopLagP99Ms: this.eventLoop.percentileMs(99),
       cameraState: this.cameraState,
       ...this.counters,
     };

@@ -17,7 +17,7 @@ export function prometheusText(pipeline: KioskPipeline): string {
   for (const q of [0.5, 0.95, 0.99]) gauge('plq_kiosk_frame_to_plq_ms', 'Frame capture to PLQ result latency', m.frameToPlqMs.quantile(q), `{quantile="${q}"}`);
   gauge('plq_kiosk_track_ms', 'Tracking time per frame, median', m.trackMs.quantile(0.5));
   gauge('plq_kiosk_plq_ms', 'PLQ worker time per map, median', m.plqMs.quantile(0.5));
-  gauge('plq_kiosk_event_loop_lag_ms', 'Event-loop delay p99', m.eventLoop.percentile(99) / 1e6, '{quantile="0.99"}');
+  gauge('plq_kiosk_event_loop_lag_ms', `Event-loop lag p99 (how late a timer due every ${m.eventLoop.resolutionMs} ms runs)`, m.eventLoop.percentileMs(99), '{quantile="0.99"}');
   gauge('plq_kiosk_camera_up', 'Camera streaming (1) or not (0)', m.cameraState === 'streaming' ? 1 : 0);
   counter('plq_kiosk_frames_total', 'Camera frames received', m.counters.framesTotal);
   counter('plq_kiosk_tracked_total', 'Frames tracked', m.counters.trackedTotal);
