@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../server/tf/backend.js';
 import { DETECTOR_FEATURES, EMBEDDING_SIZE, detectorFeatures, detectorProbability, detectorsForModel, isEmbeddingFeature, isEyeFeature, kioskDetectors, loadDetectors, parseDetectors, type GuidanceDetectors } from '../server/kiosk/guidance/guidance-detectors.js';
-import { DETECTOR_EDGE_L2, DETECTOR_FEATURE_SETS, DETECTOR_L2, DETECTOR_TRAINING, FIT_OPTIONS, FIT_SETTINGS, crossFoldOf, fitDetectors, fitLogistic, labelOf, type TrainingCase } from '../server/evaluation/fit-detectors.js';
+import { DETECTOR_EDGE_L2, DETECTOR_FEATURE_SETS, DETECTOR_L2, DETECTOR_TRAINING, FIT_OPTIONS, FIT_SETTINGS, crossFoldOf, fitDetectors, fitLogistic, labelOf, personBalancedWeights, type TrainingCase } from '../server/evaluation/fit-detectors.js';
 import type { GuidanceId } from '../server/kiosk/guidance/guidance-ids.js';
 import { ONE_SIDE_IDS, candidate, occlusionCandidates, trackingCandidates } from '../server/kiosk/guidance/guidance-rules.js';
 import { DEFAULT_CONFIG, DEFAULT_THRESHOLDS } from '../server/kiosk/config/kiosk-config.js';
@@ -311,6 +311,38 @@ describe('training', () => {
     expect(DETECTOR_EDGE_L2['remove-glasses']).toBeLessThan(DETECTOR_L2['remove-glasses']!);
   });
 
+  it('person-balanced weights: within a class every person weighs the same, and the class keeps its total', () => {
+    const groups = ['id:a', 'id:a', 'id:a', 'id:b', 'id:a', 'id:c', 'id:c'];
+    const y = [1, 1, 1, 1, 0, 0, 0];
+    const w = personBalancedWeights(groups, y);
+    // positives: 4 cases of 2 people, 2 each; negatives: 3 cases of 2 people, 1.5 each
+    expect(w.slice(0, 3).map((v) => v.toFixed(4))).toEqual(['0.6667', '0.6667', '0.6667']);
+    expect(w[3]).toBeCloseTo(2, 10);
+    expect(w[4]).toBeCloseTo(1.5, 10);
+    expect(w[5] + w[6]).toBeCloseTo(1.5, 10);
+    expect(w.slice(0, 4).reduce((a, b) => a + b)).toBeCloseTo(4, 10);
+  });
+
+  it('a person photographed many times among the positives: balanced, the probe leans less on who they are', () => {
+    const rnd = mulberry32(17);
+    // column 0: the occluder's signal (weak); column 1: one person's identity. Ten photos of that
+    // person are positives, nine other people give one positive each; the negatives are 40 people.
+    const x: number[][] = [], y: number[] = [], groups: string[] = [];
+    const add = (signal: number, person: number, label: number, group: string): void => {
+      x.push([signal + 0.8 * rnd(), person + 0.2 * rnd()]);
+      y.push(label);
+      groups.push(group);
+    };
+    for (let i = 0; i < 10; i++) add(0.6, 1, 1, 'id:frequent');
+    for (let i = 0; i < 9; i++) add(0.6, 0, 1, `id:p${i}`);
+    for (let i = 0; i < 40; i++) add(0, 0, 0, `id:n${i}`);
+    const plain = fitLogistic(x, y);
+    const balanced = fitLogistic(x, y, FIT_SETTINGS, undefined, personBalancedWeights(groups, y));
+    const identityShare = (m: { weights: number[] }): number => Math.abs(m.weights[1]) / (Math.abs(m.weights[0]) + Math.abs(m.weights[1]));
+    expect(identityShare(balanced)).toBeLessThan(0.75 * identityShare(plain));
+    expect(fitLogistic(x, y, FIT_SETTINGS, undefined, y.map(() => 1))).toEqual(plain);
+  });
+
   it('labels: must = 1, must-not = 0, free and a hand of unknown side = not used', () => {
     expect(labelOf({ must: ['uncover-mouth'], mustNot: [] }, 'uncover-mouth')).toBe(1);
     expect(labelOf({ must: [], mustNot: ['uncover-mouth'] }, 'uncover-mouth')).toBe(0);
@@ -374,12 +406,12 @@ describe('training', () => {
     const deepSet = make(12, 'deep', false, dark, (i) => i % 6);
     const fit = [...make(40, 'fs', true, dark), ...make(60, 'fc', false, bright), ...deepSet];
     const cal = [...make(40, 'cs', true, dark), ...make(50, 'cc', false, bright)];
-    expect(FIT_OPTIONS).toEqual({ heldOutParts: 5, thresholds: 'calibrate' });
+    expect(FIT_OPTIONS).toEqual({ heldOutParts: 5, thresholds: 'calibrate', personBalanced: ['remove-sunglasses', 'remove-glasses'] });
     // a person's photos fall in one part
     for (let p = 0; p < 6; p++) expect(new Set(deepSet.filter((c) => c.group === `id:person${p}`).map((c) => crossFoldOf(c.group!, 5))).size).toBe(1);
-    const none = fitDetectors(fit, cal, FIT_SETTINGS, { heldOutParts: 1, thresholds: 'calibrate' }).figures[0];
+    const none = fitDetectors(fit, cal, FIT_SETTINGS, { ...FIT_OPTIONS, heldOutParts: 1, thresholds: 'calibrate' }).figures[0];
     const shown = fitDetectors(fit, cal).figures[0];
-    const pooled = fitDetectors(fit, cal, FIT_SETTINGS, { heldOutParts: 5, thresholds: 'pooled' }).figures[0];
+    const pooled = fitDetectors(fit, cal, FIT_SETTINGS, { ...FIT_OPTIONS, heldOutParts: 5, thresholds: 'pooled' }).figures[0];
     expect(none.outOfFold).toBeUndefined();
     expect(shown.outOfFold!.folds).toBe(5);
     // every fit case (no mirror, seed 1) is scored once, by a probe that did not train on its person

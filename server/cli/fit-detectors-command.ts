@@ -121,7 +121,7 @@ export async function fitDetectorsCommand(opts: FitDetectorsOptions): Promise<nu
         'plq evaluate guidance --fold calibrate --rules-only --json calibrate.json && plq fit-detectors --cases fit.json+fit23.json,calibrate.json'
       : 'plq fit-detectors',
     trainedOn:
-      `weights: ${fit.length} cases of the fit fold (its labelled real faces, each also mirrored, and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seeds 1, 2 and 3; the mirrored faces and seeds 2-3 only for the probes in figures.settings.training); ` +
+      `weights: ${fit.length} cases of the fit fold (its labelled real faces, each also mirrored, and synthetic sunglasses, eyeglasses, masks, caps, hands and closed eyes on its clean faces, seeds 1, 2 and 3; the mirrored faces and seeds 2-3 only for the probes in figures.settings.training; every person weighing the same for the probes in figures.settings.personBalanced); ` +
       `thresholds: ${calibrate.length} cases of the calibrate fold${options.thresholds === 'pooled' ? ` and the fit fold's own cases (no mirror, seed 1), each scored by a probe trained without its person (${options.heldOutParts} parts by person)` : ''} (at most ${FIT_SETTINGS.cleanFalseAlarm * 100} % of clean frontal real faces, ${FIT_SETTINGS.mustNotFalseAlarm * 100} % of must-not cases); ` +
       'the validate fold is never seen',
     figures: { settings: { ...FIT_SETTINGS, ...options, l2PerProbe: DETECTOR_L2, l2FrameEdges: DETECTOR_EDGE_L2, training: DETECTOR_TRAINING }, detectors: figures },

@@ -21,7 +21,8 @@ import { SYNTHETIC_KINDS, type SyntheticKind } from '../evaluation/synthetic-occ
 import { splitCommand } from './split-command.js';
 import { guidanceLabelsCommand } from './guidance-labels-command.js';
 import { fitDetectorsCommand } from './fit-detectors-command.js';
-import { FIT_OPTIONS } from '../evaluation/fit-detectors.js';
+import { DETECTOR_MODES, FIT_OPTIONS, type FitOptions } from '../evaluation/fit-detectors.js';
+import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { invocationDir } from './invocation-dir.js';
 
 const typedIn = invocationDir(process.env, process.cwd());
@@ -43,6 +44,14 @@ const fractionArg = (v: string): number => {
   const n = Number(v);
   if (!(n > 0 && n <= 0.5)) throw new InvalidArgumentError('must be in (0, 0.5]');
   return n;
+};
+
+const personBalancedList = (v: string): FitOptions['personBalanced'] => {
+  if (v === 'all' || v === 'none') return v;
+  const ids = v.split(',').map((s) => s.trim());
+  const unknown = ids.filter((id) => !DETECTOR_MODES.some(([d]) => d === id));
+  if (unknown.length) throw new InvalidArgumentError(`not a probe: ${unknown.join(', ')} (probes: ${DETECTOR_MODES.map(([d]) => d).join(', ')})`);
+  return ids as GuidanceId[];
 };
 
 const backendOption = () =>
@@ -120,6 +129,7 @@ program
   .option('--out <file>', 'write here instead of models/guidance-detectors.json')
   .option('--held-out-parts <k>', 'also score the fit fold held out by person, k parts (each case by a probe trained without its person); 1 = not', positiveInt, FIT_OPTIONS.heldOutParts)
   .option('--pooled-thresholds', 'thresholds from the calibrate fold and the held-out fit cases together', false)
+  .option('--person-balanced <ids>', "probes trained with every person weighing the same: 'all', 'none' or guidance ids, comma-separated", personBalancedList, FIT_OPTIONS.personBalanced)
   .option('--dry-run', 'print the figures without writing', false)
   .addOption(backendOption())
   .action(async (o) => {
@@ -129,7 +139,7 @@ program
       if (parts.length !== 2) throw new InvalidArgumentError('--cases takes two files: fit.json,calibrate.json');
       cases = [parts[0], parts[1]];
     }
-    process.exitCode = await fitDetectorsCommand({ cases, out: o.out, dryRun: o.dryRun, backend: o.backend, fit: { heldOutParts: o.heldOutParts, thresholds: o.pooledThresholds ? 'pooled' : 'calibrate' } });
+    process.exitCode = await fitDetectorsCommand({ cases, out: o.out, dryRun: o.dryRun, backend: o.backend, fit: { heldOutParts: o.heldOutParts, thresholds: o.pooledThresholds ? 'pooled' : 'calibrate', personBalanced: o.personBalanced } });
   });
 
 program
