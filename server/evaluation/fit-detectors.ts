@@ -3,7 +3,8 @@
  * per message, an L2-regularised logistic regression (tfjs, full batch, Adam, zero start, so the
  * same cases give the same weights) on the fit fold's cases — real labelled faces and synthetic
  * occluders on its clean faces, positives where the message is a must, negatives where it is a
- * must-not — and a threshold from the calibrate fold: the lowest probability at which at most 2 %
+ * must-not, each person weighing the same for the probes `FIT_OPTIONS.personBalanced` names — and
+ * a threshold from the calibrate fold: the lowest probability at which at most 2 %
  * of its clean frontal real faces and 5 % of all its must-not cases would get the message. The fit
  * fold's own cases, each scored by a probe trained without its person, are reported beside (and
  * may be pooled with calibrate's for the thresholds, `FitOptions`).
