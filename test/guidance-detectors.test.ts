@@ -99,10 +99,10 @@ describe('the shipped detectors', () => {
     // validate fold, clean frontal, no glasses; told remove-glasses in validate runs 16-25 (the file
     // before the probe was person-balanced scored their recorded measurements 0.63 and 0.50 against
     // its threshold 0.47)
-    for (const file of ['George_W_Bush/George_W_Bush_0009.jpg', 'Gerhard_Schroeder/Gerhard_Schroeder_0004.jpg']) {
-      const { image } = await readPhoto(path.join(defaultFacesDir(), 'images/face-recognition-krasserm/images', file));
-      const faces = await (await detector()).detect(image);
-      const p = await probeInputs((await boothFrame(image, faces[0])).image);
+    const meshes = new PhotoMeshes(() => HumanFaceDetector.create({ maxFaces: 20 }));
+    for (const name of ['George_W_Bush/George_W_Bush_0009.jpg', 'Gerhard_Schroeder/Gerhard_Schroeder_0004.jpg']) {
+      const file = `images/face-recognition-krasserm/images/${name}`;
+      const p = await probeInputs((await sharedPhotoBoothFrame(meshes, file)).image);
       expect(detectorProbability(glasses, detectorFeatures(p.measurements.appearance, p.plq)), file).toBeLessThan(glasses.threshold);
       expect(occlusionCandidates(p.measurements, p.plq, DEFAULT_THRESHOLDS, dets).map((c) => c.id), file).not.toContain('remove-glasses');
     }
