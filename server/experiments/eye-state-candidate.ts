@@ -2,8 +2,9 @@
  * Evidence for (or against) an eye-state model that ships in npm: `faceplugin-face-recognition-js`
  * 0.0.1 (MIT) carries `model/fr_eye.onnx`, a small CNN that reads one eye as a 24x24 grey patch
  * (0..1) and answers closed (class 0) or open (class 1). It is not a dependency of the kiosk (the
- * package declares its build tools, jest, webpack, eslint and babel 6, as dependencies: 673
- * packages, 312 MB), so this experiment needs it and an ONNX runtime installed by hand:
+ * package declares its build tools, jest, webpack, eslint and babel 6, as dependencies: with
+ * onnxruntime-web, 673 packages and 312 MB in an empty project), so this experiment needs it and
+ * an ONNX runtime installed by hand:
  *
  *   npm install --no-save onnxruntime-web@1.30.0 faceplugin-face-recognition-js@0.0.1
  *   npm run experiment:eye-state -- [--folds fit,calibrate] [--cases RUN.json ...]
