@@ -92,14 +92,14 @@ interface Scored {
   logit: number;
 }
 
-/** What a recorded run says for `open-eyes`: case id -> told (last shown messages), and its labels. */
+/** A case of a recorded run: its labels and every message it was told (as the guidance table counts them). */
 interface RecordedCase {
   id: string;
   source: string;
   clean: boolean;
   must: string[];
   mustNot: string[];
-  final: string[] | null;
+  emitted: string[];
 }
 
 const count = (xs: Scored[], thr: number): string => `${xs.filter((x) => x.logit >= thr).length}/${xs.length}`;
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   for (const file of values.cases) {
     const run = JSON.parse(await readFile(file, 'utf8')) as { fold: string; cases: RecordedCase[] };
     const cases = run.cases.filter((c) => byId.has(c.id));
-    const told = (c: RecordedCase, withModel: boolean): boolean => (c.final ?? []).includes('open-eyes') || (withModel && byId.get(c.id)!.logit >= threshold);
+    const told = (c: RecordedCase, withModel: boolean): boolean => c.emitted.includes('open-eyes') || (withModel && byId.get(c.id)!.logit >= threshold);
     const line = (what: string, pick: (c: RecordedCase) => boolean): string => {
       const xs = cases.filter(pick);
       return `${what} ${xs.filter((c) => told(c, false)).length} -> ${xs.filter((c) => told(c, true)).length} of ${xs.length}`;
