@@ -187,7 +187,7 @@ export function fitLogistic(x: number[][], y: number[], settings: Readonly<FitSe
 }
 
 /** The lowest threshold that lets at most `share` of `negatives` through (scores at or above it). */
-function thresholdFor(negatives: number[], share: number): number {
+export function thresholdFor(negatives: number[], share: number): number {
   const sorted = [...negatives].sort((a, b) => b - a);
   const allowed = Math.floor(share * sorted.length);
   return sorted.length > allowed ? sorted[allowed] + 1e-6 : 0;

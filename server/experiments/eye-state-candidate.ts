@@ -27,6 +27,7 @@ import type { Point } from '../align/similarity.js';
 import type { RgbImage } from '../detect/face-detector.js';
 import { luma } from '../image/luma.js';
 import { auc } from '../evaluation/metrics.js';
+import { thresholdFor } from '../evaluation/fit-detectors.js';
 import { readLabels } from '../faceset/guidance-labels.js';
 import { defaultFacesDir } from '../faceset/shared-faces.js';
 import { PhotoMeshes, boothFramesOf } from '../evaluation/guidance-frames.js';
@@ -126,9 +127,7 @@ async function main(): Promise<void> {
     scored.push({ id: `${id}/closed-eyes`, fold: face.fold, group: 'closed, drawn', logit: await faceLogit(drawn.image, frame.mesh) });
   }
   const of = (fold: string, group: Group): Scored[] => scored.filter((s) => s.fold === fold && s.group === group);
-  // the lowest threshold that tells at most 5 % of calibrate's clean faces (ties stay under it)
-  const calibrateClean = of('calibrate', 'clean').map((s) => s.logit).sort((a, b) => b - a);
-  const threshold = calibrateClean.length ? calibrateClean[Math.floor(0.05 * calibrateClean.length)] + 1e-6 : 0;
+  const threshold = thresholdFor(of('calibrate', 'clean').map((s) => s.logit), 0.05);
   console.log(`eye-state model alone; threshold ${threshold.toFixed(2)} (calibrate: at most 5 % of clean faces told)`);
   console.log('| fold | AUC closed drawn vs clean | AUC closed real vs clean | told: closed, drawn | closed, real | clean | other occluded, real |');
   console.log('|---|---|---|---|---|---|---|');
