@@ -21,6 +21,7 @@ import type { FaceMeasurements, PlqResult, RegionQuality, TrackingResult } from 
 import type { LatestAssessment } from '../kiosk/pipeline/kiosk-pipeline.js';
 import type { GuidanceId } from '../kiosk/guidance/guidance-ids.js';
 import { kioskDetectors, loadDetectors, type GuidanceDetectors } from '../kiosk/guidance/guidance-detectors.js';
+import { StillHold } from './still-hold.js';
 
 /** A worker client that also hands every result to a listener (the evaluation watches the frames go by). */
 class WatchedWorker extends WorkerClient {
@@ -112,10 +113,6 @@ export class GuidanceRunner {
     // the guidance reads the frames the face detector ran on: every Nth while it skips frames
     const detectorPeriod = Math.max(1, config.tracking.detectorEveryFrames) * period;
     const settleMs = this.options.settleMs ?? config.guidance.showAfterMs + 2 * period + detectorPeriod;
-    // A face the whole frame does not show is looked for again at most once per secondLookMs, and
-    // the workers' last look may have been for the previous image: a person standing there would
-    // get that look, so the image is held until it has come.
-    const lookMs = config.tracking.secondLookMs;
     const holdUntil = this.options.captureHoldMs === undefined ? undefined : Date.now() + this.options.captureHoldMs;
     const timeoutMs = Math.max(this.options.timeoutMs ?? 30_000, (this.options.captureHoldMs ?? 0) + 10_000);
     const camera = new SyntheticSource({ images: [image], fps: config.camera.fps });
@@ -128,18 +125,31 @@ export class GuidanceRunner {
     let tracked = 0, withFace = 0, detectorFrames = 0, competing = 0;
     let measurements: GuidanceRun['measurements'] = null;
     const start = Date.now();
-    let firstPlqAt: number | undefined;
+    const hold = new StillHold(
+      {
+        periodMs: period,
+        settleMs,
+        showAfterMs: config.guidance.showAfterMs,
+        // a face the whole frame does not show is looked for again at most once per secondLookMs, and the
+        // workers' last look may have been for the previous image: a person standing there would get the next one
+        lookMs: config.tracking.secondLookMs,
+        ...(holdUntil !== undefined ? { holdUntil } : {}),
+      },
+      start,
+    );
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    let stopAt: number | undefined;
     pipeline.events$.subscribe((e) => {
       if (e.type === 'guidance') {
         final = e.data.messages.map((m) => m.id as GuidanceId).filter((id) => id !== 'ask-assistance');
         for (const id of final) emitted.add(id);
       } else if (e.type === 'plq') {
         plqResults++;
-        firstPlqAt ??= Date.now();
-      } else if (e.type === 'capture' && e.data.trigger === 'auto') captureAtMs ??= Date.now() - start;
+        hold.plqArrived(Date.now());
+      } else if (e.type === 'capture' && e.data.trigger === 'auto') {
+        captureAtMs ??= Date.now() - start;
+        hold.capturedNow();
+      }
     });
     this.plq.onResult = (method, result) => {
       if (method !== 'plq') return;
@@ -149,10 +159,10 @@ export class GuidanceRunner {
     this.tracker.onResult = (method, result) => {
       if (method !== 'track') return;
       const t = result as TrackingResult;
-      // a frame's candidates are observed right after this result; the stop is decided one frame later
-      if (stopAt !== undefined && t.ts >= stopAt) return done();
-      tracked++;
       const subject = t.faces[0];
+      // a frame's candidates are observed right after this result; the stop is decided one frame later
+      if (hold.over({ ts: t.ts, detector: !subject?.tracked, plqExpected: subject !== undefined && t.competingFaces === 0 })) return done();
+      tracked++;
       if (subject) withFace++;
       if (subject && !subject.tracked) {
         detectorFrames++;
@@ -160,13 +170,6 @@ export class GuidanceRunner {
         measurements = rest;
       }
       competing = t.competingFaces;
-      const plqExpected = subject !== undefined && t.competingFaces === 0;
-      if (stopAt === undefined) {
-        // while a capture is awaited, a face lost for a frame once assessed does not end the hold
-        const awaitingCapture = holdUntil !== undefined && captureAtMs === null && t.ts < holdUntil;
-        if (!plqExpected && (firstPlqAt === undefined || holdUntil === undefined) && t.ts - start >= lookMs + settleMs + 2 * period) stopAt = t.ts + period;
-        else if (firstPlqAt !== undefined && t.ts >= firstPlqAt + settleMs && !awaitingCapture) stopAt = t.ts + period;
-      }
     };
     const timer = setTimeout(() => done(), timeoutMs);
     pipeline.start();
