@@ -17,10 +17,10 @@ function hold(
     const ts = i * machine.everyMs;
     const arrival = ts + machine.latencyMs;
     if (machine.plqAt !== null && arrival >= machine.plqAt) h.plqArrived(machine.plqAt);
-    if (machine.captureAt !== undefined && arrival >= machine.captureAt) h.capturedNow();
     const face = machine.faceUntil === undefined || ts < machine.faceUntil;
     const detector = !face || i % machine.detectorEvery === 0;
-    if (h.over({ ts, detector, plqExpected: face })) return counted;
+    const captured = machine.captureAt !== undefined && arrival >= machine.captureAt;
+    if (h.over({ ts, detector, plqExpected: face, captured })) return counted;
     counted.push({ ts, detector });
   }
   throw new Error('the hold never ended');

@@ -146,10 +146,7 @@ export class GuidanceRunner {
       } else if (e.type === 'plq') {
         plqResults++;
         hold.plqArrived(Date.now());
-      } else if (e.type === 'capture' && e.data.trigger === 'auto') {
-        captureAtMs ??= Date.now() - start;
-        hold.capturedNow();
-      }
+      } else if (e.type === 'capture' && e.data.trigger === 'auto') captureAtMs ??= Date.now() - start;
     });
     this.plq.onResult = (method, result) => {
       if (method !== 'plq') return;
@@ -161,7 +158,7 @@ export class GuidanceRunner {
       const t = result as TrackingResult;
       const subject = t.faces[0];
       // a frame's candidates are observed right after this result; the stop is decided one frame later
-      if (hold.over({ ts: t.ts, detector: !subject?.tracked, plqExpected: subject !== undefined && t.competingFaces === 0 })) return done();
+      if (hold.over({ ts: t.ts, detector: !subject?.tracked, plqExpected: subject !== undefined && t.competingFaces === 0, captured: captureAtMs !== null })) return done();
       tracked++;
       if (subject) withFace++;
       if (subject && !subject.tracked) {

@@ -30,6 +30,8 @@ export interface HeldFrame {
   detector: boolean;
   /** One clear subject: a PLQ result is to come. */
   plqExpected: boolean;
+  /** The kiosk has captured the face by now. */
+  captured: boolean;
 }
 
 export class StillHold {
@@ -37,7 +39,6 @@ export class StillHold {
   /** The first detector frame read after the first map: the map's messages start their wait on it. */
   private firstReadAt: number | undefined;
   private waitedOut = false;
-  private captured = false;
   private stopAt: number | undefined;
 
   constructor(
@@ -48,11 +49,6 @@ export class StillHold {
   /** A PLQ result came at `now`. */
   plqArrived(now: number): void {
     this.firstPlqAt ??= now;
-  }
-
-  /** The kiosk captured the face. */
-  capturedNow(): void {
-    this.captured = true;
   }
 
   /**
@@ -67,7 +63,7 @@ export class StillHold {
       if (frame.ts >= this.firstReadAt + showAfterMs) this.waitedOut = true;
     }
     // while a capture is awaited, a face lost for a frame once assessed does not end the hold
-    const awaitingCapture = holdUntil !== undefined && !this.captured && frame.ts < holdUntil;
+    const awaitingCapture = holdUntil !== undefined && !frame.captured && frame.ts < holdUntil;
     if (!frame.plqExpected && (this.firstPlqAt === undefined || holdUntil === undefined) && frame.ts - this.start >= lookMs + settleMs + 2 * periodMs) {
       this.stopAt = frame.ts + periodMs;
     } else if (this.firstPlqAt !== undefined && frame.ts >= this.firstPlqAt + settleMs && this.waitedOut && !awaitingCapture) {
